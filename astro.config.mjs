@@ -1,0 +1,23 @@
+// @ts-check
+import node from '@astrojs/node';
+import sitemap from '@astrojs/sitemap';
+import { defineConfig } from 'astro/config';
+import { courseIntegration } from './src/integration.ts';
+
+/** The public origin (https in production); sitemap, canonical links and OpenAPI `servers` use it. */
+const site = process.env.PUBLIC_ORIGIN ?? 'http://localhost:4321';
+
+export default defineConfig({
+	site,
+	output: 'static',
+	adapter: node({ mode: 'middleware' }),
+	trailingSlash: 'ignore',
+	build: { format: 'directory' },
+	server: { host: process.env.HOST ?? 'localhost', port: Number(process.env.PORT ?? 4321) },
+	// CSRF is checked in src/middleware.ts: Astro's checkOrigin also refuses the Origin-less
+	// server-to-server POST that ChatGPT makes to /oauth/token (docs/decisions/0003-csrf.md).
+	security: { checkOrigin: false },
+	markdown: { syntaxHighlight: { type: 'prism' } },
+	integrations: [sitemap({ filter: (page) => !/\/(dashboard|account|login|register|admin|oauth)\b/.test(page) }), courseIntegration()],
+	devToolbar: { enabled: false },
+});

@@ -1,0 +1,23 @@
+/** `npm start`: builds when the sources are newer than the last build, then runs the production server. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const STAMP = 'dist/server/entry.mjs';
+const SOURCES = ['src', 'content', 'public', 'astro.config.mjs', 'package-lock.json'];
+
+function newestMtime(p: string): number {
+	if (!existsSync(p)) return 0;
+	const stat = statSync(p);
+	if (!stat.isDirectory()) return stat.mtimeMs;
+	return readdirSync(p).reduce((max, name) => Math.max(max, newestMtime(path.join(p, name))), stat.mtimeMs);
+}
+
+const built = existsSync(STAMP) && existsSync('dist/private/manifest.json') ? statSync(STAMP).mtimeMs : 0;
+const changed = Math.max(...SOURCES.map(newestMtime));
+if (built < changed) {
+	console.log(built ? 'Sources changed since the last build: building…' : 'No build yet: building the site…');
+	const result = spawnSync('npx', ['astro', 'build'], { stdio: 'inherit', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+	if (result.status !== 0) process.exit(result.status ?? 1);
+}
+await import('./serve.ts');

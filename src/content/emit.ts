@@ -1,0 +1,106 @@
+/**
+ * The line between public and private: what the CDN may serve, and the private artifact
+ * (premium bodies, every answer key) that only the server reads after a tier check.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { QuizKey } from '../domain/grading.ts';
+import type { CompiledChapter, CompiledCourse, CompiledQuiz } from './compile.ts';
+import type { ChapterPublic, ChapterSummary, CoursePublic, QuizPublic, QuizSummary, Section } from './schemas.ts';
+
+export function chapterUrl(id: string): string {
+	return `/chapters/${id}/`;
+}
+
+export function chapterSummary(chapter: CompiledChapter): ChapterSummary {
+	return {
+		id: chapter.id,
+		title: chapter.title,
+		order: chapter.order,
+		difficulty: chapter.difficulty,
+		minutes: chapter.minutes,
+		summary: chapter.summary,
+		tier: chapter.tier,
+		hasQuiz: chapter.hasQuiz,
+	};
+}
+
+/** Chapter metadata; the body (sections) only when `withBody` — callers pass true for free chapters or after a tier check. */
+export function chapterPublic(chapter: CompiledChapter, withBody: boolean): ChapterPublic {
+	return {
+		...chapterSummary(chapter),
+		objectives: chapter.objectives,
+		keywords: chapter.keywords,
+		previous: chapter.previous,
+		next: chapter.next,
+		url: chapterUrl(chapter.id),
+		words: chapter.words,
+		readingMinutes: chapter.readingMinutes,
+		headings: chapter.headings,
+		locked: !withBody,
+		...(withBody ? { sections: chapter.sections } : {}),
+	};
+}
+
+export function quizSummary(quiz: CompiledQuiz | QuizKey, tier = (quiz as CompiledQuiz).tier): QuizSummary {
+	return {
+		id: quiz.id,
+		chapterId: quiz.chapterId,
+		title: quiz.title,
+		tier,
+		passMark: quiz.passMark,
+		questionCount: quiz.questions.length,
+	};
+}
+
+/** Questions and options only: never which option is correct, never explanations or feedback. */
+export function quizPublic(quiz: CompiledQuiz | QuizKey, tier = (quiz as CompiledQuiz).tier): QuizPublic {
+	return {
+		...quizSummary(quiz, tier),
+		questions: quiz.questions.map((q) => ({
+			id: q.id,
+			type: q.type,
+			prompt: q.prompt,
+			options: q.options.map((o) => ({ id: o.id, text: o.text })),
+		})),
+	};
+}
+
+/** The server's view of the course, stored in the private artifact. */
+export interface PrivateManifest {
+	course: CoursePublic;
+	chapters: ChapterPublic[];
+	quizzes: QuizSummary[];
+}
+
+export interface PrivateChapter {
+	id: string;
+	html: string;
+	sections: Section[];
+}
+
+/** Writes `<outDir>/manifest.json`, `chapters/<id>.json` and `quizzes/<id>.json` (answer keys). */
+export async function writePrivateArtifact(compiled: CompiledCourse, outDir: string): Promise<void> {
+	await rm(outDir, { recursive: true, force: true });
+	await mkdir(path.join(outDir, 'chapters'), { recursive: true });
+	await mkdir(path.join(outDir, 'quizzes'), { recursive: true });
+	const manifest: PrivateManifest = {
+		course: compiled.course,
+		chapters: compiled.chapters.map((c) => chapterPublic(c, false)),
+		quizzes: compiled.quizzes.map((q) => quizSummary(q)),
+	};
+	const writes = [writeJson(path.join(outDir, 'manifest.json'), manifest)];
+	for (const c of compiled.chapters) {
+		const body: PrivateChapter = { id: c.id, html: c.html, sections: c.sections };
+		writes.push(writeJson(path.join(outDir, 'chapters', `${c.id}.json`), body));
+	}
+	for (const q of compiled.quizzes) {
+		const { file: _file, tier: _tier, ...key } = q;
+		writes.push(writeJson(path.join(outDir, 'quizzes', `${q.id}.json`), key satisfies QuizKey));
+	}
+	await Promise.all(writes);
+}
+
+function writeJson(file: string, value: unknown): Promise<void> {
+	return writeFile(file, `${JSON.stringify(value)}\n`);
+}

@@ -1,0 +1,193 @@
+/**
+ * The one definition of what authors write (course.yaml, chapter frontmatter, quiz files)
+ * and of what the build emits (public and private JSON). Types flow from these schemas.
+ */
+import { z } from 'astro/zod';
+import { TIERS } from '../domain/tiers.ts';
+
+const slug = z
+	.string()
+	.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lowercase slug such as "tool-use" (letters, digits, single hyphens)');
+
+export const tierSchema = z.enum(TIERS);
+export const difficultySchema = z.enum(['beginner', 'intermediate', 'advanced']);
+
+export const tierDefinitionSchema = z.strictObject({
+	/** Tier id; tiers are listed in ascending order free < premium < pro < team. */
+	id: tierSchema,
+	name: z.string().min(1),
+	/** Price per month in USD; 0 for free. */
+	price_monthly: z.number().min(0),
+	/** What the tier gives, shown on the paywall. */
+	includes: z.array(z.string().min(1)).min(1),
+	/** Quiz attempts per quiz per local day; null = unlimited. */
+	quiz_attempts_per_day: z.number().int().positive().nullable().default(null),
+	/** Missed days a month that a streak freeze covers automatically. */
+	streak_freezes_per_month: z.number().int().min(0).default(0),
+});
+
+export const courseFileSchema = z.strictObject({
+	id: slug,
+	title: z.string().min(1),
+	description: z.string().min(1),
+	audience: z.string().min(1),
+	language: z.string().default('en'),
+	/** How many leading chapters (by order) are free. */
+	free_chapters: z.number().int().min(0).default(3),
+	/** Default quiz pass mark in percent. */
+	pass_mark: z.number().int().min(1).max(100).default(70),
+	tiers: z
+		.array(tierDefinitionSchema)
+		.min(1)
+		.superRefine((tiers, ctx) => {
+			const ids = tiers.map((t) => t.id);
+			const expected = TIERS.filter((t) => ids.includes(t));
+			if (ids.join() !== expected.join() || new Set(ids).size !== ids.length) {
+				ctx.addIssue({
+					code: 'custom',
+					message: `tiers must be listed once each, in order ${TIERS.join(' < ')}; got ${ids.join(', ')}`,
+				});
+			}
+			if (ids[0] !== 'free') ctx.addIssue({ code: 'custom', message: 'the first tier must be "free"' });
+		}),
+});
+export type CourseFile = z.infer<typeof courseFileSchema>;
+export type TierDefinition = z.infer<typeof tierDefinitionSchema>;
+
+export const chapterFrontmatterSchema = z.strictObject({
+	id: slug,
+	title: z.string().min(1),
+	order: z.number().int().positive(),
+	difficulty: difficultySchema,
+	/** Estimated minutes to read and practise. */
+	minutes: z.number().int().positive(),
+	summary: z.string().min(1).max(300),
+	objectives: z.array(z.string().min(1)).min(1),
+	/** Search synonyms and keywords, boosted by the search ranker. */
+	keywords: z.array(z.string().min(1)).default([]),
+	/** Overrides the course's free/premium split for this chapter. */
+	tier: tierSchema.optional(),
+});
+export type ChapterFrontmatter = z.infer<typeof chapterFrontmatterSchema>;
+
+const optionSchema = z.strictObject({
+	id: slug,
+	text: z.string().min(1),
+	correct: z.boolean().default(false),
+	/** Shown after grading to a learner who picked this option. */
+	feedback: z.string().min(1).optional(),
+});
+
+const choiceQuestionSchema = z.strictObject({
+	id: slug,
+	type: z.enum(['single', 'multiple']),
+	prompt: z.string().min(1),
+	options: z.array(optionSchema).min(2),
+	explanation: z.string().min(1, 'an explanation that teaches why the answer is right'),
+});
+
+const trueFalseQuestionSchema = z.strictObject({
+	id: slug,
+	type: z.literal('true_false'),
+	prompt: z.string().min(1),
+	answer: z.boolean(),
+	explanation: z.string().min(1, 'an explanation that teaches why the answer is right'),
+	feedback: z.strictObject({ true: z.string().min(1).optional(), false: z.string().min(1).optional() }).optional(),
+});
+
+export const quizQuestionSchema = z.discriminatedUnion('type', [choiceQuestionSchema, trueFalseQuestionSchema]);
+
+export const quizFileSchema = z.strictObject({
+	/** Id of the chapter this quiz belongs to (one quiz per chapter). */
+	chapter: slug,
+	title: z.string().min(1).optional(),
+	/** Percent needed to pass; defaults to the course's pass_mark. */
+	pass_mark: z.number().int().min(1).max(100).optional(),
+	questions: z.array(quizQuestionSchema).min(1),
+});
+export type QuizFile = z.infer<typeof quizFileSchema>;
+
+// ---- What the build emits ----
+
+export const sectionSchema = z.object({
+	heading: z.string(),
+	/** Heading level: 2 for `##`, 3 for `###`; 1 for the chapter's introduction. */
+	depth: z.number().int().min(1).max(3),
+	/** Fragment id on the chapter page; empty for the introduction. */
+	anchor: z.string(),
+	/** The section's text as markdown. */
+	markdown: z.string(),
+	/** Set when a long section was split into pages to stay under the size limit. */
+	part: z.number().int().positive().optional(),
+});
+export type Section = z.infer<typeof sectionSchema>;
+
+export const chapterSummarySchema = z.object({
+	id: z.string(),
+	title: z.string(),
+	order: z.number().int(),
+	difficulty: difficultySchema,
+	minutes: z.number().int(),
+	summary: z.string(),
+	tier: tierSchema,
+	hasQuiz: z.boolean(),
+});
+export type ChapterSummary = z.infer<typeof chapterSummarySchema>;
+
+export const chapterPublicSchema = chapterSummarySchema.extend({
+	objectives: z.array(z.string()),
+	keywords: z.array(z.string()),
+	previous: z.string().nullable(),
+	next: z.string().nullable(),
+	url: z.string(),
+	words: z.number().int(),
+	readingMinutes: z.number().int(),
+	headings: z.array(z.object({ depth: z.number().int(), anchor: z.string(), text: z.string() })),
+	/** Present for free chapters only; premium bodies live in the private artifact. */
+	sections: z.array(sectionSchema).optional(),
+	locked: z.boolean(),
+});
+export type ChapterPublic = z.infer<typeof chapterPublicSchema>;
+
+export const publicOptionSchema = z.object({ id: z.string(), text: z.string() });
+export const publicQuestionSchema = z.object({
+	id: z.string(),
+	type: z.enum(['single', 'multiple', 'true_false']),
+	prompt: z.string(),
+	options: z.array(publicOptionSchema),
+});
+export const quizSummarySchema = z.object({
+	id: z.string(),
+	chapterId: z.string(),
+	title: z.string(),
+	tier: tierSchema,
+	passMark: z.number().int(),
+	questionCount: z.number().int(),
+});
+export const quizPublicSchema = quizSummarySchema.extend({ questions: z.array(publicQuestionSchema) });
+export type QuizSummary = z.infer<typeof quizSummarySchema>;
+export type QuizPublic = z.infer<typeof quizPublicSchema>;
+
+export const tierPublicSchema = z.object({
+	id: tierSchema,
+	name: z.string(),
+	priceMonthly: z.number(),
+	includes: z.array(z.string()),
+	quizAttemptsPerDay: z.number().int().nullable(),
+	streakFreezesPerMonth: z.number().int(),
+});
+export type TierPublic = z.infer<typeof tierPublicSchema>;
+
+export const coursePublicSchema = z.object({
+	id: z.string(),
+	title: z.string(),
+	description: z.string(),
+	audience: z.string(),
+	language: z.string(),
+	freeChapters: z.number().int(),
+	passMark: z.number().int(),
+	tiers: z.array(tierPublicSchema),
+	chapterCount: z.number().int(),
+	totalMinutes: z.number().int(),
+});
+export type CoursePublic = z.infer<typeof coursePublicSchema>;

@@ -1,0 +1,83 @@
+/**
+ * Every on-demand request: request id, session → locals, CSRF check, rate limit, security headers.
+ * Prerendered pages skip all of it at build time.
+ */
+import { randomUUID } from 'node:crypto';
+import { defineMiddleware } from 'astro:middleware';
+import { ApiError, apiErrorResponse, errorResponse } from './server/api/errors.ts';
+import { authenticate, setSessionCookie } from './server/auth/request-auth.ts';
+import { SESSION_LIFETIME_MS } from './server/auth/sessions.ts';
+import { csrfViolation } from './server/csrf.ts';
+import { premiumRewrite } from './server/premium-routes.ts';
+import { consumeOrThrow } from './server/rate-limit.ts';
+import { securityHeaders } from './server/security-headers.ts';
+import { getServices } from './server/services.ts';
+
+/** Paths that count against the per-learner request limit. */
+const LIMITED = /^\/(api\/v1\/|oauth\/|mcp$)/;
+
+export const onRequest = defineMiddleware(async (context, next) => {
+	if (context.isPrerendered && !import.meta.env.DEV) return next();
+	const { request, url, locals, cookies } = context;
+	const services = await getServices();
+	locals.requestId = request.headers.get('x-request-id') ?? randomUUID();
+
+	if (import.meta.env.DEV) {
+		const manifest = await services.content.manifest().catch(() => null);
+		const premium = new Set(manifest?.chapters.filter((c) => c.tier !== 'free').map((c) => c.id));
+		const target = premiumRewrite(url.pathname, premium);
+		if (target) return context.rewrite(target);
+		if (context.isPrerendered) return next();
+	}
+
+	const now = new Date();
+	const auth = await authenticate(services.db, request, cookies, now);
+	locals.user = auth?.user ?? null;
+	locals.session = auth ? { id: auth.session.id, kind: auth.session.kind } : null;
+	if (auth?.via === 'cookie' && auth.session.expiresAt.getTime() - now.getTime() > SESSION_LIFETIME_MS - 60_000) {
+		// The session's expiry just slid forward: move the cookie's with it.
+		const token = cookies.get('cc_session')?.value;
+		if (token) setSessionCookie(cookies, url, token, auth.session.expiresAt);
+	}
+
+	const violation = csrfViolation(request, url, [services.env.PUBLIC_ORIGIN]);
+	if (violation) return withHeaders(errorResponse(403, 'csrf_refused', `Refused: ${violation}.`), locals.requestId);
+
+	let limitHeaders: Record<string, string> = {};
+	if (LIMITED.test(url.pathname)) {
+		const key = auth ? `user:${auth.user.id}` : `ip:${clientIp(context)}`;
+		try {
+			limitHeaders = await consumeOrThrow(services.limits.general, key, 'requests');
+		} catch (error) {
+			if (error instanceof ApiError) return withHeaders(apiErrorResponse(error), locals.requestId);
+			throw error;
+		}
+	}
+
+	const response = await next();
+	for (const [name, value] of Object.entries(limitHeaders)) response.headers.set(name, value);
+	return withHeaders(response, locals.requestId);
+});
+
+function withHeaders(response: Response, requestId: string): Response {
+	try {
+		response.headers.set('x-request-id', requestId);
+		for (const [name, value] of Object.entries(securityHeaders())) {
+			if (!response.headers.has(name)) response.headers.set(name, value);
+		}
+		return response;
+	} catch {
+		// Immutable headers (e.g. a fetched response): copy once.
+		const copy = new Response(response.body, response);
+		copy.headers.set('x-request-id', requestId);
+		return copy;
+	}
+}
+
+function clientIp(context: { clientAddress: string }): string {
+	try {
+		return context.clientAddress;
+	} catch {
+		return 'unknown';
+	}
+}

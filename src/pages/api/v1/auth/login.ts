@@ -1,0 +1,5 @@
+import { bind } from '../../../../server/api/operation.ts';
+import { login } from '../../../../server/operations/auth.ts';
+
+export const prerender = false;
+export const { POST, ALL } = bind({ POST: login });

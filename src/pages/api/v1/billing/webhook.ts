@@ -1,0 +1,5 @@
+import { bind } from '../../../../server/api/operation.ts';
+import { billingWebhook } from '../../../../server/operations/tiers.ts';
+
+export const prerender = false;
+export const { POST, ALL } = bind({ POST: billingWebhook });

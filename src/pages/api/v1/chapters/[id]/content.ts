@@ -1,0 +1,5 @@
+import { bind } from '../../../../../server/api/operation.ts';
+import { getChapterContent } from '../../../../../server/operations/content.ts';
+
+export const prerender = false;
+export const { GET, ALL } = bind({ GET: getChapterContent });

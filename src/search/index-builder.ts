@@ -1,0 +1,216 @@
+/**
+ * Builds the server-side section search index. It covers premium sections too, so it is
+ * written only into the private artifact, never next to the public site.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { CompiledChapter, CompiledCourse } from '../content/compile.ts';
+import type { Section } from '../content/schemas.ts';
+import { analyze, stripMarkdown } from './text.ts';
+
+/** Indexed fields, in the order their term frequencies appear in a posting. */
+export const SEARCH_FIELDS = ['title', 'heading', 'parent', 'keywords', 'summary', 'body', 'children'] as const;
+export type SearchField = (typeof SEARCH_FIELDS)[number];
+/** Fields with the same text in every section of a chapter: a chapter prior, not evidence about one section. */
+export const CHAPTER_FIELDS: readonly SearchField[] = ['title', 'keywords', 'summary'];
+
+export const SEARCH_INDEX_VERSION = 1;
+
+/** Passages are cut at a paragraph boundary so they stay readable; this is the ceiling. */
+export const MAX_PASSAGE_CHARS = 1_500;
+/** A section this short (a ## that only introduces its ###s) borrows its subsections' text for the passage. */
+const THIN_SECTION_CHARS = 300;
+/** Headings of recap sections that restate the whole chapter. */
+const RECAP_HEADING = /^(?:key (?:takeaways?|points|ideas)|takeaways?|summary|recap|wrap[- ]?up|conclusions?|in summary|review)$/i;
+
+export interface SearchDoc {
+	chapterId: string;
+	chapterTitle: string;
+	/** Chapter order, then section position: the deterministic tie-break. */
+	chapterOrder: number;
+	position: number;
+	heading: string;
+	/** The enclosing ## heading of a ### section. */
+	parentHeading?: string;
+	/** 1 = introduction, 2 = ##, 3 = ###. */
+	depth: number;
+	/** Fragment id on the chapter page; '' for the introduction. */
+	anchor: string;
+	/** A chapter introduction or a closing recap: it touches every topic, so it ranks below the specific section. */
+	overview?: true;
+	tier: string;
+	/** Markdown shown to readers who may open the chapter, at most MAX_PASSAGE_CHARS. */
+	passage: string;
+	/** Token count per field, in SEARCH_FIELDS order. */
+	lengths: number[];
+}
+
+export interface SearchIndexData {
+	version: typeof SEARCH_INDEX_VERSION;
+	fields: SearchField[];
+	docs: SearchDoc[];
+	/** Mean token count per field over all docs, in SEARCH_FIELDS order. */
+	avgLengths: number[];
+	/**
+	 * Stemmed term → rows of `[docIndex, tf per field…]` (field order as in `fields`), sorted by doc.
+	 * Document frequency is the row count.
+	 */
+	postings: Record<string, number[][]>;
+}
+
+/** One section as it appears on the page: the parts of a long section are merged back together. */
+interface MergedSection {
+	heading: string;
+	depth: number;
+	anchor: string;
+	markdown: string;
+}
+
+function mergeParts(sections: Section[]): MergedSection[] {
+	const merged: MergedSection[] = [];
+	for (const s of sections) {
+		const last = merged[merged.length - 1];
+		if (s.part !== undefined && s.part > 1 && last && last.anchor === s.anchor && last.heading === s.heading) {
+			last.markdown = `${last.markdown}\n\n${s.markdown}`;
+		} else {
+			merged.push({ heading: s.heading, depth: s.depth, anchor: s.anchor, markdown: s.markdown });
+		}
+	}
+	return merged;
+}
+
+/**
+ * The first paragraphs of `markdown` that fit in `max` characters. Never ends inside a code
+ * fence; a first paragraph that alone is too long is cut at a word and marked with "…".
+ */
+export function cutPassage(markdown: string, max = MAX_PASSAGE_CHARS): string {
+	const text = markdown.trim();
+	if (text.length <= max) return text;
+	const paragraphs = text.split(/\n{2,}/);
+	let out = '';
+	let outsideFence = '';
+	let inFence = false;
+	for (const paragraph of paragraphs) {
+		const candidate = out ? `${out}\n\n${paragraph}` : paragraph;
+		if (candidate.length > max) break;
+		out = candidate;
+		const fences = paragraph.match(/^[ \t]{0,3}(?:`{3,}|~{3,})/gm)?.length ?? 0;
+		if (fences % 2 === 1) inFence = !inFence;
+		if (!inFence) outsideFence = out;
+	}
+	if (outsideFence) return outsideFence;
+	const first = (paragraphs[0] ?? '').slice(0, max - 1);
+	const atWord = first.slice(0, Math.max(first.lastIndexOf(' '), Math.floor(max / 2)));
+	return /^[ \t]{0,3}(?:`{3,}|~{3,})/.test(atWord) ? '' : `${atWord.trimEnd()}…`;
+}
+
+/** Own text, plus following deeper subsections when the section alone is only an introduction. */
+function passageFor(sections: MergedSection[], index: number): string {
+	const own = sections[index] as MergedSection;
+	if (own.markdown.length >= THIN_SECTION_CHARS || own.depth !== 2) return cutPassage(own.markdown);
+	let text = own.markdown;
+	for (let i = index + 1; i < sections.length; i++) {
+		const child = sections[i] as MergedSection;
+		if (child.depth <= own.depth) break;
+		const block = `${'#'.repeat(child.depth)} ${child.heading}\n\n${child.markdown}`;
+		const candidate = text ? `${text}\n\n${block}` : block;
+		if (candidate.length > MAX_PASSAGE_CHARS && text) break;
+		text = candidate;
+	}
+	return cutPassage(text);
+}
+
+/** Headings and text of the ### subsections under a ## section: a ## is about everything beneath it. */
+function childText(sections: MergedSection[], index: number): string {
+	const out: string[] = [];
+	for (let i = index + 1; i < sections.length; i++) {
+		const child = sections[i] as MergedSection;
+		if (child.depth <= 2) break;
+		out.push(child.heading, stripMarkdown(child.markdown));
+	}
+	return out.join('\n\n');
+}
+
+function countTerms(text: string): Map<string, number> {
+	const counts = new Map<string, number>();
+	for (const term of analyze(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
+	return counts;
+}
+
+function docsForChapter(chapter: CompiledChapter): { doc: Omit<SearchDoc, 'lengths'>; fields: string[] }[] {
+	const sections = mergeParts(chapter.sections);
+	let parent: string | undefined;
+	return sections.map((s, index) => {
+		if (s.depth <= 2) parent = undefined;
+		const parentHeading = s.depth === 3 ? parent : undefined;
+		if (s.depth === 2) parent = s.heading;
+		const fieldText: Record<SearchField, string> = {
+			title: chapter.title,
+			// The introduction's "heading" is the chapter title, already in `title`; counting it twice would make every intro win.
+			heading: s.depth === 1 ? '' : s.heading,
+			parent: parentHeading ?? '',
+			keywords: chapter.keywords.join(' \n '),
+			summary: chapter.summary,
+			body: stripMarkdown(s.markdown),
+			children: s.depth === 2 ? childText(sections, index) : '',
+		};
+		return {
+			doc: {
+				chapterId: chapter.id,
+				chapterTitle: chapter.title,
+				chapterOrder: chapter.order,
+				position: index,
+				heading: s.heading,
+				...(parentHeading ? { parentHeading } : {}),
+				depth: s.depth,
+				anchor: s.anchor,
+				...(s.depth === 1 || RECAP_HEADING.test(s.heading.trim()) ? { overview: true as const } : {}),
+				tier: chapter.tier,
+				passage: passageFor(sections, index),
+			},
+			fields: SEARCH_FIELDS.map((f) => fieldText[f]),
+		};
+	});
+}
+
+/** Pure: the same course always yields the same (byte-identical once serialised) index. */
+export function buildSearchIndexData(compiled: CompiledCourse): SearchIndexData {
+	const chapters = [...compiled.chapters].sort((a, b) => a.order - b.order);
+	const docs: SearchDoc[] = [];
+	const postings = new Map<string, number[][]>();
+	const totals = SEARCH_FIELDS.map(() => 0);
+	for (const chapter of chapters) {
+		for (const { doc, fields } of docsForChapter(chapter)) {
+			const docIndex = docs.length;
+			const counts = fields.map(countTerms);
+			const lengths = counts.map((c) => [...c.values()].reduce((a, b) => a + b, 0));
+			lengths.forEach((n, i) => {
+				totals[i] = (totals[i] ?? 0) + n;
+			});
+			docs.push({ ...doc, lengths });
+			const terms = new Set(counts.flatMap((c) => [...c.keys()]));
+			for (const term of terms) {
+				const row = [docIndex, ...counts.map((c) => c.get(term) ?? 0)];
+				const list = postings.get(term);
+				if (list) list.push(row);
+				else postings.set(term, [row]);
+			}
+		}
+	}
+	const sortedTerms = [...postings.keys()].sort();
+	return {
+		version: SEARCH_INDEX_VERSION,
+		fields: [...SEARCH_FIELDS],
+		docs,
+		avgLengths: totals.map((t) => (docs.length ? t / docs.length : 0)),
+		postings: Object.fromEntries(sortedTerms.map((t) => [t, postings.get(t) as number[][]])),
+	};
+}
+
+/** Writes `<privateDir>/search-index.json`; returns the index so the caller can log its size. */
+export async function buildSearchIndex(compiled: CompiledCourse, privateDir: string): Promise<SearchIndexData> {
+	const data = buildSearchIndexData(compiled);
+	await mkdir(privateDir, { recursive: true });
+	await writeFile(path.join(privateDir, 'search-index.json'), `${JSON.stringify(data)}\n`);
+	return data;
+}

@@ -1,0 +1,251 @@
+/**
+ * Deterministic lexical search over course sections: BM25F over the fields the index builder
+ * stored, with a coverage gate so questions the course does not answer return nothing.
+ */
+import { CHAPTER_FIELDS, type SearchDoc, type SearchIndexData } from './index-builder.ts';
+import { SYNONYMS } from './synonyms.ts';
+import { analyze, isStopWord, splitWords, stemToken } from './text.ts';
+
+export interface SearchHit {
+	chapterId: string;
+	chapterTitle: string;
+	heading: string;
+	anchor: string;
+	/** `/chapters/<id>#<anchor>`, or `/chapters/<id>` for a chapter's introduction. */
+	url: string;
+	/**
+	 * 0..1: the IDF-weighted share of the query that this section matches, each term saturated
+	 * BM25-style (1 would be every term matched very strongly). Comparable across queries.
+	 */
+	score: number;
+	tier: string;
+	/** True when the reader may not open this chapter: the hit is a teaser without a passage. */
+	locked: boolean;
+	/** The section's markdown, cut at a paragraph boundary (≤ 1,500 chars); omitted when locked. */
+	passage?: string;
+}
+
+export interface SearchOptions {
+	/** Maximum hits; default 5, at most 50. */
+	limit?: number;
+	/** Whether the reader may open a chapter of this tier; false yields a locked hit without passage. */
+	canRead: (chapterId: string, tier: string) => boolean;
+}
+
+export interface Searcher {
+	search(query: string, opts: SearchOptions): SearchHit[];
+}
+
+/** Ranker settings. Query-time only, so tuning them never needs an index rebuild. */
+export interface RankerSettings {
+	/** Per-field weight, keyed like SEARCH_FIELDS. */
+	weights: Record<string, number>;
+	/** Per-field length normalisation (0 = none, 1 = full). */
+	b: Record<string, number>;
+	k1: number;
+	/** A hit must match at least this IDF-weighted share of the query's required terms. */
+	minCoverage: number;
+	/** Hits scoring below this share of the best hit are dropped as noise. */
+	minRelativeScore: number;
+	/** Weight of terms that only come from synonyms or compound parts. */
+	expansionWeight: number;
+	/** Score multiplier for introductions and recaps, so the section that treats a topic comes first. */
+	overviewFactor: number;
+}
+
+export const DEFAULT_RANKER: RankerSettings = {
+	weights: { title: 1, heading: 3, parent: 1, keywords: 1.5, summary: 0.5, body: 1, children: 0 },
+	b: { title: 0, heading: 0.3, parent: 0.3, keywords: 0.3, summary: 0, body: 0.75, children: 0.75 },
+	k1: 1.2,
+	minCoverage: 0.5,
+	minRelativeScore: 0.2,
+	expansionWeight: 0.6,
+	overviewFactor: 0.8,
+};
+
+const DEFAULT_LIMIT = 5;
+const MAX_LIMIT = 50;
+const MAX_QUERY_CHARS = 500;
+
+interface Alternative {
+	term: string;
+	weight: number;
+}
+
+/** One thing the learner asked for, matched by any of its alternatives (the word itself, a glued compound, a synonym). */
+interface QueryGroup {
+	alts: Alternative[];
+	/** Required groups count towards coverage; optional ones (expansions) only add score. */
+	required: boolean;
+}
+
+interface Posting {
+	doc: number;
+	tfs: number[];
+}
+
+/** Synonym phrases analysed like the index: stems joined by spaces → expansion stem lists. */
+function analyseSynonyms(): Map<string, string[][]> {
+	const map = new Map<string, string[][]>();
+	for (const [phrase, expansions] of Object.entries(SYNONYMS)) {
+		const key = analyze(phrase, { joined: false }).join(' ');
+		if (!key) continue;
+		const list = map.get(key) ?? [];
+		for (const e of expansions) list.push(analyze(e, { joined: false }));
+		map.set(key, list);
+	}
+	return map;
+}
+
+export function createSearcher(data: SearchIndexData, settings: RankerSettings = DEFAULT_RANKER): Searcher {
+	const docs: SearchDoc[] = data.docs;
+	const n = docs.length;
+	const fieldCount = data.fields.length;
+	const postings = new Map<string, Posting[]>();
+	for (const [term, rows] of Object.entries(data.postings)) {
+		postings.set(
+			term,
+			rows.map((r) => ({ doc: r[0] as number, tfs: r.slice(1) })),
+		);
+	}
+	const weights = data.fields.map((f) => settings.weights[f] ?? 0);
+	/** Per doc and field: weight / length-normalisation denominator, so scoring is one multiply per tf. */
+	const fieldFactor = docs.map((d) =>
+		data.fields.map((f, i) => {
+			const b = settings.b[f] ?? 0;
+			const avg = data.avgLengths[i] || 1;
+			return (weights[i] ?? 0) / (1 - b + (b * (d.lengths[i] ?? 0)) / avg);
+		}),
+	);
+	const sectionFields = data.fields.flatMap((f, i) => ((CHAPTER_FIELDS as readonly string[]).includes(f) ? [] : [i]));
+	/**
+	 * Document frequency counts only section-specific fields: a chapter keyword appears in every
+	 * section of its chapter, which would make it look common when it names one section's topic.
+	 * Terms found only in chapter fields fall back to their full document frequency.
+	 */
+	const idf = new Map<string, number>();
+	for (const [term, list] of postings) {
+		const sectionDf = list.filter((p) => sectionFields.some((i) => (p.tfs[i] ?? 0) > 0)).length;
+		const df = sectionDf || list.length;
+		idf.set(term, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
+	}
+	const idfOf = (term: string): number => idf.get(term) ?? 0;
+	/** A word the course never uses is as informative as a word in a single section: unknown words sink coverage. */
+	const unknownIdf = Math.log(1 + (n - 1 + 0.5) / 1.5);
+	const synonyms = analyseSynonyms();
+
+	function parseQuery(query: string): QueryGroup[] {
+		const groups: QueryGroup[] = [];
+		const seen = new Set<string>();
+		const stems: string[] = [];
+		const add = (alts: Alternative[], required: boolean): void => {
+			const primary = alts[0]?.term;
+			if (primary === undefined || seen.has(primary)) return;
+			seen.add(primary);
+			groups.push({ alts, required });
+		};
+		for (const parts of splitWords(query.slice(0, MAX_QUERY_CHARS))) {
+			const content = parts.filter((p) => !isStopWord(p)).map(stemToken);
+			stems.push(...content);
+			if (parts.length > 1) {
+				const joined = stemToken(parts.join(''));
+				if (postings.has(joined)) {
+					add([{ term: joined, weight: 1 }], true);
+					for (const part of content) add([{ term: part, weight: settings.expansionWeight }], false);
+					continue;
+				}
+			}
+			for (const term of content) add([{ term, weight: 1 }], true);
+		}
+		for (let size = 3; size >= 1; size--) {
+			for (let i = 0; i + size <= stems.length; i++) {
+				const key = stems.slice(i, i + size).join(' ');
+				for (const expansion of synonyms.get(key) ?? []) {
+					const target = size === 1 && expansion.length === 1 ? groups.find((g) => g.alts[0]?.term === key) : undefined;
+					if (target && expansion[0] !== undefined) {
+						target.alts.push({ term: expansion[0], weight: settings.expansionWeight });
+						continue;
+					}
+					for (const term of expansion) add([{ term, weight: settings.expansionWeight }], false);
+				}
+			}
+		}
+		return groups;
+	}
+
+	/** The most a group can contribute: its best alternative's weighted IDF, or unknownIdf when the course lacks every alternative. */
+	function groupIdf(group: QueryGroup): number {
+		let best = 0;
+		for (const a of group.alts) best = Math.max(best, a.weight * idfOf(a.term));
+		return best > 0 ? best : group.required ? unknownIdf : 0;
+	}
+
+	function search(query: string, opts: SearchOptions): SearchHit[] {
+		const limit = Math.min(Math.max(Math.floor(opts.limit ?? DEFAULT_LIMIT), 0), MAX_LIMIT);
+		if (limit === 0 || query.trim() === '') return [];
+		const groups = parseQuery(query);
+		const required = groups.filter((g) => g.required);
+		if (required.length === 0) return [];
+		const totalIdf = required.reduce((sum, g) => sum + groupIdf(g), 0);
+		if (totalIdf <= 0) return [];
+
+		const raw = new Float64Array(n);
+		const covered = new Float64Array(n);
+		const best = new Float64Array(n);
+		for (const group of groups) {
+			best.fill(0);
+			for (const alt of group.alts) {
+				const list = postings.get(alt.term);
+				if (!list) continue;
+				const w = alt.weight * idfOf(alt.term);
+				for (const { doc, tfs } of list) {
+					const factor = fieldFactor[doc] as number[];
+					let tf = 0;
+					for (let f = 0; f < fieldCount; f++) tf += (tfs[f] as number) * (factor[f] as number);
+					const value = (w * tf) / (settings.k1 + tf);
+					if (value > (best[doc] as number)) best[doc] = value;
+				}
+			}
+			const gIdf = group.required ? groupIdf(group) : 0;
+			for (let d = 0; d < n; d++) {
+				const value = best[d] as number;
+				if (value <= 0) continue;
+				raw[d] = (raw[d] as number) + value;
+				covered[d] = (covered[d] as number) + gIdf;
+			}
+		}
+
+		const ranked: { doc: number; score: number }[] = [];
+		for (let d = 0; d < n; d++) {
+			if ((covered[d] as number) / totalIdf < settings.minCoverage) continue;
+			const prior = docs[d]?.overview ? settings.overviewFactor : 1;
+			ranked.push({ doc: d, score: Math.min(1, (prior * (raw[d] as number)) / totalIdf) });
+		}
+		ranked.sort((a, b) => b.score - a.score || a.doc - b.doc);
+		const top = ranked[0]?.score ?? 0;
+		const hits: SearchHit[] = [];
+		const seenSections = new Set<string>();
+		for (const { doc, score } of ranked) {
+			if (hits.length >= limit || score < top * settings.minRelativeScore) break;
+			const d = docs[doc] as SearchDoc;
+			const key = `${d.chapterId}#${d.anchor}`;
+			if (seenSections.has(key)) continue;
+			seenSections.add(key);
+			const locked = !opts.canRead(d.chapterId, d.tier);
+			hits.push({
+				chapterId: d.chapterId,
+				chapterTitle: d.chapterTitle,
+				heading: d.heading,
+				anchor: d.anchor,
+				url: d.anchor ? `/chapters/${d.chapterId}#${d.anchor}` : `/chapters/${d.chapterId}`,
+				score: Math.round(score * 10_000) / 10_000,
+				tier: d.tier,
+				locked,
+				...(locked ? {} : { passage: d.passage }),
+			});
+		}
+		return hits;
+	}
+
+	return { search };
+}

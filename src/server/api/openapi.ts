@@ -1,0 +1,129 @@
+/**
+ * Generates the OpenAPI 3.1 document from the operations' zod schemas — never written by hand.
+ * It is what a GPT builder pastes into ChatGPT's Action editor, so it respects Actions' limits.
+ */
+import { type ZodType, z } from 'astro/zod';
+import { errorBodySchema } from './errors.ts';
+import type { OperationSpec } from './operation.ts';
+
+type JsonSchema = Record<string, unknown>;
+type AnyOperation = OperationSpec<any, any, any, any, any>;
+
+export const OAUTH_SCOPES = { course: 'Read the course and record your own progress, quiz attempts and streak.' };
+
+const STATUS_TEXT: Record<number, string> = {
+	400: 'Invalid request: the error names each invalid field.',
+	401: 'Not signed in, or the token is invalid or expired.',
+	403: 'Signed in, but not allowed (for example, the tier does not include this content).',
+	404: 'Not found.',
+	409: 'Conflict with existing data.',
+	413: 'The request body is too large.',
+	415: 'The body must be JSON.',
+	429: 'Too many requests or attempts; see Retry-After.',
+	503: 'Temporarily unavailable.',
+};
+
+class SchemaCollector {
+	readonly components: Record<string, JsonSchema> = {};
+
+	convert(schema: ZodType, io: 'input' | 'output'): JsonSchema {
+		const suffix = io === 'input' ? 'Input' : '';
+		const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+		delete json.$schema;
+		const defs = (json.$defs ?? {}) as Record<string, JsonSchema>;
+		delete json.$defs;
+		for (const [id, def] of Object.entries(defs)) this.components[`${id}${suffix}`] = tidy(def, suffix);
+		return tidy(json, suffix);
+	}
+}
+
+/** Rewrites local $refs to components and drops zod's ±2^53 integer bounds (noise in a contract). */
+function tidy(value: JsonSchema, suffix: string): JsonSchema {
+	return JSON.parse(JSON.stringify(value), (key, v) => {
+		if (key === '$ref' && typeof v === 'string') return v.replace(/^#\/\$defs\/(.+)$/, `#/components/schemas/$1${suffix}`);
+		if (v && typeof v === 'object' && !Array.isArray(v)) {
+			if (v.minimum === -Number.MAX_SAFE_INTEGER) delete v.minimum;
+			if (v.maximum === Number.MAX_SAFE_INTEGER) delete v.maximum;
+		}
+		return v;
+	});
+}
+
+function parameters(collector: SchemaCollector, schema: z.ZodObject | undefined, location: 'path' | 'query') {
+	if (!schema) return [];
+	const json = collector.convert(schema, 'input');
+	const properties = (json.properties ?? {}) as Record<string, JsonSchema>;
+	const required = new Set((json.required ?? []) as string[]);
+	return Object.entries(properties).map(([name, prop]) => {
+		const { description, ...rest } = prop;
+		return {
+			name,
+			in: location,
+			required: location === 'path' || required.has(name),
+			...(description ? { description } : {}),
+			schema: rest,
+		};
+	});
+}
+
+export function buildOpenApiDocument(operations: AnyOperation[], origin: string) {
+	const collector = new SchemaCollector();
+	const errorRef = { $ref: '#/components/schemas/Error' };
+	collector.convert(errorBodySchema, 'output');
+	const paths: Record<string, Record<string, unknown>> = {};
+	for (const op of operations) {
+		const security =
+			op.auth === 'public' ? [] : op.auth === 'optional' ? [{ oauth2: ['course'] }, { bearerAuth: [] }, {}] : [{ oauth2: ['course'] }, { bearerAuth: [] }];
+		const status = String(op.status ?? 200);
+		const responses: Record<string, unknown> = {
+			[status]: { description: 'Success.', content: { 'application/json': { schema: collector.convert(op.response, 'output') } } },
+		};
+		for (const code of op.errors ?? []) {
+			responses[String(code)] = { description: STATUS_TEXT[code] ?? 'Error.', content: { 'application/json': { schema: errorRef } } };
+		}
+		const operation: Record<string, unknown> = {
+			operationId: op.operationId,
+			summary: op.summary,
+			description: op.description,
+			tags: op.tags,
+			security,
+			parameters: [...parameters(collector, op.params, 'path'), ...parameters(collector, op.query, 'query')],
+			responses,
+		};
+		if (op.body) {
+			operation.requestBody = { required: true, content: { 'application/json': { schema: collector.convert(op.body, 'input') } } };
+		}
+		if (op.method !== 'GET') operation['x-openai-isConsequential'] = op.consequential ?? true;
+		paths[op.path] ??= {};
+		(paths[op.path] as Record<string, unknown>)[op.method.toLowerCase()] = operation;
+	}
+	return {
+		openapi: '3.1.0',
+		info: {
+			title: 'Course Companion API',
+			version: '1.0.0',
+			description:
+				'The AI Agent Development course for ChatGPT: read chapters, search the course, take quizzes and track progress and streaks. Every answer is deterministic; the tutor explains, the API supplies course text and facts.',
+		},
+		servers: [{ url: origin }],
+		paths,
+		components: {
+			schemas: collector.components,
+			securitySchemes: {
+				oauth2: {
+					type: 'oauth2',
+					description: 'Per-learner sign-in: the learner logs in with their course account and approves access.',
+					flows: {
+						authorizationCode: {
+							authorizationUrl: `${origin}/oauth/authorize`,
+							tokenUrl: `${origin}/oauth/token`,
+							refreshUrl: `${origin}/oauth/token`,
+							scopes: OAUTH_SCOPES,
+						},
+					},
+				},
+				bearerAuth: { type: 'http', scheme: 'bearer', description: 'A session token from login with session "bearer".' },
+			},
+		},
+	};
+}

@@ -1,0 +1,182 @@
+/**
+ * One definition per API operation: its zod schemas validate the request, type the handler and
+ * generate the OpenAPI document (src/server/api/openapi.ts). Endpoint files only bind a route.
+ */
+import type { APIContext, APIRoute } from 'astro';
+import { type ZodType, z } from 'astro/zod';
+import type { CurrentUser } from '../auth/current-user.ts';
+import { ApiError, apiErrorResponse, errorResponse, forbidden, unauthorized } from './errors.ts';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+/** public: no identity; optional: answers differ when signed in; learner: any signed-in user; admin: role admin. */
+export type AuthLevel = 'public' | 'optional' | 'learner' | 'admin';
+
+export interface OperationContext<P, Q, B, A extends AuthLevel> {
+	params: P;
+	query: Q;
+	body: B;
+	user: A extends 'learner' | 'admin' ? CurrentUser : CurrentUser | null;
+	session: { id: string; kind: string } | null;
+	request: Request;
+	astro: APIContext;
+	now: Date;
+	clientIp: string;
+}
+
+export interface OperationSpec<
+	P extends z.ZodObject = z.ZodObject,
+	Q extends z.ZodObject = z.ZodObject,
+	B extends ZodType = ZodType,
+	R extends ZodType = ZodType,
+	A extends AuthLevel = AuthLevel,
+> {
+	operationId: string;
+	method: HttpMethod;
+	/** OpenAPI-style path, e.g. `/api/v1/me/quizzes/{id}/attempts`. */
+	path: string;
+	/** At most 300 characters (ChatGPT Actions' limit); tells the model when to call it. */
+	summary: string;
+	description: string;
+	tags: string[];
+	auth: A;
+	/** GPT Actions ask the user before consequential calls; absent = GET false, others true. */
+	consequential?: boolean;
+	params?: P;
+	query?: Q;
+	body?: B;
+	response: R;
+	/** Status of a successful response (default 200). */
+	status?: number;
+	/** Error statuses this operation can return, for the document. */
+	errors?: number[];
+	/** Documented-only operations are served as static files (the prerendered JSON). */
+	static?: boolean;
+	handler?: (ctx: OperationContext<z.infer<P>, z.infer<Q>, z.infer<B>, A>) => Promise<z.input<R> | Response>;
+}
+
+export function defineOperation<
+	P extends z.ZodObject = z.ZodObject<{}>,
+	Q extends z.ZodObject = z.ZodObject<{}>,
+	B extends ZodType = z.ZodUndefined,
+	R extends ZodType = ZodType,
+	A extends AuthLevel = AuthLevel,
+>(spec: OperationSpec<P, Q, B, R, A>): OperationSpec<P, Q, B, R, A> {
+	return spec;
+}
+
+/** Larger request bodies are refused with 413 before parsing. */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Turns zod issues into the `details` of a 400: where and what. */
+export function validationDetails(error: z.ZodError, location: 'body' | 'query' | 'path') {
+	return error.issues.map((issue) => ({
+		in: location,
+		field: issue.path.map(String).join('.') || null,
+		message: issue.message,
+	}));
+}
+
+function parseOrThrow<T extends ZodType>(schema: T, input: unknown, location: 'body' | 'query' | 'path'): z.infer<T> {
+	const result = schema.safeParse(input);
+	if (result.success) return result.data;
+	const details = validationDetails(result.error, location);
+	const first = details[0];
+	const where = first?.field ? `${location}.${first.field}` : location;
+	throw new ApiError(400, 'validation_failed', `Invalid ${where}: ${first?.message ?? 'invalid input'}`, details);
+}
+
+export async function readJsonBody(request: Request): Promise<unknown> {
+	const type = request.headers.get('content-type') ?? '';
+	const length = Number(request.headers.get('content-length') ?? 0);
+	if (length > MAX_BODY_BYTES) {
+		throw new ApiError(413, 'payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
+	}
+	const text = await readLimited(request, MAX_BODY_BYTES);
+	if (text.trim() === '') return undefined;
+	if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+		throw new ApiError(415, 'unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json".');
+	}
+	try {
+		return JSON.parse(text);
+	} catch (error) {
+		throw new ApiError(400, 'invalid_json', `The body is not valid JSON: ${(error as Error).message}`);
+	}
+}
+
+async function readLimited(request: Request, limit: number): Promise<string> {
+	if (!request.body) return '';
+	const reader = request.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		size += value.byteLength;
+		if (size > limit) {
+			await reader.cancel();
+			throw new ApiError(413, 'payload_too_large', `The request body is larger than ${limit} bytes.`);
+		}
+		chunks.push(value);
+	}
+	return new TextDecoder().decode(Buffer.concat(chunks));
+}
+
+export function json(value: unknown, status = 200, headers: Record<string, string> = {}): Response {
+	return new Response(JSON.stringify(value), {
+		status,
+		headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+	});
+}
+
+export function clientIpOf(context: APIContext): string {
+	try {
+		return context.clientAddress;
+	} catch {
+		return 'unknown';
+	}
+}
+
+/** Binds an operation to an Astro route: guards in a fixed order (401 → 403 → 400), then the handler. */
+export function route<P extends z.ZodObject, Q extends z.ZodObject, B extends ZodType, R extends ZodType, A extends AuthLevel>(
+	op: OperationSpec<P, Q, B, R, A>,
+): APIRoute {
+	return async (context) => {
+		try {
+			const user = context.locals.user ?? null;
+			if ((op.auth === 'learner' || op.auth === 'admin') && !user) throw unauthorized();
+			if (op.auth === 'admin' && user?.role !== 'admin') throw forbidden('This operation is for administrators only.');
+			const params = parseOrThrow(op.params ?? z.object({}), context.params, 'path');
+			const query = parseOrThrow(op.query ?? z.object({}), Object.fromEntries(new URL(context.request.url).searchParams), 'query');
+			const rawBody = op.body ? await readJsonBody(context.request) : undefined;
+			const body = op.body ? parseOrThrow(op.body, rawBody, 'body') : undefined;
+			if (!op.handler) throw new ApiError(404, 'not_found', 'This operation is served as a static file.');
+			const result = await op.handler({
+				params,
+				query,
+				body,
+				user: user as OperationContext<z.infer<P>, z.infer<Q>, z.infer<B>, A>['user'],
+				session: context.locals.session ?? null,
+				request: context.request,
+				astro: context,
+				now: new Date(),
+				clientIp: clientIpOf(context),
+			});
+			if (result instanceof Response) return result;
+			return json(result, op.status ?? 200);
+		} catch (error) {
+			if (error instanceof ApiError) return apiErrorResponse(error);
+			console.error(`[${op.operationId}]`, error);
+			return errorResponse(500, 'internal_error', 'Something went wrong on our side. Please try again.');
+		}
+	};
+}
+
+/** Binds operations to one route file; other methods get a 405 naming the allowed ones. */
+export function bind(ops: Partial<Record<HttpMethod, OperationSpec<any, any, any, any, any>>>): Record<string, APIRoute> {
+	const handlers: Record<string, APIRoute> = {};
+	for (const [method, op] of Object.entries(ops)) if (op) handlers[method] = route(op);
+	const allowed = Object.keys(handlers).join(', ');
+	handlers.ALL = () =>
+		errorResponse(405, 'method_not_allowed', `This endpoint accepts ${allowed}.`, undefined, { Allow: allowed });
+	return handlers;
+}

@@ -1,0 +1,65 @@
+/** Finds the session behind a request: a bearer token (API clients, ChatGPT) or the session cookie. */
+import type { AstroCookies } from 'astro';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import type { CurrentUser } from './current-user.ts';
+import { SESSION_COOKIE, sessionCookieAttributes, validateSessionToken } from './sessions.ts';
+
+export interface RequestAuth {
+	user: CurrentUser;
+	session: { id: string; kind: string; expiresAt: Date };
+	/** How the request proved its identity: a cookie needs CSRF protection, a bearer token does not. */
+	via: 'cookie' | 'bearer';
+}
+
+export function bearerToken(request: Request): string | null {
+	const header = request.headers.get('authorization');
+	const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+	return match?.[1] ?? null;
+}
+
+export async function authenticate(
+	db: Kysely<Database>,
+	request: Request,
+	cookies: AstroCookies,
+	now: Date,
+): Promise<RequestAuth | null> {
+	const bearer = bearerToken(request);
+	const token = bearer ?? cookies.get(SESSION_COOKIE)?.value ?? null;
+	if (!token) return null;
+	const found = await validateSessionToken(db, token, now);
+	if (!found) return null;
+	const { session, user } = found;
+	return {
+		user: {
+			id: user.id,
+			email: user.email,
+			displayName: user.display_name,
+			timezone: user.timezone,
+			role: user.role,
+			tier: user.tier,
+		},
+		session: { id: session.id, kind: session.kind, expiresAt: session.expires_at },
+		via: bearer ? 'bearer' : 'cookie',
+	};
+}
+
+/** Secure cookies everywhere except plain-http localhost (local development). */
+export function cookieIsSecure(url: URL): boolean {
+	return url.protocol === 'https:' || !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+}
+
+export function setSessionCookie(cookies: AstroCookies, url: URL, token: string, expires: Date): void {
+	const attrs = sessionCookieAttributes({ secure: cookieIsSecure(url), expires });
+	cookies.set(SESSION_COOKIE, token, {
+		httpOnly: attrs.httpOnly,
+		sameSite: 'lax',
+		path: '/',
+		secure: attrs.secure,
+		expires,
+	});
+}
+
+export function clearSessionCookie(cookies: AstroCookies, url: URL): void {
+	cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', secure: cookieIsSecure(url), maxAge: 0 });
+}

@@ -1,0 +1,199 @@
+/**
+ * Database sessions in the pattern the Lucia project teaches (no `lucia`
+ * package): the token is `<id>.<secret>`; only SHA-256(secret) is stored, so a
+ * leaked sessions table cannot be replayed; the hash is compared in constant
+ * time; expiry slides by 30 days when a session is used in its second half.
+ */
+import { sha256 } from '@oslojs/crypto/sha2';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
+import type { Kysely } from 'kysely';
+import type { Database, PublicUser, SessionKind, SessionRow } from '../db/schema.ts';
+
+export const SESSION_COOKIE = 'cc_session';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const SESSION_LIFETIME_MS = 30 * DAY_MS;
+/** Extend once less than half the lifetime is left, so an active user never expires. */
+const RENEW_WHEN_REMAINING_MS = SESSION_LIFETIME_MS / 2;
+/** `last_used_at` is refreshed at most this often, so reads are not a write each. */
+const LAST_USED_RESOLUTION_MS = 60 * 60 * 1000;
+
+/** 15 bytes → 24 base32 characters; 20 bytes → 32 characters (160 bits of secret). */
+const ID_BYTES = 15;
+const SECRET_BYTES = 20;
+const TOKEN_PATTERN = /^([a-z2-7]{24})\.([a-z2-7]{32})$/;
+
+/** A session as callers see it: the secret hash stays in the database layer. */
+export type Session = Omit<SessionRow, 'secret_hash'>;
+
+export interface CreateSessionInput {
+	userId: string;
+	kind: SessionKind;
+	clientId?: string | null;
+	/** User agent or app name, shown in "your sessions". */
+	label?: string | null;
+	now: Date;
+}
+
+function randomBase32(bytes: number): string {
+	return encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+function hashSecret(secret: string): Uint8Array {
+	return sha256(new TextEncoder().encode(secret));
+}
+
+/** Creates a session; the returned token is the only copy of the secret. */
+export async function createSession(
+	db: Kysely<Database>,
+	input: CreateSessionInput,
+): Promise<{ token: string; session: Session }> {
+	const id = randomBase32(ID_BYTES);
+	const secret = randomBase32(SECRET_BYTES);
+	const session = await db
+		.insertInto('sessions')
+		.values({
+			id,
+			user_id: input.userId,
+			secret_hash: hashSecret(secret),
+			kind: input.kind,
+			client_id: input.clientId ?? null,
+			label: input.label ?? null,
+			created_at: input.now,
+			expires_at: new Date(input.now.getTime() + SESSION_LIFETIME_MS),
+			last_used_at: input.now,
+		})
+		.returning(['id', 'user_id', 'kind', 'client_id', 'label', 'created_at', 'expires_at', 'last_used_at'])
+		.executeTakeFirstOrThrow();
+	return { token: `${id}.${secret}`, session };
+}
+
+/**
+ * The session and its user for a token, or null when the token is malformed,
+ * unknown, has the wrong secret, or has expired (an expired session is deleted).
+ */
+export async function validateSessionToken(
+	db: Kysely<Database>,
+	token: string,
+	now: Date,
+): Promise<{ session: Session; user: PublicUser } | null> {
+	const match = typeof token === 'string' ? TOKEN_PATTERN.exec(token) : null;
+	if (!match) return null;
+	const [, id, secret] = match as unknown as [string, string, string];
+
+	const row = await db
+		.selectFrom('sessions')
+		.innerJoin('users', 'users.id', 'sessions.user_id')
+		.select([
+			'sessions.id',
+			'sessions.user_id',
+			'sessions.secret_hash',
+			'sessions.kind',
+			'sessions.client_id',
+			'sessions.label',
+			'sessions.created_at as session_created_at',
+			'sessions.expires_at',
+			'sessions.last_used_at',
+			'users.email',
+			'users.display_name',
+			'users.timezone',
+			'users.role',
+			'users.tier',
+			'users.created_at as user_created_at',
+			'users.updated_at as user_updated_at',
+		])
+		.where('sessions.id', '=', id)
+		.executeTakeFirst();
+	if (!row) return null;
+	if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.secret_hash))) return null;
+
+	if (now.getTime() >= row.expires_at.getTime()) {
+		await db.deleteFrom('sessions').where('id', '=', id).execute();
+		return null;
+	}
+
+	const session: Session = {
+		id: row.id,
+		user_id: row.user_id,
+		kind: row.kind,
+		client_id: row.client_id,
+		label: row.label,
+		created_at: row.session_created_at,
+		expires_at: row.expires_at,
+		last_used_at: row.last_used_at,
+	};
+	const renew = row.expires_at.getTime() - now.getTime() < RENEW_WHEN_REMAINING_MS;
+	const touch = now.getTime() - row.last_used_at.getTime() >= LAST_USED_RESOLUTION_MS;
+	if (renew || touch) {
+		session.last_used_at = now;
+		if (renew) session.expires_at = new Date(now.getTime() + SESSION_LIFETIME_MS);
+		await db
+			.updateTable('sessions')
+			.set({ last_used_at: session.last_used_at, expires_at: session.expires_at })
+			.where('id', '=', id)
+			.execute();
+	}
+
+	const user: PublicUser = {
+		id: row.user_id,
+		email: row.email,
+		display_name: row.display_name,
+		timezone: row.timezone,
+		role: row.role,
+		tier: row.tier,
+		created_at: row.user_created_at,
+		updated_at: row.user_updated_at,
+	};
+	return { session, user };
+}
+
+/** Signs one session out. */
+export async function invalidateSession(db: Kysely<Database>, sessionId: string): Promise<void> {
+	await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+}
+
+/** Signs a user out everywhere (e.g. after a password change), optionally keeping the current session. Returns how many were removed. */
+export async function invalidateUserSessions(
+	db: Kysely<Database>,
+	userId: string,
+	options: { exceptSessionId?: string } = {},
+): Promise<number> {
+	let query = db.deleteFrom('sessions').where('user_id', '=', userId);
+	if (options.exceptSessionId !== undefined) query = query.where('id', '!=', options.exceptSessionId);
+	const result = await query.executeTakeFirst();
+	return Number(result.numDeletedRows);
+}
+
+/** A user's sessions, most recently used first. */
+export async function listUserSessions(db: Kysely<Database>, userId: string): Promise<Session[]> {
+	return db
+		.selectFrom('sessions')
+		.select(['id', 'user_id', 'kind', 'client_id', 'label', 'created_at', 'expires_at', 'last_used_at'])
+		.where('user_id', '=', userId)
+		.orderBy('last_used_at', 'desc')
+		.orderBy('id')
+		.execute();
+}
+
+/** Removes every session that expired before `now` (for a periodic cleanup). */
+export async function deleteExpiredSessions(db: Kysely<Database>, now: Date): Promise<number> {
+	const result = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
+	return Number(result.numDeletedRows);
+}
+
+export interface SessionCookieAttributes {
+	httpOnly: true;
+	sameSite: 'lax';
+	path: '/';
+	secure: boolean;
+	expires: Date;
+}
+
+/**
+ * Cookie attributes for the session token, in the shape Astro's
+ * `cookies.set(name, value, options)` takes. `secure` is off only for plain-HTTP local development.
+ */
+export function sessionCookieAttributes(options: { secure: boolean; expires: Date }): SessionCookieAttributes {
+	return { httpOnly: true, sameSite: 'lax', path: '/', secure: options.secure, expires: options.expires };
+}

@@ -1,0 +1,64 @@
+/**
+ * The private artifact read from an S3-compatible bucket (Cloudflare R2 in production).
+ * Objects are cached in memory with their ETag and revalidated with If-None-Match, so a
+ * republished chapter is picked up without a restart and an unchanged one costs a 304.
+ */
+import { GetObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { type ContentStore, storeOver } from './content-store.ts';
+
+export interface R2StoreOptions {
+	R2_ENDPOINT?: string;
+	R2_ACCESS_KEY_ID?: string;
+	R2_SECRET_ACCESS_KEY?: string;
+	R2_PRIVATE_BUCKET?: string;
+	R2_PRIVATE_PREFIX: string;
+}
+
+/** Revalidate an object at most this often; between checks the cached copy is served. */
+const REVALIDATE_MS = 30_000;
+
+export function s3ClientFor(options: { endpoint: string; accessKeyId: string; secretAccessKey: string }): S3Client {
+	return new S3Client({
+		region: 'auto',
+		endpoint: options.endpoint,
+		forcePathStyle: true,
+		credentials: { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey },
+		// Plain bodies, no aws-chunked trailers: some S3 servers store the framing as data.
+		requestChecksumCalculation: 'WHEN_REQUIRED',
+		responseChecksumValidation: 'WHEN_REQUIRED',
+	});
+}
+
+export function r2ContentStore(env: R2StoreOptions, now: () => number = Date.now): ContentStore {
+	const client = s3ClientFor({
+		endpoint: env.R2_ENDPOINT ?? '',
+		accessKeyId: env.R2_ACCESS_KEY_ID ?? '',
+		secretAccessKey: env.R2_SECRET_ACCESS_KEY ?? '',
+	});
+	const bucket = env.R2_PRIVATE_BUCKET ?? '';
+	const cache = new Map<string, { etag: string | undefined; text: string | null; checkedAt: number }>();
+
+	const fetchObject = async (name: string): Promise<string | null> => {
+		const cached = cache.get(name);
+		if (cached && now() - cached.checkedAt < REVALIDATE_MS) return cached.text;
+		const key = `${env.R2_PRIVATE_PREFIX}${name}`;
+		try {
+			const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfNoneMatch: cached?.etag }));
+			const text = (await out.Body?.transformToString('utf8')) ?? '';
+			cache.set(name, { etag: out.ETag, text, checkedAt: now() });
+			return text;
+		} catch (error) {
+			const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+			if (status === 304 && cached) {
+				cached.checkedAt = now();
+				return cached.text;
+			}
+			if (status === 404 || (error as { name?: string }).name === 'NoSuchKey') {
+				cache.set(name, { etag: undefined, text: null, checkedAt: now() });
+				return null;
+			}
+			throw error;
+		}
+	};
+	return storeOver(fetchObject);
+}

@@ -1,0 +1,67 @@
+/**
+ * Reads the private artifact (premium bodies, answer keys, search index) that the build writes
+ * to dist/private: from a local directory, or from the private R2 bucket in production.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { PrivateChapter, PrivateManifest } from '../content/emit.ts';
+import type { QuizKey } from '../domain/grading.ts';
+
+export interface ContentStore {
+	manifest(): Promise<PrivateManifest>;
+	chapter(id: string): Promise<PrivateChapter | null>;
+	quizKey(id: string): Promise<QuizKey | null>;
+	/** Raw JSON text of a file in the artifact, or null when it does not exist. */
+	readText(name: string): Promise<string | null>;
+}
+
+const SAFE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** Shared by both stores: ids are checked before they become object keys or paths. */
+export function storeOver(readText: (name: string) => Promise<string | null>): ContentStore {
+	// Parsed once per distinct text: the reader decides how fresh the text is.
+	const parsed = new Map<string, { text: string; value: unknown }>();
+	const readJson = async <T>(name: string): Promise<T | null> => {
+		const text = await readText(name);
+		if (text === null) return null;
+		const hit = parsed.get(name);
+		if (hit && hit.text === text) return hit.value as T;
+		const value = JSON.parse(text) as T;
+		parsed.set(name, { text, value });
+		return value;
+	};
+	return {
+		async manifest() {
+			const manifest = await readJson<PrivateManifest>('manifest.json');
+			if (!manifest) throw new Error('The private content artifact has no manifest.json: run `npm run build` first.');
+			return manifest;
+		},
+		chapter: (id) => (SAFE_ID.test(id) ? readJson<PrivateChapter>(`chapters/${id}.json`) : Promise.resolve(null)),
+		quizKey: (id) => (SAFE_ID.test(id) ? readJson<QuizKey>(`quizzes/${id}.json`) : Promise.resolve(null)),
+		readText,
+	};
+}
+
+/** @param cache keep file text in memory (production: the artifact only changes with a deploy). */
+export function localContentStore(dir: string, cache = true): ContentStore {
+	const root = path.resolve(dir);
+	const texts = new Map<string, Promise<string | null>>();
+	const read = async (name: string): Promise<string | null> => {
+		try {
+			return await readFile(path.join(root, name), 'utf8');
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+			throw error;
+		}
+	};
+	return storeOver((name) => {
+		if (!cache) return read(name);
+		let text = texts.get(name);
+		if (!text) {
+			text = read(name);
+			text.catch(() => texts.delete(name));
+			texts.set(name, text);
+		}
+		return text;
+	});
+}

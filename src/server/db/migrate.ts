@@ -1,0 +1,71 @@
+/**
+ * Runs the schema migrations. The provider is a static object that imports
+ * each migration module: the server is bundled by Vite, so there is no
+ * migrations folder to read at run time (no FileMigrationProvider).
+ */
+import { type Kysely, sql } from 'kysely';
+import { type Migration, type MigrationProvider, type MigrationResult, Migrator } from 'kysely/migration';
+import * as m0001 from './migrations/0001_initial.ts';
+
+/** Every migration, by name; names sort in the order they must run. Add new ones here. */
+const MIGRATIONS: Record<string, Migration> = {
+	'0001_initial': m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+	async getMigrations() {
+		return MIGRATIONS;
+	},
+};
+
+export interface MigrationStatus {
+	/** How many migrations have not run yet. */
+	pending: number;
+	pendingNames: string[];
+	appliedNames: string[];
+}
+
+export class MigrationError extends Error {
+	readonly results: readonly MigrationResult[];
+	constructor(message: string, results: readonly MigrationResult[], cause: unknown) {
+		super(message, { cause });
+		this.name = 'MigrationError';
+		this.results = results;
+	}
+}
+
+/**
+ * Pins the bookkeeping tables to the connection's current schema. Without it,
+ * Kysely looks for `kysely_migration` in every schema, and one left in another
+ * schema of the same database makes it skip creating its own.
+ */
+async function createMigrator<DB>(db: Kysely<DB>): Promise<Migrator> {
+	const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+	const schema = rows[0]?.schema ?? undefined;
+	return new Migrator({ db, provider: migrationProvider, migrationTableSchema: schema });
+}
+
+/** Applies every pending migration; throws `MigrationError` naming the one that failed. */
+export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<{ applied: string[] }> {
+	const migrator = await createMigrator(db);
+	const { error, results = [] } = await migrator.migrateToLatest();
+	if (error) {
+		const failed = results.find((r) => r.status === 'Error')?.migrationName;
+		const reason = error instanceof Error ? error.message : String(error);
+		throw new MigrationError(
+			failed ? `Migration ${failed} failed: ${reason}` : `Migrating the database failed: ${reason}`,
+			results,
+			error,
+		);
+	}
+	return { applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+/** Which migrations have run and how many are still pending. */
+export async function migrationStatus<DB>(db: Kysely<DB>): Promise<MigrationStatus> {
+	const migrator = await createMigrator(db);
+	const infos = await migrator.getMigrations();
+	const pendingNames = infos.filter((m) => m.executedAt === undefined).map((m) => m.name);
+	const appliedNames = infos.filter((m) => m.executedAt !== undefined).map((m) => m.name);
+	return { pending: pendingNames.length, pendingNames, appliedNames };
+}

@@ -1,0 +1,173 @@
+/**
+ * The database as Kysely sees it. Row, insert and update types are derived
+ * from these table interfaces (`Selectable`/`Insertable`/`Updateable`), never
+ * written out a second time.
+ *
+ * Driver differences are normalized in `factory.ts`, so these types hold on
+ * PGlite, `pg` and Neon alike: `date` columns are 'YYYY-MM-DD' strings, int8
+ * and `count(*)` are numbers, bytea is a `Uint8Array`, timestamptz a `Date`.
+ */
+import type {
+	ColumnType,
+	Generated,
+	GeneratedAlways,
+	Insertable,
+	JSONColumnType,
+	Selectable,
+	Updateable,
+} from 'kysely';
+import type { Tier } from '../../domain/tiers.ts';
+
+export const ROLES = ['student', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Tiers are a domain concept (their order is the access ranking); defined once, in `domain/tiers.ts`. */
+export { TIERS, type Tier } from '../../domain/tiers.ts';
+
+export const SESSION_KINDS = ['browser', 'api', 'oauth'] as const;
+export type SessionKind = (typeof SESSION_KINDS)[number];
+
+export const ACTIVITY_SOURCES = ['checkin', 'chapter', 'quiz'] as const;
+export type ActivitySource = (typeof ACTIVITY_SOURCES)[number];
+
+/** A calendar day, 'YYYY-MM-DD' (Postgres `date`, kept as a string so no time zone can shift it). */
+export type DayString = string;
+
+/** Any value `JSON.stringify` round-trips; jsonb columns are written as JSON text. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** timestamptz without a default: read as Date, written as Date or ISO string. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** timestamptz with `default now()`. */
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** Nullable timestamptz, optional on insert. */
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** `date` column, normalized to 'YYYY-MM-DD' by the factory on every driver. */
+type DateColumn = ColumnType<DayString, DayString, DayString>;
+
+export interface UsersTable {
+	id: string;
+	/** Stored lowercased and trimmed; unique (constraint `users_email_key`). */
+	email: string;
+	/** Argon2id PHC string. */
+	password_hash: string;
+	display_name: string;
+	timezone: Generated<string>;
+	role: Generated<Role>;
+	tier: Generated<Tier>;
+	created_at: DefaultTimestamp;
+	updated_at: DefaultTimestamp;
+}
+
+export interface SessionsTable {
+	id: string;
+	user_id: string;
+	/** SHA-256 of the token's secret half; the secret itself is never stored. */
+	secret_hash: Uint8Array;
+	kind: SessionKind;
+	client_id: string | null;
+	/** User agent or app name, shown in "your sessions". */
+	label: string | null;
+	created_at: DefaultTimestamp;
+	expires_at: Timestamp;
+	last_used_at: DefaultTimestamp;
+}
+
+export interface ChapterCompletionsTable {
+	user_id: string;
+	chapter_id: string;
+	completed_at: DefaultTimestamp;
+}
+
+export interface QuizAttemptsTable {
+	id: GeneratedAlways<number>;
+	user_id: string;
+	quiz_id: string;
+	answers: JSONColumnType<JsonValue & object>;
+	score: number;
+	total: number;
+	percent: number;
+	passed: boolean;
+	/** The learner's calendar day when the attempt was made (their time zone). */
+	local_date: DateColumn;
+	created_at: DefaultTimestamp;
+}
+
+export interface ActivityDaysTable {
+	user_id: string;
+	day: DateColumn;
+	first_source: ActivitySource;
+	created_at: DefaultTimestamp;
+}
+
+export interface StreakFreezesTable {
+	user_id: string;
+	day: DateColumn;
+	created_at: DefaultTimestamp;
+}
+
+export interface TierChangesTable {
+	id: GeneratedAlways<number>;
+	user_id: string;
+	from_tier: Tier;
+	to_tier: Tier;
+	/** Who made the change: 'admin:<userId>', 'billing', 'cli'. */
+	actor: string;
+	reason: string | null;
+	created_at: DefaultTimestamp;
+}
+
+export interface OauthClientsTable {
+	/** The OAuth client_id. */
+	id: string;
+	name: string;
+	/** Null for a public client (no secret, PKCE only). */
+	secret_hash: string | null;
+	redirect_uris: JSONColumnType<string[]>;
+	created_at: DefaultTimestamp;
+}
+
+export interface OauthCodesTable {
+	/** Hash of the authorization code; the code itself is never stored. */
+	code_hash: string;
+	client_id: string;
+	user_id: string;
+	redirect_uri: string;
+	scope: string;
+	code_challenge: string | null;
+	code_challenge_method: string | null;
+	expires_at: Timestamp;
+	used_at: NullableTimestamp;
+}
+
+export interface Database {
+	users: UsersTable;
+	sessions: SessionsTable;
+	chapter_completions: ChapterCompletionsTable;
+	quiz_attempts: QuizAttemptsTable;
+	activity_days: ActivityDaysTable;
+	streak_freezes: StreakFreezesTable;
+	tier_changes: TierChangesTable;
+	oauth_clients: OauthClientsTable;
+	oauth_codes: OauthCodesTable;
+}
+
+export type User = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+/** A user as the rest of the app should see it: without the password hash. */
+export type PublicUser = Omit<User, 'password_hash'>;
+
+export type SessionRow = Selectable<SessionsTable>;
+export type NewSessionRow = Insertable<SessionsTable>;
+
+export type ChapterCompletion = Selectable<ChapterCompletionsTable>;
+export type QuizAttempt = Selectable<QuizAttemptsTable>;
+export type NewQuizAttempt = Insertable<QuizAttemptsTable>;
+export type ActivityDay = Selectable<ActivityDaysTable>;
+export type StreakFreeze = Selectable<StreakFreezesTable>;
+export type TierChange = Selectable<TierChangesTable>;
+export type OauthClient = Selectable<OauthClientsTable>;
+export type NewOauthClient = Insertable<OauthClientsTable>;
+export type OauthCode = Selectable<OauthCodesTable>;
+export type NewOauthCode = Insertable<OauthCodesTable>;

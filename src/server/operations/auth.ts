@@ -1,0 +1,252 @@
+/** Accounts and sessions: register, log in and out, who am I, profile, password, sessions. */
+import { z } from 'astro/zod';
+import { isValidTimeZone } from '../../domain/dates.ts';
+import { ApiError, notFound } from '../api/errors.ts';
+import { defineOperation } from '../api/operation.ts';
+import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { clearSessionCookie, setSessionCookie } from '../auth/request-auth.ts';
+import { createSession, invalidateSession, invalidateUserSessions, listUserSessions } from '../auth/sessions.ts';
+import { consumeOrThrow } from '../rate-limit.ts';
+import { createUser, EmailTakenError, findUserByEmail, findUserById, normalizeEmail, setPassword, updateProfile } from '../repositories/users.ts';
+import { getServices } from '../services.ts';
+import { isoDateTime, userSchema, userView } from './shared.ts';
+
+export const timezoneSchema = z
+	.string()
+	.max(64)
+	.refine(isValidTimeZone, 'must be an IANA time zone such as "Europe/Paris" or "America/New_York"');
+const emailSchema = z.email('must be an email address such as "ada@example.com"').max(254);
+export const passwordSchema = z.string().min(10, 'must be at least 10 characters').max(256, 'must be at most 256 characters');
+const displayNameSchema = z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters');
+const tokenRequest = z
+	.enum(['cookie', 'bearer'])
+	.default('cookie')
+	.describe('"bearer" returns a token for the Authorization header (API clients) instead of setting a cookie.');
+
+const authResultSchema = z.object({
+	user: userSchema,
+	token: z.string().optional().describe('Only when session = "bearer": send it as "Authorization: Bearer <token>".'),
+	expiresAt: isoDateTime,
+});
+
+/** Verified against when the email is unknown, so a miss takes as long as a wrong password. */
+let dummyHash: Promise<string> | undefined;
+
+async function throttleAuth(ip: string, email: string): Promise<void> {
+	const { limits } = await getServices();
+	await consumeOrThrow(limits.auth, `ip:${ip}`, 'sign-in attempts from this address');
+	await consumeOrThrow(limits.auth, `email:${normalizeEmail(email)}`, 'sign-in attempts for this account');
+}
+
+export const register = defineOperation({
+	operationId: 'register',
+	method: 'POST',
+	path: '/api/v1/auth/register',
+	summary: 'Create a learner account',
+	description: 'Creates a free account and signs it in (session cookie, or a bearer token when session is "bearer").',
+	tags: ['Account'],
+	auth: 'public',
+	body: z.object({
+		email: emailSchema,
+		password: passwordSchema,
+		displayName: displayNameSchema,
+		timezone: timezoneSchema.default('UTC'),
+		session: tokenRequest,
+	}),
+	response: authResultSchema,
+	status: 201,
+	errors: [400, 409, 429],
+	async handler({ body, clientIp, astro, now, request }) {
+		await throttleAuth(clientIp, body.email);
+		const { db } = await getServices();
+		let user: Awaited<ReturnType<typeof createUser>>;
+		try {
+			user = await createUser(db, {
+				email: body.email,
+				passwordHash: await hashPassword(body.password),
+				displayName: body.displayName,
+				timezone: body.timezone,
+			});
+		} catch (error) {
+			if (error instanceof EmailTakenError) {
+				throw new ApiError(409, 'email_taken', 'An account with this email already exists. Sign in instead.', [{ in: 'body', field: 'email', message: 'is already registered' }]);
+			}
+			throw error;
+		}
+		return startSession(user, body.session, astro, now, request);
+	},
+});
+
+export const login = defineOperation({
+	operationId: 'login',
+	method: 'POST',
+	path: '/api/v1/auth/login',
+	summary: 'Sign in with email and password',
+	description: 'Starts a session (cookie, or a bearer token when session is "bearer"). A wrong email or password gets the same answer.',
+	tags: ['Account'],
+	auth: 'public',
+	body: z.object({ email: emailSchema, password: z.string().min(1).max(256), session: tokenRequest }),
+	response: authResultSchema,
+	errors: [400, 401, 429],
+	async handler({ body, clientIp, astro, now, request }) {
+		await throttleAuth(clientIp, body.email);
+		const { db } = await getServices();
+		const user = await findUserByEmail(db, body.email);
+		dummyHash ??= hashPassword('not-a-real-password-0');
+		const ok = await verifyPassword(user?.password_hash ?? (await dummyHash), body.password);
+		if (!user || !ok) throw new ApiError(401, 'invalid_credentials', 'Email or password is incorrect.');
+		return startSession(user, body.session, astro, now, request);
+	},
+});
+
+async function startSession(
+	user: { id: string; email: string; display_name: string; timezone: string; role: 'student' | 'admin'; tier: 'free' | 'premium' | 'pro' | 'team' },
+	kind: 'cookie' | 'bearer',
+	astro: { cookies: import('astro').AstroCookies; url: URL },
+	now: Date,
+	request: Request,
+) {
+	const { db } = await getServices();
+	const label = request.headers.get('user-agent')?.slice(0, 200) ?? null;
+	const { token, session } = await createSession(db, { userId: user.id, kind: kind === 'bearer' ? 'api' : 'browser', label, now });
+	if (kind === 'cookie') setSessionCookie(astro.cookies, astro.url, token, session.expires_at);
+	return { user: userView(user), ...(kind === 'bearer' ? { token } : {}), expiresAt: session.expires_at.toISOString() };
+}
+
+export const logout = defineOperation({
+	operationId: 'logout',
+	method: 'POST',
+	path: '/api/v1/auth/logout',
+	summary: 'Sign out (revoke the current session)',
+	description: 'Revokes the session or token used for this request and clears the cookie.',
+	tags: ['Account'],
+	auth: 'learner',
+	response: z.object({ ok: z.literal(true) }),
+	errors: [401],
+	async handler({ session, astro }) {
+		const { db } = await getServices();
+		if (session) await invalidateSession(db, session.id);
+		clearSessionCookie(astro.cookies, astro.url);
+		return { ok: true as const };
+	},
+});
+
+export const getMe = defineOperation({
+	operationId: 'getMe',
+	method: 'GET',
+	path: '/api/v1/me',
+	summary: 'Who is the signed-in learner?',
+	description: "The learner's id, email, display name, time zone, role and tier. Use the display name to greet them.",
+	tags: ['Account'],
+	auth: 'learner',
+	response: userSchema,
+	errors: [401],
+	async handler({ user }) {
+		return userView(user);
+	},
+});
+
+export const updateMe = defineOperation({
+	operationId: 'updateMe',
+	method: 'PATCH',
+	path: '/api/v1/me',
+	summary: "Update the learner's display name or time zone",
+	description: 'Changes the display name and/or the IANA time zone used for streak days.',
+	tags: ['Account'],
+	auth: 'learner',
+	consequential: false,
+	body: z
+		.object({ displayName: displayNameSchema.optional(), timezone: timezoneSchema.optional() })
+		.refine((b) => b.displayName !== undefined || b.timezone !== undefined, 'send displayName and/or timezone'),
+	response: userSchema,
+	errors: [400, 401],
+	async handler({ body, user }) {
+		const { db } = await getServices();
+		const fresh = await updateProfile(db, user.id, { displayName: body.displayName, timezone: body.timezone });
+		if (!fresh) throw notFound('Your account');
+		return userView(fresh);
+	},
+});
+
+export const changePassword = defineOperation({
+	operationId: 'changePassword',
+	method: 'POST',
+	path: '/api/v1/me/password',
+	summary: "Change the learner's password",
+	description: 'Needs the current password. Every other session and token of the account is revoked.',
+	tags: ['Account'],
+	auth: 'learner',
+	body: z.object({ currentPassword: z.string().min(1).max(256), newPassword: passwordSchema }),
+	response: z.object({ ok: z.literal(true), revokedOtherSessions: z.boolean() }),
+	errors: [400, 401, 429],
+	async handler({ body, user, session, clientIp }) {
+		await throttleAuth(clientIp, user.email);
+		const { db } = await getServices();
+		const row = await findUserById(db, user.id);
+		if (!row || !(await verifyPassword(row.password_hash, body.currentPassword))) {
+			throw new ApiError(400, 'invalid_password', 'The current password is incorrect.', [{ in: 'body', field: 'currentPassword', message: 'is incorrect' }]);
+		}
+		await setPassword(db, user.id, await hashPassword(body.newPassword));
+		await invalidateUserSessions(db, user.id, { exceptSessionId: session?.id });
+		return { ok: true as const, revokedOtherSessions: true };
+	},
+});
+
+const sessionViewSchema = z.object({
+	id: z.string(),
+	kind: z.enum(['browser', 'api', 'oauth']),
+	label: z.string().nullable(),
+	clientId: z.string().nullable(),
+	createdAt: isoDateTime,
+	lastUsedAt: isoDateTime,
+	expiresAt: isoDateTime,
+	current: z.boolean(),
+});
+
+export const listSessions = defineOperation({
+	operationId: 'listSessions',
+	method: 'GET',
+	path: '/api/v1/me/sessions',
+	summary: "The learner's active sessions and connected apps",
+	description: 'Browser sessions, API tokens and apps connected with OAuth (such as ChatGPT), each revocable.',
+	tags: ['Account'],
+	auth: 'learner',
+	response: z.object({ sessions: z.array(sessionViewSchema) }),
+	errors: [401],
+	async handler({ user, session }) {
+		const { db } = await getServices();
+		const rows = await listUserSessions(db, user.id);
+		return {
+			sessions: rows.map((s) => ({
+				id: s.id,
+				kind: s.kind,
+				label: s.label,
+				clientId: s.client_id,
+				createdAt: s.created_at.toISOString(),
+				lastUsedAt: s.last_used_at.toISOString(),
+				expiresAt: s.expires_at.toISOString(),
+				current: s.id === session?.id,
+			})),
+		};
+	},
+});
+
+export const revokeSession = defineOperation({
+	operationId: 'revokeSession',
+	method: 'DELETE',
+	path: '/api/v1/me/sessions/{sessionId}',
+	summary: 'Revoke one of the learner’s sessions or connected apps',
+	description: 'Signs out a browser session or disconnects an app. Only the learner’s own sessions can be revoked.',
+	tags: ['Account'],
+	auth: 'learner',
+	params: z.object({ sessionId: z.string().min(1).max(100) }),
+	response: z.object({ ok: z.literal(true) }),
+	errors: [401, 404],
+	async handler({ params, user }) {
+		const { db } = await getServices();
+		const owned = (await listUserSessions(db, user.id)).some((s) => s.id === params.sessionId);
+		if (!owned) throw notFound(`Session "${params.sessionId}"`);
+		await invalidateSession(db, params.sessionId);
+		return { ok: true as const };
+	},
+});

@@ -1,0 +1,40 @@
+/** Every API operation, in the order the OpenAPI document lists them. */
+import * as auth from './auth.ts';
+import * as content from './content.ts';
+import * as health from './health.ts';
+import * as progress from './progress.ts';
+import * as quizzes from './quizzes.ts';
+import * as tiers from './tiers.ts';
+
+export const operations = [
+	content.getCourse,
+	content.listChapters,
+	content.getChapter,
+	content.getNextChapter,
+	content.getPreviousChapter,
+	content.getChapterContent,
+	content.listQuizzes,
+	content.getQuiz,
+	quizzes.submitQuiz,
+	quizzes.getQuizResults,
+	progress.getProgress,
+	progress.updateProgress,
+	progress.getStreak,
+	progress.recordCheckin,
+	content.checkAccessOp,
+	tiers.getUserTier,
+	tiers.upgradeTier,
+	tiers.searchUsersOp,
+	tiers.getUserAdmin,
+	tiers.billingWebhook,
+	auth.register,
+	auth.login,
+	auth.logout,
+	auth.getMe,
+	auth.updateMe,
+	auth.changePassword,
+	auth.listSessions,
+	auth.revokeSession,
+	health.health,
+	health.ready,
+];

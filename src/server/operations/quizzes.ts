@@ -1,0 +1,174 @@
+/** Submitting quizzes (graded against the private answer key) and reading one's own results. */
+import { z } from 'astro/zod';
+import { localDate, startOfNextLocalDay } from '../../domain/dates.ts';
+import { gradeQuiz } from '../../domain/grading.ts';
+import { ApiError, notFound } from '../api/errors.ts';
+import { defineOperation } from '../api/operation.ts';
+import { recordLearnerActivity, tierDefinition } from '../learner.ts';
+import { countAttemptsOnDay, insertAttempt, listAttempts } from '../repositories/quizzes.ts';
+import { getServices } from '../services.ts';
+import { assertCanRead, isoDateTime, quizIdParams } from './shared.ts';
+
+export const answersSchema = z
+	.record(
+		z.string().max(100),
+		z.union([z.array(z.string().max(100)).max(50), z.string().max(100)]).transform((v) => (Array.isArray(v) ? v : [v])),
+	)
+	.refine((a) => Object.keys(a).length <= 200, 'at most 200 answers')
+	.describe('Selected option ids keyed by question id, e.g. {"who-executes": ["structured-request"], "parts": ["name", "description"], "tools-safe": ["false"]}. true_false options are "true" and "false".');
+
+const gradedQuestionSchema = z.object({
+	id: z.string(),
+	correct: z.boolean(),
+	selected: z.array(z.string()),
+	correctOptions: z.array(z.string()),
+	explanation: z.string(),
+	feedback: z.record(z.string(), z.string()).describe('Feedback for the options the learner picked, where the author wrote some.'),
+});
+
+export const attemptResultSchema = z
+	.object({
+		attemptId: z.number().int(),
+		quizId: z.string(),
+		score: z.number().int(),
+		total: z.number().int(),
+		percent: z.number().int(),
+		passed: z.boolean(),
+		passMark: z.number().int(),
+		questions: z.array(gradedQuestionSchema),
+		attemptsLeftToday: z.number().int().nullable().describe('null when unlimited.'),
+		createdAt: isoDateTime,
+	})
+	.meta({ id: 'QuizAttemptResult' });
+
+export const submitQuiz = defineOperation({
+	operationId: 'submitQuiz',
+	method: 'POST',
+	path: '/api/v1/me/quizzes/{id}/attempts',
+	summary: "Submit the learner's answers to a quiz and get it graded",
+	description: 'Grades against the answer key: score, percent, passed, and per question whether it was right, the correct options and the explanation. Only call after the learner has answered every question.',
+	tags: ['Quizzes'],
+	auth: 'learner',
+	consequential: false,
+	params: quizIdParams,
+	body: z.object({ answers: answersSchema }),
+	response: attemptResultSchema,
+	status: 201,
+	errors: [400, 401, 403, 404, 429],
+	async handler({ params, body, user, now }) {
+		const { content, db } = await getServices();
+		const manifest = await content.manifest();
+		const summary = manifest.quizzes.find((q) => q.id === params.id);
+		if (!summary) throw notFound(`Quiz "${params.id}"`);
+		assertCanRead(manifest, user, summary.tier, `Quiz "${summary.title}"`);
+		const key = await content.quizKey(summary.id);
+		if (!key) throw notFound(`Quiz "${params.id}"`);
+		const graded = gradeQuiz(key, body.answers);
+		if (!graded.ok) {
+			const first = graded.problems[0];
+			throw new ApiError(400, 'invalid_answers', `The answers cannot be graded: ${first?.message}${graded.problems.length > 1 ? ` (and ${graded.problems.length - 1} more)` : ''}`, graded.problems);
+		}
+		const limit = tierDefinition(manifest, user.tier).quizAttemptsPerDay;
+		const day = localDate(now, user.timezone);
+		// Serialise one learner's submissions so a burst cannot slip past the daily limit.
+		const { attempt, usedToday } = await db.transaction().execute(async (trx) => {
+			await trx.selectFrom('users').select('id').where('id', '=', user.id).forUpdate().execute();
+			const used = await countAttemptsOnDay(trx, user.id, key.id, day);
+			if (limit !== null && used >= limit) {
+				const resetsAt = startOfNextLocalDay(now, user.timezone);
+				const retryAfter = Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000));
+				throw new ApiError(
+					429,
+					'attempt_limit_reached',
+					`You have used all ${limit} attempts at this quiz for today. Attempts reset at midnight in ${user.timezone} (${resetsAt.toISOString()}).`,
+					{ limit, resetsAt: resetsAt.toISOString(), upgrade: 'Premium includes unlimited attempts.' },
+					{ 'Retry-After': String(retryAfter) },
+				);
+			}
+			const row = await insertAttempt(trx, {
+				userId: user.id,
+				quizId: key.id,
+				answers: body.answers,
+				score: graded.score,
+				total: graded.total,
+				percent: graded.percent,
+				passed: graded.passed,
+				localDate: day,
+				now,
+			});
+			return { attempt: row, usedToday: used + 1 };
+		});
+		await recordLearnerActivity(db, user, now, 'quiz');
+		return {
+			attemptId: attempt.id,
+			quizId: key.id,
+			score: graded.score,
+			total: graded.total,
+			percent: graded.percent,
+			passed: graded.passed,
+			passMark: key.passMark,
+			questions: graded.questions,
+			attemptsLeftToday: limit === null ? null : Math.max(0, limit - usedToday),
+			createdAt: attempt.created_at.toISOString(),
+		};
+	},
+});
+
+export const getQuizResults = defineOperation({
+	operationId: 'getQuizResults',
+	method: 'GET',
+	path: '/api/v1/me/quizzes/{id}/attempts',
+	summary: "The learner's attempts at a quiz, best score and whether they passed",
+	description: "Lists the learner's own attempts (newest first) with score and percent, the best percent, whether the pass mark was reached, and attempts left today.",
+	tags: ['Quizzes'],
+	auth: 'learner',
+	params: quizIdParams,
+	response: z.object({
+		quizId: z.string(),
+		passMark: z.number().int(),
+		bestPercent: z.number().int().nullable(),
+		passed: z.boolean(),
+		attemptsToday: z.number().int(),
+		attemptsLeftToday: z.number().int().nullable(),
+		attempts: z.array(
+			z.object({
+				attemptId: z.number().int(),
+				score: z.number().int(),
+				total: z.number().int(),
+				percent: z.number().int(),
+				passed: z.boolean(),
+				localDate: z.string(),
+				createdAt: isoDateTime,
+			}),
+		),
+	}),
+	errors: [401, 404],
+	async handler({ params, user, now }) {
+		const { content, db } = await getServices();
+		const manifest = await content.manifest();
+		const summary = manifest.quizzes.find((q) => q.id === params.id);
+		if (!summary) throw notFound(`Quiz "${params.id}"`);
+		const attempts = await listAttempts(db, user.id, summary.id);
+		const best = attempts.reduce<number | null>((m, a) => (m === null || a.percent > m ? a.percent : m), null);
+		const today = localDate(now, user.timezone);
+		const attemptsToday = attempts.filter((a) => a.local_date === today).length;
+		const limit = tierDefinition(manifest, user.tier).quizAttemptsPerDay;
+		return {
+			quizId: summary.id,
+			passMark: summary.passMark,
+			bestPercent: best,
+			passed: best !== null && best >= summary.passMark,
+			attemptsToday,
+			attemptsLeftToday: limit === null ? null : Math.max(0, limit - attemptsToday),
+			attempts: attempts.map((a) => ({
+				attemptId: a.id,
+				score: a.score,
+				total: a.total,
+				percent: a.percent,
+				passed: a.passed,
+				localDate: a.local_date,
+				createdAt: a.created_at.toISOString(),
+			})),
+		};
+	},
+});

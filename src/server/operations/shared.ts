@@ -1,0 +1,57 @@
+/** Schemas several operations share, and helpers that turn domain decisions into API errors. */
+import { z } from 'astro/zod';
+import type { PrivateManifest } from '../../content/emit.ts';
+import { tierSchema } from '../../content/schemas.ts';
+import { checkAccess } from '../../domain/access.ts';
+import type { Tier } from '../../domain/tiers.ts';
+import { ApiError } from '../api/errors.ts';
+import type { CurrentUser } from '../auth/current-user.ts';
+
+export const slugParam = z
+	.string()
+	.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase id such as "tool-use"')
+	.max(100);
+export const chapterIdParams = z.object({ id: slugParam.describe('Chapter id, e.g. "tool-use" (see listChapters).') });
+export const quizIdParams = z.object({ id: slugParam.describe('Quiz id; equal to its chapter id, e.g. "tool-use".') });
+export const isoDateTime = z.string().describe('ISO 8601 instant, e.g. 2026-11-26T09:30:00.000Z');
+export const localDay = z.string().describe("A calendar day in the learner's time zone, YYYY-MM-DD.");
+
+export const userSchema = z
+	.object({
+		id: z.string(),
+		email: z.string(),
+		displayName: z.string(),
+		timezone: z.string().describe('IANA time zone used for streak days, e.g. "Europe/Paris".'),
+		role: z.enum(['student', 'admin']),
+		tier: tierSchema,
+	})
+	.meta({ id: 'User' });
+
+export function userView(user: CurrentUser | { id: string; email: string; display_name: string; timezone: string; role: 'student' | 'admin'; tier: Tier }) {
+	return 'displayName' in user
+		? { id: user.id, email: user.email, displayName: user.displayName, timezone: user.timezone, role: user.role, tier: user.tier }
+		: { id: user.id, email: user.email, displayName: user.display_name, timezone: user.timezone, role: user.role, tier: user.tier };
+}
+
+export const upgradeOfferSchema = z.object({
+	tier: tierSchema,
+	name: z.string(),
+	priceMonthly: z.number(),
+	includes: z.array(z.string()),
+});
+
+/** Refuses content the learner's tier does not include: 401 for anonymous, 403 with the upgrade otherwise. */
+export function assertCanRead(manifest: PrivateManifest, user: CurrentUser | null, required: Tier, what: string): void {
+	const decision = checkAccess(user?.tier ?? null, required);
+	if (decision.allowed) return;
+	const offer = manifest.course.tiers.find((t) => t.id === required);
+	const details = {
+		requiredTier: required,
+		yourTier: user?.tier ?? null,
+		upgrade: offer ? { tier: offer.id, name: offer.name, priceMonthly: offer.priceMonthly, includes: offer.includes } : null,
+	};
+	if (decision.reason === 'sign_in_required') {
+		throw new ApiError(401, 'sign_in_required', `${what} is part of ${offer?.name ?? required}: sign in with an account that includes it.`, details);
+	}
+	throw new ApiError(403, 'upgrade_required', `${what} needs the ${offer?.name ?? required} tier; your tier is ${user?.tier}.`, details);
+}

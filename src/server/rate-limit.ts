@@ -1,0 +1,68 @@
+/**
+ * Request limits (rate-limiter-flexible): in memory for one process on the embedded database,
+ * in Postgres when the database is Postgres so that every server instance shares one count.
+ */
+import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import { ApiError } from './api/errors.ts';
+import type { DatabaseHandle } from './db/factory.ts';
+
+export interface RateLimits {
+	/** Every dynamic request: per learner when signed in, per IP otherwise. */
+	general: RateLimiterAbstract;
+	/** Log-in and register attempts, per IP and per email. */
+	auth: RateLimiterAbstract;
+}
+
+export interface RateLimitOptions {
+	perMinute: number;
+	authPer15Minutes: number;
+}
+
+export async function createRateLimits(handle: DatabaseHandle, options: RateLimitOptions): Promise<RateLimits> {
+	const general = { points: options.perMinute, duration: 60, keyPrefix: 'rl_general' };
+	const auth = { points: options.authPer15Minutes, duration: 15 * 60, keyPrefix: 'rl_auth' };
+	if (handle.dialect === 'pglite') {
+		return { general: new RateLimiterMemory(general), auth: new RateLimiterMemory(auth) };
+	}
+	const make = (opts: typeof general) =>
+		new Promise<RateLimiterAbstract>((resolve, reject) => {
+			const limiter: RateLimiterPostgres = new RateLimiterPostgres(
+				{ ...opts, storeClient: handle.raw, storeType: 'pool', tableName: 'rate_limits', clearExpiredByTimeout: false },
+				(error?: Error) => (error ? reject(error) : resolve(limiter)),
+			);
+		});
+	return { general: await make(general), auth: await make(auth) };
+}
+
+/** IETF RateLimit headers plus Retry-After when refused. */
+export function rateLimitHeaders(limiter: RateLimiterAbstract, res: RateLimiterRes, refused: boolean): Record<string, string> {
+	const reset = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+	const headers: Record<string, string> = {
+		'RateLimit-Limit': String(limiter.points),
+		'RateLimit-Remaining': String(Math.max(0, res.remainingPoints)),
+		'RateLimit-Reset': String(reset),
+		RateLimit: `limit=${limiter.points}, remaining=${Math.max(0, res.remainingPoints)}, reset=${reset}`,
+	};
+	if (refused) headers['Retry-After'] = String(reset);
+	return headers;
+}
+
+/** Consumes one point; throws a 429 ApiError when the key is over its limit. */
+export async function consumeOrThrow(limiter: RateLimiterAbstract, key: string, what: string): Promise<Record<string, string>> {
+	try {
+		const res = await limiter.consume(key);
+		return rateLimitHeaders(limiter, res, false);
+	} catch (rejection) {
+		if (rejection instanceof RateLimiterRes) {
+			const headers = rateLimitHeaders(limiter, rejection, true);
+			throw new ApiError(
+				429,
+				'rate_limited',
+				`Too many ${what}. Try again in ${headers['Retry-After']} seconds.`,
+				{ retryAfterSeconds: Number(headers['Retry-After']) },
+				headers,
+			);
+		}
+		throw rejection;
+	}
+}

@@ -1,0 +1,53 @@
+/**
+ * The server's long-lived parts, created once per process on first use: configuration,
+ * database (migrated, demo-seeded on the embedded database), private content, rate limits.
+ */
+import type { Kysely } from 'kysely';
+import { type ContentStore, localContentStore } from './content-store.ts';
+import { closeOnSignals, type DatabaseHandle, openDatabase } from './db/factory.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import type { Database } from './db/schema.ts';
+import { type Env, parseEnv, seedDemoEnabled } from './env.ts';
+import { createRateLimits, type RateLimits } from './rate-limit.ts';
+import { seedDemoAccounts } from './seed.ts';
+
+export interface Services {
+	env: Env;
+	handle: DatabaseHandle;
+	db: Kysely<Database>;
+	content: ContentStore;
+	limits: RateLimits;
+}
+
+const state = globalThis as typeof globalThis & { __services?: Promise<Services> };
+
+export function getServices(): Promise<Services> {
+	state.__services ??= createServices().catch((error) => {
+		state.__services = undefined;
+		throw error;
+	});
+	return state.__services;
+}
+
+async function createServices(): Promise<Services> {
+	const env = parseEnv();
+	const handle = await openDatabase({ url: env.DATABASE_URL, driver: env.DATABASE_DRIVER, dataDir: env.DATA_DIR });
+	// scripts/serve.ts closes the database itself after in-flight requests finish.
+	if (!(globalThis as { __ccManagedShutdown?: boolean }).__ccManagedShutdown) closeOnSignals(handle);
+	await migrateToLatest(handle.db);
+	if (seedDemoEnabled(env)) await seedDemoAccounts(handle.db);
+	const content = await createContentStore(env);
+	const limits = await createRateLimits(handle, {
+		perMinute: env.RATE_LIMIT_PER_MINUTE,
+		authPer15Minutes: env.AUTH_RATE_LIMIT_PER_15_MINUTES,
+	});
+	return { env, handle, db: handle.db, content, limits };
+}
+
+async function createContentStore(env: Env): Promise<ContentStore> {
+	if (env.CONTENT_STORE === 'r2') {
+		const { r2ContentStore } = await import('./content-store-r2.ts');
+		return r2ContentStore(env);
+	}
+	return localContentStore(env.PRIVATE_CONTENT_DIR, env.NODE_ENV === 'production');
+}

@@ -1,0 +1,137 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as initial from '../../../src/server/db/migrations/0001_initial.ts';
+import { migrateToLatest, migrationStatus } from '../../../src/server/db/migrate.ts';
+import { createUser } from '../../../src/server/repositories/users.ts';
+import { openTestDatabase, type TargetName, TARGETS, type TestDatabase, uniqueEmail } from './harness.ts';
+
+const TABLES = [
+	'activity_days',
+	'chapter_completions',
+	'oauth_clients',
+	'oauth_codes',
+	'quiz_attempts',
+	'sessions',
+	'streak_freezes',
+	'tier_changes',
+	'users',
+];
+
+for (const target of TARGETS) {
+	describe(`${target}: migrations`, () => {
+		let t: TestDatabase;
+		beforeAll(async () => {
+			t = await openTestDatabase(target, { migrate: false });
+		});
+		afterAll(async () => {
+			await t?.cleanup();
+		});
+
+		async function appTables(): Promise<string[]> {
+			const tables = await t.handle.db.introspection.getTables();
+			return tables
+				.filter((x) => x.schema === (t.schema ?? 'public'))
+				.map((x) => x.name)
+				.sort();
+		}
+
+		it('reports the initial migration as pending on an empty database', async () => {
+			const status = await migrationStatus(t.handle.db);
+			expect(status).toEqual({ pending: 1, pendingNames: ['0001_initial'], appliedNames: [] });
+		});
+
+		it('applies every migration, then reports none pending', async () => {
+			expect(await migrateToLatest(t.handle.db)).toEqual({ applied: ['0001_initial'] });
+			expect(await migrationStatus(t.handle.db)).toEqual({
+				pending: 0,
+				pendingNames: [],
+				appliedNames: ['0001_initial'],
+			});
+			expect(await appTables()).toEqual(TABLES);
+		});
+
+		it('is a no-op when already up to date', async () => {
+			expect(await migrateToLatest(t.handle.db)).toEqual({ applied: [] });
+		});
+
+		it('down drops every table and up recreates them', async () => {
+			await initial.down(t.handle.db);
+			expect(await appTables()).toEqual([]);
+			await initial.up(t.handle.db);
+			expect(await appTables()).toEqual(TABLES);
+		});
+
+		it('enforces the check constraints', async () => {
+			const user = await createUser(t.handle.db, { email: uniqueEmail(), passwordHash: 'x', displayName: 'C' });
+			await expect(sql`update users set role = 'superuser' where id = ${user.id}`.execute(t.handle.db)).rejects.toThrow(
+				/users_role_check/,
+			);
+			await expect(sql`update users set tier = 'gold' where id = ${user.id}`.execute(t.handle.db)).rejects.toThrow(
+				/users_tier_check/,
+			);
+		});
+	});
+
+	describe(`${target}: type normalization`, () => {
+		let t: TestDatabase;
+		beforeAll(async () => {
+			t = await openTestDatabase(target);
+		});
+		afterAll(async () => {
+			await t?.cleanup();
+		});
+
+		it('returns count(*) and int8 as numbers, and huge int8 as bigint', async () => {
+			const { rows } = await sql<{ c: unknown; i: unknown; big: unknown }>`
+				select count(*) as c, 42::int8 as i, 9007199254740993::int8 as big from users
+			`.execute(t.handle.db);
+			expect(rows[0]).toEqual({ c: 0, i: 42, big: 9007199254740993n });
+			const counted = await t.handle.db
+				.selectFrom('users')
+				.select((eb) => eb.fn.countAll<number>().as('n'))
+				.executeTakeFirstOrThrow();
+			expect(counted.n).toBe(0);
+		});
+
+		it("returns dates as 'YYYY-MM-DD' strings, never shifted by a time zone", async () => {
+			const { rows } = await sql<{ d: unknown; end: unknown }>`
+				select '2026-03-01'::date as d, '2026-12-31'::date as "end"
+			`.execute(t.handle.db);
+			expect(rows[0]).toEqual({ d: '2026-03-01', end: '2026-12-31' });
+			const ts = await sql<{ t: unknown }>`select '2026-03-01T12:34:56Z'::timestamptz as t`.execute(t.handle.db);
+			expect(ts.rows[0]?.t).toEqual(new Date('2026-03-01T12:34:56.000Z'));
+		});
+
+		it('returns bytea as a plain Uint8Array and accepts one as a parameter', async () => {
+			const input = new Uint8Array([0, 1, 2, 254, 255]);
+			const { rows } = await sql<{ b: unknown; lit: unknown }>`
+				select ${input}::bytea as b, '\\x0aff'::bytea as lit
+			`.execute(t.handle.db);
+			const b = rows[0]?.b as Uint8Array;
+			expect(b.constructor).toBe(Uint8Array);
+			expect(Array.from(b)).toEqual([0, 1, 2, 254, 255]);
+			expect(Array.from(rows[0]?.lit as Uint8Array)).toEqual([10, 255]);
+		});
+
+		it('round-trips jsonb and booleans', async () => {
+			const { rows } = await sql<{ j: unknown; b: unknown }>`
+				select ${JSON.stringify({ a: [1, 'two', null] })}::jsonb as j, true as b
+			`.execute(t.handle.db);
+			expect(rows[0]).toEqual({ j: { a: [1, 'two', null] }, b: true });
+		});
+
+		it('gives the raw client the same types, with both call forms', async () => {
+			const a = await t.handle.raw.query("select count(*) as c, '2026-01-05'::date as d, $1::int as p", [7]);
+			expect(a.rows).toEqual([{ c: 1, d: '2026-01-05', p: 7 }]);
+			const b = await t.handle.raw.query({ text: 'select $1::text as s', values: ['hi'] });
+			expect(b.rows).toEqual([{ s: 'hi' }]);
+		});
+	});
+}
+
+describe('targets', () => {
+	it('runs PGlite always, and PostgreSQL when TEST_DATABASE_URL is set', () => {
+		const expected: TargetName[] = process.env.TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+		expect(TARGETS).toEqual(expected);
+	});
+});
