@@ -7,7 +7,9 @@ const dir = path.resolve(process.argv[2] ?? 'content');
 try {
 	const { chapters, quizzes } = await compileCourse(dir);
 	const questions = quizzes.reduce((n, q) => n + q.questions.length, 0);
-	console.log(`✓ ${path.relative(process.cwd(), dir) || dir}: ${chapters.length} chapters, ${quizzes.length} quizzes, ${questions} questions — no problems found.`);
+	console.log(
+		`✓ ${path.relative(process.cwd(), dir) || dir}: ${chapters.length} chapters, ${quizzes.length} quizzes, ${questions} questions — no problems found.`,
+	);
 } catch (error) {
 	if (error instanceof ContentValidationError) {
 		console.error(error.message);

@@ -228,11 +228,7 @@ function reportDuplicates<T extends { file: string; lineOf: (p: readonly Propert
 }
 
 /** Rules zod cannot express on one question: correct-option counts and unique ids. */
-export function checkQuizRules(
-	quiz: QuizFile,
-	file: string,
-	lineOf: (p: readonly PropertyKey[]) => number | undefined,
-): ContentIssue[] {
+export function checkQuizRules(quiz: QuizFile, file: string, lineOf: (p: readonly PropertyKey[]) => number | undefined): ContentIssue[] {
 	const issues: ContentIssue[] = [];
 	const questionIds = new Set<string>();
 	quiz.questions.forEach((question, qi) => {

@@ -34,12 +34,7 @@ export interface QuizKey {
 /** Question id -> selected option ids. */
 export type Answers = Record<string, string[]>;
 
-export type AnswerProblemCode =
-	| 'unknown_question'
-	| 'missing_answer'
-	| 'unknown_option'
-	| 'too_many_options'
-	| 'duplicate_option';
+export type AnswerProblemCode = 'unknown_question' | 'missing_answer' | 'unknown_option' | 'too_many_options' | 'duplicate_option';
 
 export interface AnswerProblem {
 	questionId: string;
@@ -116,7 +111,7 @@ function checkAnswer(question: KeyedQuestion, raw: unknown): AnswerProblem[] {
 	const reportedDuplicate = new Set<string>();
 	const reportedUnknown = new Set<string>();
 	for (const value of raw as unknown[]) {
-		const optionId = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+		const optionId = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
 		if (seen.has(optionId)) {
 			if (!reportedDuplicate.has(optionId)) {
 				reportedDuplicate.add(optionId);

@@ -51,8 +51,7 @@ function pendingFor(
 function messageFor(p: Pending, locked: boolean): string {
 	const t = `"${p.chapter.title}"`;
 	if (locked) {
-		const action =
-			p.kind === 'take_quiz' || p.kind === 'retake_quiz' ? `the quiz for ${t}` : `the chapter ${t}`;
+		const action = p.kind === 'take_quiz' || p.kind === 'retake_quiz' ? `the quiz for ${t}` : `the chapter ${t}`;
 		return `You have done everything available on your current plan. Next is ${action}, which needs a plan upgrade.`;
 	}
 	switch (p.kind) {
@@ -99,10 +98,7 @@ export function nextStep({ chapters, completed, bestPercent, accessible = () => 
 		kind: 'done',
 		chapterId: null,
 		title: null,
-		message:
-			ordered.length === 0
-				? 'There are no chapters yet.'
-				: 'You have completed every chapter and passed every quiz. Well done!',
+		message: ordered.length === 0 ? 'There are no chapters yet.' : 'You have completed every chapter and passed every quiz. Well done!',
 	};
 }
 

@@ -11,8 +11,12 @@ import { analyze, stripMarkdown } from './text.ts';
 /** Indexed fields, in the order their term frequencies appear in a posting. */
 export const SEARCH_FIELDS = ['title', 'heading', 'parent', 'keywords', 'summary', 'body', 'children'] as const;
 export type SearchField = (typeof SEARCH_FIELDS)[number];
-/** Fields with the same text in every section of a chapter: a chapter prior, not evidence about one section. */
-export const CHAPTER_FIELDS: readonly SearchField[] = ['title', 'keywords', 'summary'];
+/**
+ * Fields whose text belongs to this section alone. The others repeat text found elsewhere
+ * (chapter title, keywords and summary in every section; parent heading; subsection text),
+ * so document frequency, which measures how specific a word is, counts only these.
+ */
+export const OWN_FIELDS: readonly SearchField[] = ['heading', 'body'];
 
 export const SEARCH_INDEX_VERSION = 1;
 
@@ -131,10 +135,24 @@ function childText(sections: MergedSection[], index: number): string {
 	return out.join('\n\n');
 }
 
-function countTerms(text: string): Map<string, number> {
+/** Separates the two stems of a phrase term; no stem contains a space, so phrases never collide with words. */
+export const PHRASE_JOINER = ' ';
+
+/**
+ * Term counts of one field: stems, plus adjacent-stem pairs ("context window", "prompt
+ * injection") so a query that keeps a phrase together beats one that merely shares its words.
+ * `length` counts stems only.
+ */
+function countTerms(text: string): { counts: Map<string, number>; length: number } {
 	const counts = new Map<string, number>();
-	for (const term of analyze(text)) counts.set(term, (counts.get(term) ?? 0) + 1);
-	return counts;
+	const add = (term: string): void => {
+		counts.set(term, (counts.get(term) ?? 0) + 1);
+	};
+	const stems = analyze(text);
+	for (const term of stems) add(term);
+	const plain = analyze(text, { joined: false });
+	for (let i = 1; i < plain.length; i++) add(`${plain[i - 1]}${PHRASE_JOINER}${plain[i]}`);
+	return { counts, length: stems.length };
 }
 
 function docsForChapter(chapter: CompiledChapter): { doc: Omit<SearchDoc, 'lengths'>; fields: string[] }[] {
@@ -182,8 +200,9 @@ export function buildSearchIndexData(compiled: CompiledCourse): SearchIndexData 
 	for (const chapter of chapters) {
 		for (const { doc, fields } of docsForChapter(chapter)) {
 			const docIndex = docs.length;
-			const counts = fields.map(countTerms);
-			const lengths = counts.map((c) => [...c.values()].reduce((a, b) => a + b, 0));
+			const analysed = fields.map(countTerms);
+			const counts = analysed.map((a) => a.counts);
+			const lengths = analysed.map((a) => a.length);
 			lengths.forEach((n, i) => {
 				totals[i] = (totals[i] ?? 0) + n;
 			});

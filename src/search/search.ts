@@ -2,7 +2,7 @@
  * Deterministic lexical search over course sections: BM25F over the fields the index builder
  * stored, with a coverage gate so questions the course does not answer return nothing.
  */
-import { CHAPTER_FIELDS, type SearchDoc, type SearchIndexData } from './index-builder.ts';
+import { OWN_FIELDS, PHRASE_JOINER, type SearchDoc, type SearchIndexData } from './index-builder.ts';
 import { SYNONYMS } from './synonyms.ts';
 import { analyze, isStopWord, splitWords, stemToken } from './text.ts';
 
@@ -49,6 +49,8 @@ export interface RankerSettings {
 	minRelativeScore: number;
 	/** Weight of terms that only come from synonyms or compound parts. */
 	expansionWeight: number;
+	/** Weight of an adjacent query word pair found as a phrase in the section. */
+	phraseWeight: number;
 	/** Score multiplier for introductions and recaps, so the section that treats a topic comes first. */
 	overviewFactor: number;
 }
@@ -61,6 +63,7 @@ export const DEFAULT_RANKER: RankerSettings = {
 	minRelativeScore: 0.2,
 	expansionWeight: 0.6,
 	overviewFactor: 0.8,
+	phraseWeight: 0.5,
 };
 
 const DEFAULT_LIMIT = 5;
@@ -117,11 +120,11 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 			return (weights[i] ?? 0) / (1 - b + (b * (d.lengths[i] ?? 0)) / avg);
 		}),
 	);
-	const sectionFields = data.fields.flatMap((f, i) => ((CHAPTER_FIELDS as readonly string[]).includes(f) ? [] : [i]));
+	const sectionFields = data.fields.flatMap((f, i) => ((OWN_FIELDS as readonly string[]).includes(f) ? [i] : []));
 	/**
-	 * Document frequency counts only section-specific fields: a chapter keyword appears in every
-	 * section of its chapter, which would make it look common when it names one section's topic.
-	 * Terms found only in chapter fields fall back to their full document frequency.
+	 * Document frequency counts only a section's own text (OWN_FIELDS): a chapter keyword is copied
+	 * into every section of its chapter, which would make it look common when it names one
+	 * section's topic. Terms found only in copied fields fall back to their full frequency.
 	 */
 	const idf = new Map<string, number>();
 	for (const [term, list] of postings) {
@@ -157,6 +160,12 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 			}
 			for (const term of content) add([{ term, weight: 1 }], true);
 		}
+		if (settings.phraseWeight > 0) {
+			for (let i = 1; i < stems.length; i++) {
+				const phrase = `${stems[i - 1]}${PHRASE_JOINER}${stems[i]}`;
+				if (postings.has(phrase)) add([{ term: phrase, weight: settings.phraseWeight }], false);
+			}
+		}
 		for (let size = 3; size >= 1; size--) {
 			for (let i = 0; i + size <= stems.length; i++) {
 				const key = stems.slice(i, i + size).join(' ');
@@ -188,6 +197,8 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 		if (required.length === 0) return [];
 		const totalIdf = required.reduce((sum, g) => sum + groupIdf(g), 0);
 		if (totalIdf <= 0) return [];
+		/** Every group fully matched and saturated: the denominator that keeps scores within 0..1. */
+		const maxScore = groups.reduce((sum, g) => sum + groupIdf(g), 0);
 
 		const raw = new Float64Array(n);
 		const covered = new Float64Array(n);
@@ -219,7 +230,7 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 		for (let d = 0; d < n; d++) {
 			if ((covered[d] as number) / totalIdf < settings.minCoverage) continue;
 			const prior = docs[d]?.overview ? settings.overviewFactor : 1;
-			ranked.push({ doc: d, score: Math.min(1, (prior * (raw[d] as number)) / totalIdf) });
+			ranked.push({ doc: d, score: Math.min(1, (prior * (raw[d] as number)) / maxScore) });
 		}
 		ranked.sort((a, b) => b.score - a.score || a.doc - b.doc);
 		const top = ranked[0]?.score ?? 0;

@@ -11,13 +11,7 @@ import { computeStreak, freezesLeft, planFreezes } from '../domain/streaks.ts';
 import { type Tier, tierAtLeast } from '../domain/tiers.ts';
 import type { CurrentUser } from './auth/current-user.ts';
 import type { ActivitySource, Database } from './db/schema.ts';
-import {
-	addFrozenDays,
-	listActivityDays,
-	listCompletions,
-	listFrozenDays,
-	recordActivity,
-} from './repositories/progress.ts';
+import { addFrozenDays, listActivityDays, listCompletions, listFrozenDays, recordActivity } from './repositories/progress.ts';
 import { bestPercentByQuiz } from './repositories/quizzes.ts';
 
 export function tierDefinition(manifest: PrivateManifest, tier: Tier): TierPublic {
@@ -43,12 +37,7 @@ export interface StreakView {
 }
 
 /** Applies due streak freezes (persisted, idempotent) and computes the streak. */
-export async function streakFor(
-	db: Kysely<Database>,
-	manifest: PrivateManifest,
-	user: CurrentUser,
-	now: Date,
-): Promise<StreakView> {
+export async function streakFor(db: Kysely<Database>, manifest: PrivateManifest, user: CurrentUser, now: Date): Promise<StreakView> {
 	const today = localDate(now, user.timezone);
 	const freezesPerMonth = tierDefinition(manifest, user.tier).streakFreezesPerMonth;
 	const [activeDays, frozen] = await Promise.all([listActivityDays(db, user.id), listFrozenDays(db, user.id)]);

@@ -4,10 +4,9 @@
  */
 import { type ZodType, z } from 'astro/zod';
 import { errorBodySchema } from './errors.ts';
-import type { OperationSpec } from './operation.ts';
+import type { AnyOperation } from './operation.ts';
 
 type JsonSchema = Record<string, unknown>;
-type AnyOperation = OperationSpec<any, any, any, any, any>;
 
 export const OAUTH_SCOPES = { course: 'Read the course and record your own progress, quiz attempts and streak.' };
 
@@ -73,7 +72,11 @@ export function buildOpenApiDocument(operations: AnyOperation[], origin: string)
 	const paths: Record<string, Record<string, unknown>> = {};
 	for (const op of operations) {
 		const security =
-			op.auth === 'public' ? [] : op.auth === 'optional' ? [{ oauth2: ['course'] }, { bearerAuth: [] }, {}] : [{ oauth2: ['course'] }, { bearerAuth: [] }];
+			op.auth === 'public'
+				? []
+				: op.auth === 'optional'
+					? [{ oauth2: ['course'] }, { bearerAuth: [] }, {}]
+					: [{ oauth2: ['course'] }, { bearerAuth: [] }];
 		const status = String(op.status ?? 200);
 		const responses: Record<string, unknown> = {
 			[status]: { description: 'Success.', content: { 'application/json': { schema: collector.convert(op.response, 'output') } } },

@@ -54,6 +54,10 @@ export interface OperationSpec<
 	handler?: (ctx: OperationContext<z.infer<P>, z.infer<Q>, z.infer<B>, A>) => Promise<z.input<R> | Response>;
 }
 
+/** Any operation, whatever its schemas: for registries such as the OpenAPI generator. */
+// biome-ignore lint/suspicious/noExplicitAny: a heterogeneous list of operations has no narrower common type
+export type AnyOperation = OperationSpec<any, any, any, any, any>;
+
 export function defineOperation<
 	P extends z.ZodObject = z.ZodObject<{}>,
 	Q extends z.ZodObject = z.ZodObject<{}>,
@@ -151,9 +155,9 @@ export function route<P extends z.ZodObject, Q extends z.ZodObject, B extends Zo
 			const body = op.body ? parseOrThrow(op.body, rawBody, 'body') : undefined;
 			if (!op.handler) throw new ApiError(404, 'not_found', 'This operation is served as a static file.');
 			const result = await op.handler({
-				params,
-				query,
-				body,
+				params: params as z.infer<P>,
+				query: query as z.infer<Q>,
+				body: body as z.infer<B>,
 				user: user as OperationContext<z.infer<P>, z.infer<Q>, z.infer<B>, A>['user'],
 				session: context.locals.session ?? null,
 				request: context.request,
@@ -172,11 +176,10 @@ export function route<P extends z.ZodObject, Q extends z.ZodObject, B extends Zo
 }
 
 /** Binds operations to one route file; other methods get a 405 naming the allowed ones. */
-export function bind(ops: Partial<Record<HttpMethod, OperationSpec<any, any, any, any, any>>>): Record<string, APIRoute> {
+export function bind(ops: Partial<Record<HttpMethod, AnyOperation>>): Record<string, APIRoute> {
 	const handlers: Record<string, APIRoute> = {};
 	for (const [method, op] of Object.entries(ops)) if (op) handlers[method] = route(op);
 	const allowed = Object.keys(handlers).join(', ');
-	handlers.ALL = () =>
-		errorResponse(405, 'method_not_allowed', `This endpoint accepts ${allowed}.`, undefined, { Allow: allowed });
+	handlers.ALL = () => errorResponse(405, 'method_not_allowed', `This endpoint accepts ${allowed}.`, undefined, { Allow: allowed });
 	return handlers;
 }

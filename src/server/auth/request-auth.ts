@@ -18,12 +18,7 @@ export function bearerToken(request: Request): string | null {
 	return match?.[1] ?? null;
 }
 
-export async function authenticate(
-	db: Kysely<Database>,
-	request: Request,
-	cookies: AstroCookies,
-	now: Date,
-): Promise<RequestAuth | null> {
+export async function authenticate(db: Kysely<Database>, request: Request, cookies: AstroCookies, now: Date): Promise<RequestAuth | null> {
 	const bearer = bearerToken(request);
 	const token = bearer ?? cookies.get(SESSION_COOKIE)?.value ?? null;
 	if (!token) return null;

@@ -45,10 +45,7 @@ function hashSecret(secret: string): Uint8Array {
 }
 
 /** Creates a session; the returned token is the only copy of the secret. */
-export async function createSession(
-	db: Kysely<Database>,
-	input: CreateSessionInput,
-): Promise<{ token: string; session: Session }> {
+export async function createSession(db: Kysely<Database>, input: CreateSessionInput): Promise<{ token: string; session: Session }> {
 	const id = randomBase32(ID_BYTES);
 	const secret = randomBase32(SECRET_BYTES);
 	const session = await db

@@ -54,10 +54,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
 	const url = options.url?.trim() || undefined;
 	const driver = options.driver ?? (url ? driverForUrl(url) : 'pglite');
 	if (driver === 'pglite') {
-		if (url)
-			throw new Error(
-				"The 'pglite' driver uses a data directory, not a URL: unset DATABASE_URL or pick another driver.",
-			);
+		if (url) throw new Error("The 'pglite' driver uses a data directory, not a URL: unset DATABASE_URL or pick another driver.");
 		return openPglite(options.dataDir ?? DEFAULT_DATA_DIR);
 	}
 	if (!url) throw new Error(`The '${driver}' driver needs a connection URL (DATABASE_URL).`);

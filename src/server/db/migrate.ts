@@ -52,11 +52,7 @@ export async function migrateToLatest<DB>(db: Kysely<DB>): Promise<{ applied: st
 	if (error) {
 		const failed = results.find((r) => r.status === 'Error')?.migrationName;
 		const reason = error instanceof Error ? error.message : String(error);
-		throw new MigrationError(
-			failed ? `Migration ${failed} failed: ${reason}` : `Migrating the database failed: ${reason}`,
-			results,
-			error,
-		);
+		throw new MigrationError(failed ? `Migration ${failed} failed: ${reason}` : `Migrating the database failed: ${reason}`, results, error);
 	}
 	return { applied: results.filter((r) => r.status === 'Success').map((r) => r.migrationName) };
 }

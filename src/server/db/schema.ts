@@ -7,15 +7,7 @@
  * PGlite, `pg` and Neon alike: `date` columns are 'YYYY-MM-DD' strings, int8
  * and `count(*)` are numbers, bytea is a `Uint8Array`, timestamptz a `Date`.
  */
-import type {
-	ColumnType,
-	Generated,
-	GeneratedAlways,
-	Insertable,
-	JSONColumnType,
-	Selectable,
-	Updateable,
-} from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
 import type { Tier } from '../../domain/tiers.ts';
 
 export const ROLES = ['student', 'admin'] as const;

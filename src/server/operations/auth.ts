@@ -7,7 +7,15 @@ import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { clearSessionCookie, setSessionCookie } from '../auth/request-auth.ts';
 import { createSession, invalidateSession, invalidateUserSessions, listUserSessions } from '../auth/sessions.ts';
 import { consumeOrThrow } from '../rate-limit.ts';
-import { createUser, EmailTakenError, findUserByEmail, findUserById, normalizeEmail, setPassword, updateProfile } from '../repositories/users.ts';
+import {
+	createUser,
+	EmailTakenError,
+	findUserByEmail,
+	findUserById,
+	normalizeEmail,
+	setPassword,
+	updateProfile,
+} from '../repositories/users.ts';
 import { getServices } from '../services.ts';
 import { isoDateTime, userSchema, userView } from './shared.ts';
 
@@ -69,7 +77,9 @@ export const register = defineOperation({
 			});
 		} catch (error) {
 			if (error instanceof EmailTakenError) {
-				throw new ApiError(409, 'email_taken', 'An account with this email already exists. Sign in instead.', [{ in: 'body', field: 'email', message: 'is already registered' }]);
+				throw new ApiError(409, 'email_taken', 'An account with this email already exists. Sign in instead.', [
+					{ in: 'body', field: 'email', message: 'is already registered' },
+				]);
 			}
 			throw error;
 		}
@@ -100,7 +110,14 @@ export const login = defineOperation({
 });
 
 async function startSession(
-	user: { id: string; email: string; display_name: string; timezone: string; role: 'student' | 'admin'; tier: 'free' | 'premium' | 'pro' | 'team' },
+	user: {
+		id: string;
+		email: string;
+		display_name: string;
+		timezone: string;
+		role: 'student' | 'admin';
+		tier: 'free' | 'premium' | 'pro' | 'team';
+	},
 	kind: 'cookie' | 'bearer',
 	astro: { cookies: import('astro').AstroCookies; url: URL },
 	now: Date,
@@ -184,7 +201,9 @@ export const changePassword = defineOperation({
 		const { db } = await getServices();
 		const row = await findUserById(db, user.id);
 		if (!row || !(await verifyPassword(row.password_hash, body.currentPassword))) {
-			throw new ApiError(400, 'invalid_password', 'The current password is incorrect.', [{ in: 'body', field: 'currentPassword', message: 'is incorrect' }]);
+			throw new ApiError(400, 'invalid_password', 'The current password is incorrect.', [
+				{ in: 'body', field: 'currentPassword', message: 'is incorrect' },
+			]);
 		}
 		await setPassword(db, user.id, await hashPassword(body.newPassword));
 		await invalidateUserSessions(db, user.id, { exceptSessionId: session?.id });

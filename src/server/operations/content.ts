@@ -38,7 +38,8 @@ export const listChapters = defineOperation({
 	method: 'GET',
 	path: '/api/v1/chapters.json',
 	summary: 'List all chapters in reading order',
-	description: 'Every chapter with id, title, order, difficulty, minutes, summary and tier (free or premium). Use the ids with getChapter and getChapterContent.',
+	description:
+		'Every chapter with id, title, order, difficulty, minutes, summary and tier (free or premium). Use the ids with getChapter and getChapterContent.',
 	tags: ['Course'],
 	auth: 'public',
 	static: true,
@@ -50,7 +51,8 @@ export const getChapter = defineOperation({
 	method: 'GET',
 	path: '/api/v1/chapters/{id}.json',
 	summary: 'One chapter: metadata, objectives, and the text of free chapters',
-	description: 'Metadata, objectives, headings and previous/next ids. Free chapters include their text split into sections; for premium chapters call getChapterContent.',
+	description:
+		'Metadata, objectives, headings and previous/next ids. Free chapters include their text split into sections; for premium chapters call getChapterContent.',
 	tags: ['Course'],
 	auth: 'public',
 	static: true,
@@ -107,7 +109,8 @@ export const getChapterContent = defineOperation({
 	method: 'GET',
 	path: '/api/v1/chapters/{id}/content',
 	summary: "A chapter's full text as markdown sections (premium chapters need a tier that includes them)",
-	description: 'Returns the chapter text split into sections with heading and anchor, paged for long chapters. Use section to fetch one section by anchor. Answer only from this text.',
+	description:
+		'Returns the chapter text split into sections with heading and anchor, paged for long chapters. Use section to fetch one section by anchor. Answer only from this text.',
 	tags: ['Course'],
 	auth: 'optional',
 	params: chapterIdParams,
@@ -144,9 +147,19 @@ export const getChapterContent = defineOperation({
 		}
 		const pages = pageSections(sections, CONTENT_PAGE_CHARS);
 		if (query.page > pages.length) {
-			throw new ApiError(400, 'validation_failed', `page must be between 1 and ${pages.length}.`, [{ in: 'query', field: 'page', message: `at most ${pages.length}` }]);
+			throw new ApiError(400, 'validation_failed', `page must be between 1 and ${pages.length}.`, [
+				{ in: 'query', field: 'page', message: `at most ${pages.length}` },
+			]);
 		}
-		return { chapterId: meta.id, title: meta.title, tier: meta.tier, url: meta.url, page: query.page, pageCount: pages.length, sections: pages[query.page - 1] ?? [] };
+		return {
+			chapterId: meta.id,
+			title: meta.title,
+			tier: meta.tier,
+			url: meta.url,
+			page: query.page,
+			pageCount: pages.length,
+			sections: pages[query.page - 1] ?? [],
+		};
 	},
 });
 
@@ -171,7 +184,8 @@ export const getQuiz = defineOperation({
 	method: 'GET',
 	path: '/api/v1/quizzes/{id}',
 	summary: "A quiz's questions and options, without answers",
-	description: 'Questions and options only; never the answers. Ask the learner each question, then call submitQuiz with their choices. Premium quizzes need a tier that includes them.',
+	description:
+		'Questions and options only; never the answers. Ask the learner each question, then call submitQuiz with their choices. Premium quizzes need a tier that includes them.',
 	tags: ['Quizzes'],
 	auth: 'optional',
 	params: quizIdParams,
@@ -194,7 +208,8 @@ export const checkAccessOp = defineOperation({
 	method: 'GET',
 	path: '/api/v1/access',
 	summary: 'Can the current learner open a chapter or quiz?',
-	description: 'Returns allowed, the required tier, the reason (free_content, tier_ok, sign_in_required, upgrade_required) and what the upgrade gives. Call before offering premium material.',
+	description:
+		'Returns allowed, the required tier, the reason (free_content, tier_ok, sign_in_required, upgrade_required) and what the upgrade gives. Call before offering premium material.',
 	tags: ['Tiers'],
 	auth: 'optional',
 	query: z.object({

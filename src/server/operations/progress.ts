@@ -60,7 +60,8 @@ export const getProgress = defineOperation({
 	method: 'GET',
 	path: '/api/v1/me/progress',
 	summary: "The learner's progress and the next step to take",
-	description: 'Completed chapters, percent complete, best quiz scores, last activity and a deterministic next step (continue a chapter, retake a quiz under its pass mark, or done). Use it to motivate with real progress.',
+	description:
+		'Completed chapters, percent complete, best quiz scores, last activity and a deterministic next step (continue a chapter, retake a quiz under its pass mark, or done). Use it to motivate with real progress.',
 	tags: ['Progress'],
 	auth: 'learner',
 	response: progressSchema,
@@ -76,7 +77,8 @@ export const updateProgress = defineOperation({
 	method: 'POST',
 	path: '/api/v1/me/progress',
 	summary: 'Mark a chapter as completed by the learner',
-	description: 'Records that the learner finished reading a chapter (idempotent: marking twice changes nothing) and counts as activity for the streak. Returns the updated progress.',
+	description:
+		'Records that the learner finished reading a chapter (idempotent: marking twice changes nothing) and counts as activity for the streak. Returns the updated progress.',
 	tags: ['Progress'],
 	auth: 'learner',
 	consequential: false,
@@ -117,7 +119,8 @@ export const recordCheckin = defineOperation({
 	method: 'POST',
 	path: '/api/v1/me/streak/checkins',
 	summary: "Record today's study check-in for the streak",
-	description: "Marks today (in the learner's time zone) as active. Idempotent: a second check-in the same day changes nothing. Completing a chapter or submitting a quiz also counts.",
+	description:
+		"Marks today (in the learner's time zone) as active. Idempotent: a second check-in the same day changes nothing. Completing a chapter or submitting a quiz also counts.",
 	tags: ['Progress'],
 	auth: 'learner',
 	consequential: false,

@@ -15,7 +15,9 @@ export const answersSchema = z
 		z.union([z.array(z.string().max(100)).max(50), z.string().max(100)]).transform((v) => (Array.isArray(v) ? v : [v])),
 	)
 	.refine((a) => Object.keys(a).length <= 200, 'at most 200 answers')
-	.describe('Selected option ids keyed by question id, e.g. {"who-executes": ["structured-request"], "parts": ["name", "description"], "tools-safe": ["false"]}. true_false options are "true" and "false".');
+	.describe(
+		'Selected option ids keyed by question id, e.g. {"who-executes": ["structured-request"], "parts": ["name", "description"], "tools-safe": ["false"]}. true_false options are "true" and "false".',
+	);
 
 const gradedQuestionSchema = z.object({
 	id: z.string(),
@@ -46,7 +48,8 @@ export const submitQuiz = defineOperation({
 	method: 'POST',
 	path: '/api/v1/me/quizzes/{id}/attempts',
 	summary: "Submit the learner's answers to a quiz and get it graded",
-	description: 'Grades against the answer key: score, percent, passed, and per question whether it was right, the correct options and the explanation. Only call after the learner has answered every question.',
+	description:
+		'Grades against the answer key: score, percent, passed, and per question whether it was right, the correct options and the explanation. Only call after the learner has answered every question.',
 	tags: ['Quizzes'],
 	auth: 'learner',
 	consequential: false,
@@ -66,7 +69,12 @@ export const submitQuiz = defineOperation({
 		const graded = gradeQuiz(key, body.answers);
 		if (!graded.ok) {
 			const first = graded.problems[0];
-			throw new ApiError(400, 'invalid_answers', `The answers cannot be graded: ${first?.message}${graded.problems.length > 1 ? ` (and ${graded.problems.length - 1} more)` : ''}`, graded.problems);
+			throw new ApiError(
+				400,
+				'invalid_answers',
+				`The answers cannot be graded: ${first?.message}${graded.problems.length > 1 ? ` (and ${graded.problems.length - 1} more)` : ''}`,
+				graded.problems,
+			);
 		}
 		const limit = tierDefinition(manifest, user.tier).quizAttemptsPerDay;
 		const day = localDate(now, user.timezone);
@@ -119,7 +127,8 @@ export const getQuizResults = defineOperation({
 	method: 'GET',
 	path: '/api/v1/me/quizzes/{id}/attempts',
 	summary: "The learner's attempts at a quiz, best score and whether they passed",
-	description: "Lists the learner's own attempts (newest first) with score and percent, the best percent, whether the pass mark was reached, and attempts left today.",
+	description:
+		"Lists the learner's own attempts (newest first) with score and percent, the best percent, whether the pass mark was reached, and attempts left today.",
 	tags: ['Quizzes'],
 	auth: 'learner',
 	params: quizIdParams,

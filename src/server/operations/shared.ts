@@ -27,7 +27,9 @@ export const userSchema = z
 	})
 	.meta({ id: 'User' });
 
-export function userView(user: CurrentUser | { id: string; email: string; display_name: string; timezone: string; role: 'student' | 'admin'; tier: Tier }) {
+export function userView(
+	user: CurrentUser | { id: string; email: string; display_name: string; timezone: string; role: 'student' | 'admin'; tier: Tier },
+) {
 	return 'displayName' in user
 		? { id: user.id, email: user.email, displayName: user.displayName, timezone: user.timezone, role: user.role, tier: user.tier }
 		: { id: user.id, email: user.email, displayName: user.display_name, timezone: user.timezone, role: user.role, tier: user.tier };
@@ -51,7 +53,12 @@ export function assertCanRead(manifest: PrivateManifest, user: CurrentUser | nul
 		upgrade: offer ? { tier: offer.id, name: offer.name, priceMonthly: offer.priceMonthly, includes: offer.includes } : null,
 	};
 	if (decision.reason === 'sign_in_required') {
-		throw new ApiError(401, 'sign_in_required', `${what} is part of ${offer?.name ?? required}: sign in with an account that includes it.`, details);
+		throw new ApiError(
+			401,
+			'sign_in_required',
+			`${what} is part of ${offer?.name ?? required}: sign in with an account that includes it.`,
+			details,
+		);
 	}
 	throw new ApiError(403, 'upgrade_required', `${what} needs the ${offer?.name ?? required} tier; your tier is ${user?.tier}.`, details);
 }

@@ -23,7 +23,8 @@ export const getUserTier = defineOperation({
 	method: 'GET',
 	path: '/api/v1/me/tier',
 	summary: "The learner's tier and what it includes",
-	description: "The learner's tier (free, premium, pro or team), what it includes, daily quiz attempts and streak freezes, and the tiers above it.",
+	description:
+		"The learner's tier (free, premium, pro or team), what it includes, daily quiz attempts and streak freezes, and the tiers above it.",
 	tags: ['Tiers'],
 	auth: 'learner',
 	response: z.object({
@@ -88,7 +89,10 @@ export const searchUsersOp = defineOperation({
 	description: 'Case-insensitive search over email and display name.',
 	tags: ['Admin'],
 	auth: 'admin',
-	query: z.object({ q: z.string().trim().min(1, 'must not be empty').max(200), limit: z.coerce.number().int().min(1).max(100).default(20) }),
+	query: z.object({
+		q: z.string().trim().min(1, 'must not be empty').max(200),
+		limit: z.coerce.number().int().min(1).max(100).default(20),
+	}),
 	response: z.object({ users: z.array(userSchema) }),
 	errors: [400, 401, 403],
 	async handler({ query }) {
@@ -121,7 +125,13 @@ export const getUserAdmin = defineOperation({
 		const progress = await progressFor(db, await content.manifest(), user);
 		return {
 			user,
-			tierHistory: history.map((h) => ({ from: h.from_tier, to: h.to_tier, actor: h.actor, reason: h.reason, at: h.created_at.toISOString() })),
+			tierHistory: history.map((h) => ({
+				from: h.from_tier,
+				to: h.to_tier,
+				actor: h.actor,
+				reason: h.reason,
+				at: h.created_at.toISOString(),
+			})),
 			percentComplete: progress.percentComplete,
 		};
 	},
@@ -140,7 +150,8 @@ export const billingWebhook = defineOperation({
 	method: 'POST',
 	path: '/api/v1/billing/webhook',
 	summary: 'Billing provider webhook (HMAC-signed)',
-	description: 'Called by the billing provider, not by learners or ChatGPT. Signed with HMAC-SHA256 over "<timestamp>.<body>" in the Billing-Signature header; stale timestamps are refused.',
+	description:
+		'Called by the billing provider, not by learners or ChatGPT. Signed with HMAC-SHA256 over "<timestamp>.<body>" in the Billing-Signature header; stale timestamps are refused.',
 	tags: ['Billing'],
 	auth: 'public',
 	consequential: true,
@@ -153,7 +164,12 @@ export const billingWebhook = defineOperation({
 		}
 		const raw = await request.text();
 		if (raw.length > MAX_BODY_BYTES) throw new ApiError(413, 'payload_too_large', 'The webhook body is too large.');
-		const check = verifyBillingSignature(env.BILLING_WEBHOOK_SECRET, request.headers.get(SIGNATURE_HEADER), raw, Math.floor(now.getTime() / 1000));
+		const check = verifyBillingSignature(
+			env.BILLING_WEBHOOK_SECRET,
+			request.headers.get(SIGNATURE_HEADER),
+			raw,
+			Math.floor(now.getTime() / 1000),
+		);
 		if (!check.ok) throw new ApiError(401, 'invalid_signature', `Webhook refused: ${check.reason}.`);
 		let parsed: unknown;
 		try {
@@ -162,8 +178,13 @@ export const billingWebhook = defineOperation({
 			throw new ApiError(400, 'invalid_json', 'The webhook body is not valid JSON.');
 		}
 		const event = billingEventSchema.safeParse(parsed);
-		if (!event.success) throw new ApiError(400, 'validation_failed', `Invalid webhook event: ${event.error.issues[0]?.message}`, event.error.issues);
-		const user = event.data.userId ? await findUserById(db, event.data.userId) : event.data.email ? await findUserByEmail(db, event.data.email) : undefined;
+		if (!event.success)
+			throw new ApiError(400, 'validation_failed', `Invalid webhook event: ${event.error.issues[0]?.message}`, event.error.issues);
+		const user = event.data.userId
+			? await findUserById(db, event.data.userId)
+			: event.data.email
+				? await findUserByEmail(db, event.data.email)
+				: undefined;
 		if (!user) throw notFound('The learner named by the event');
 		const to = event.data.type === 'subscription.canceled' ? 'free' : event.data.tier;
 		const change = await setTier(db, user.id, to, 'billing', `${event.data.type} ${event.data.id}`);

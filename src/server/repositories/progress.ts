@@ -23,10 +23,7 @@ export async function markChapterComplete(
 }
 
 /** A user's completed chapters, in the order they were completed. */
-export async function listCompletions(
-	db: Kysely<Database>,
-	userId: string,
-): Promise<{ chapter_id: string; completed_at: Date }[]> {
+export async function listCompletions(db: Kysely<Database>, userId: string): Promise<{ chapter_id: string; completed_at: Date }[]> {
 	return db
 		.selectFrom('chapter_completions')
 		.select(['chapter_id', 'completed_at'])
@@ -53,11 +50,7 @@ export async function recordActivity(
 }
 
 /** Days with activity ('YYYY-MM-DD', ascending), optionally from `sinceDay` on (inclusive). */
-export async function listActivityDays(
-	db: Kysely<Database>,
-	userId: string,
-	sinceDay?: DayString,
-): Promise<DayString[]> {
+export async function listActivityDays(db: Kysely<Database>, userId: string, sinceDay?: DayString): Promise<DayString[]> {
 	let query = db.selectFrom('activity_days').select('day').where('user_id', '=', userId);
 	if (sinceDay !== undefined) query = query.where('day', '>=', sinceDay);
 	const rows = await query.orderBy('day').execute();
@@ -66,21 +59,12 @@ export async function listActivityDays(
 
 /** Days covered by a streak freeze ('YYYY-MM-DD', ascending). */
 export async function listFrozenDays(db: Kysely<Database>, userId: string): Promise<DayString[]> {
-	const rows = await db
-		.selectFrom('streak_freezes')
-		.select('day')
-		.where('user_id', '=', userId)
-		.orderBy('day')
-		.execute();
+	const rows = await db.selectFrom('streak_freezes').select('day').where('user_id', '=', userId).orderBy('day').execute();
 	return rows.map((r) => r.day);
 }
 
 /** Freezes the given days; days already frozen are skipped. Returns how many were new. */
-export async function addFrozenDays(
-	db: Kysely<Database>,
-	userId: string,
-	days: readonly DayString[],
-): Promise<{ added: number }> {
+export async function addFrozenDays(db: Kysely<Database>, userId: string, days: readonly DayString[]): Promise<{ added: number }> {
 	const unique = [...new Set(days)];
 	if (unique.length === 0) return { added: 0 };
 	const rows = await db

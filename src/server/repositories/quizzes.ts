@@ -43,12 +43,7 @@ export async function listAttempts(db: Kysely<Database>, userId: string, quizId?
 }
 
 /** How many times the user attempted a quiz on one local day (for per-day attempt limits). */
-export async function countAttemptsOnDay(
-	db: Kysely<Database>,
-	userId: string,
-	quizId: string,
-	localDate: DayString,
-): Promise<number> {
+export async function countAttemptsOnDay(db: Kysely<Database>, userId: string, quizId: string, localDate: DayString): Promise<number> {
 	const row = await db
 		.selectFrom('quiz_attempts')
 		.select((eb) => eb.fn.countAll<number>().as('count'))

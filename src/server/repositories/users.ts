@@ -112,11 +112,7 @@ export async function setPassword(db: Kysely<Database>, id: string, passwordHash
 
 /** Sets the role; false when the user does not exist. */
 export async function setRole(db: Kysely<Database>, id: string, role: Role): Promise<boolean> {
-	const result = await db
-		.updateTable('users')
-		.set({ role, updated_at: sql<Date>`now()` })
-		.where('id', '=', id)
-		.executeTakeFirst();
+	const result = await db.updateTable('users').set({ role, updated_at: sql<Date>`now()` }).where('id', '=', id).executeTakeFirst();
 	return result.numUpdatedRows > 0n;
 }
 
@@ -133,24 +129,12 @@ export async function setTier(
 ): Promise<{ from: Tier; to: Tier }> {
 	return db.transaction().execute(async (trx) => {
 		// Row lock: two concurrent changes must each see the other's result as their "from".
-		const current = await trx
-			.selectFrom('users')
-			.select('tier')
-			.where('id', '=', userId)
-			.forUpdate()
-			.executeTakeFirst();
+		const current = await trx.selectFrom('users').select('tier').where('id', '=', userId).forUpdate().executeTakeFirst();
 		if (!current) throw new UserNotFoundError(userId);
 		const from = current.tier;
 		if (from === toTier) return { from, to: toTier };
-		await trx
-			.updateTable('users')
-			.set({ tier: toTier, updated_at: sql<Date>`now()` })
-			.where('id', '=', userId)
-			.execute();
-		await trx
-			.insertInto('tier_changes')
-			.values({ user_id: userId, from_tier: from, to_tier: toTier, actor, reason })
-			.execute();
+		await trx.updateTable('users').set({ tier: toTier, updated_at: sql<Date>`now()` }).where('id', '=', userId).execute();
+		await trx.insertInto('tier_changes').values({ user_id: userId, from_tier: from, to_tier: toTier, actor, reason }).execute();
 		return { from, to: toTier };
 	});
 }

@@ -173,9 +173,7 @@ describe('pglite: data directory lock', () => {
 		const error = await openDatabase({ dataDir }).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(DatabaseLockedError);
 		expect((error as DatabaseLockedError).message).toMatch(
-			new RegExp(
-				`^The embedded database at .+ is in use by process ${child.pid} \\(.+, started .+\\)\\. Stop it first`,
-			),
+			new RegExp(`^The embedded database at .+ is in use by process ${child.pid} \\(.+, started .+\\)\\. Stop it first`),
 		);
 		expect((error as DatabaseLockedError).holder.pid).toBe(child.pid);
 
@@ -268,13 +266,9 @@ describe('pglite: data directory lock', () => {
 	});
 
 	it('rejects conflicting or unsupported configuration', async () => {
-		await expect(openDatabase({ driver: 'pglite', url: 'postgres://x@localhost/db' })).rejects.toThrow(
-			/data directory/,
-		);
+		await expect(openDatabase({ driver: 'pglite', url: 'postgres://x@localhost/db' })).rejects.toThrow(/data directory/);
 		await expect(openDatabase({ driver: 'neon' })).rejects.toThrow(/needs a connection URL/);
-		await expect(openDatabase({ url: 'mysql://root:secret@localhost/db' })).rejects.toThrow(
-			/Unsupported database URL scheme 'mysql'/,
-		);
+		await expect(openDatabase({ url: 'mysql://root:secret@localhost/db' })).rejects.toThrow(/Unsupported database URL scheme 'mysql'/);
 		await expect(openDatabase({ url: 'mysql://root:secret@localhost/db' })).rejects.not.toThrow(/secret/);
 	});
 });

@@ -63,12 +63,8 @@ for (const target of TARGETS) {
 
 		it('enforces the check constraints', async () => {
 			const user = await createUser(t.handle.db, { email: uniqueEmail(), passwordHash: 'x', displayName: 'C' });
-			await expect(sql`update users set role = 'superuser' where id = ${user.id}`.execute(t.handle.db)).rejects.toThrow(
-				/users_role_check/,
-			);
-			await expect(sql`update users set tier = 'gold' where id = ${user.id}`.execute(t.handle.db)).rejects.toThrow(
-				/users_tier_check/,
-			);
+			await expect(sql`update users set role = 'superuser' where id = ${user.id}`.execute(t.handle.db)).rejects.toThrow(/users_role_check/);
+			await expect(sql`update users set tier = 'gold' where id = ${user.id}`.execute(t.handle.db)).rejects.toThrow(/users_tier_check/);
 		});
 	});
 

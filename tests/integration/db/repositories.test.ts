@@ -8,12 +8,7 @@ import {
 	markChapterComplete,
 	recordActivity,
 } from '../../../src/server/repositories/progress.ts';
-import {
-	bestPercentByQuiz,
-	countAttemptsOnDay,
-	insertAttempt,
-	listAttempts,
-} from '../../../src/server/repositories/quizzes.ts';
+import { bestPercentByQuiz, countAttemptsOnDay, insertAttempt, listAttempts } from '../../../src/server/repositories/quizzes.ts';
 import {
 	createUser,
 	EmailTakenError,
@@ -126,12 +121,10 @@ for (const target of TARGETS) {
 				expect((await findUserById(t.handle.db, user.id))?.tier).toBe('pro');
 
 				const history = await tierHistory(t.handle.db, user.id);
-				expect(history.map(({ from_tier, to_tier, actor, reason }) => ({ from_tier, to_tier, actor, reason }))).toEqual(
-					[
-						{ from_tier: 'free', to_tier: 'premium', actor: 'billing', reason: 'stripe checkout' },
-						{ from_tier: 'premium', to_tier: 'pro', actor: 'admin:abc', reason: null },
-					],
-				);
+				expect(history.map(({ from_tier, to_tier, actor, reason }) => ({ from_tier, to_tier, actor, reason }))).toEqual([
+					{ from_tier: 'free', to_tier: 'premium', actor: 'billing', reason: 'stripe checkout' },
+					{ from_tier: 'premium', to_tier: 'pro', actor: 'admin:abc', reason: null },
+				]);
 				expect(history[0]?.id).toEqual(expect.any(Number));
 				await expect(setTier(t.handle.db, 'nobody', 'pro', 'cli')).rejects.toBeInstanceOf(UserNotFoundError);
 			});
@@ -160,9 +153,7 @@ for (const target of TARGETS) {
 					displayName: `Person ${tag.toUpperCase()}`,
 				});
 				expect((await searchUsers(t.handle.db, tag, 10)).length).toBe(3);
-				expect((await searchUsers(t.handle.db, `${tag}_`, 10)).map((u) => u.email)).toEqual([
-					`${tag}_one@example.test`,
-				]);
+				expect((await searchUsers(t.handle.db, `${tag}_`, 10)).map((u) => u.email)).toEqual([`${tag}_one@example.test`]);
 				expect(await searchUsers(t.handle.db, tag, 2)).toHaveLength(2);
 				const [hit] = await searchUsers(t.handle.db, `${tag}xtwo`, 10);
 				expect(hit?.display_name).toBe('Linus');
@@ -186,10 +177,7 @@ for (const target of TARGETS) {
 				expect(await markChapterComplete(t.handle.db, user.id, 'tool-use', new Date(T0.getTime() + DAY_MS))).toEqual({
 					created: true,
 				});
-				expect((await listCompletions(t.handle.db, user.id)).map((c) => c.chapter_id)).toEqual([
-					'what-is-an-agent',
-					'tool-use',
-				]);
+				expect((await listCompletions(t.handle.db, user.id)).map((c) => c.chapter_id)).toEqual(['what-is-an-agent', 'tool-use']);
 			});
 
 			it(`records an activity day once under ${PARALLEL} parallel calls, keeping the first source`, async () => {
@@ -197,18 +185,15 @@ for (const target of TARGETS) {
 				const sources = ['checkin', 'chapter', 'quiz'] as const;
 				const results = await Promise.all(
 					Array.from({ length: PARALLEL }, (_, i) =>
-						recordActivity(t.handle.db, user.id, '2026-02-01', sources[i % 3] as (typeof sources)[number]).then(
-							(r) => ({ ...r, source: sources[i % 3] }),
-						),
+						recordActivity(t.handle.db, user.id, '2026-02-01', sources[i % 3] as (typeof sources)[number]).then((r) => ({
+							...r,
+							source: sources[i % 3],
+						})),
 					),
 				);
 				const winners = results.filter((r) => r.created);
 				expect(winners).toHaveLength(1);
-				const row = await t.handle.db
-					.selectFrom('activity_days')
-					.select(['day', 'first_source'])
-					.where('user_id', '=', user.id)
-					.execute();
+				const row = await t.handle.db.selectFrom('activity_days').select(['day', 'first_source']).where('user_id', '=', user.id).execute();
 				expect(row).toEqual([{ day: '2026-02-01', first_source: winners[0]?.source }]);
 			});
 
@@ -217,12 +202,7 @@ for (const target of TARGETS) {
 				for (const day of ['2026-02-03', '2026-01-31', '2026-02-01', '2025-12-31']) {
 					await recordActivity(t.handle.db, user.id, day, 'checkin');
 				}
-				expect(await listActivityDays(t.handle.db, user.id)).toEqual([
-					'2025-12-31',
-					'2026-01-31',
-					'2026-02-01',
-					'2026-02-03',
-				]);
+				expect(await listActivityDays(t.handle.db, user.id)).toEqual(['2025-12-31', '2026-01-31', '2026-02-01', '2026-02-03']);
 				expect(await listActivityDays(t.handle.db, user.id, '2026-02-01')).toEqual(['2026-02-01', '2026-02-03']);
 				await expect(recordActivity(t.handle.db, user.id, '2026-02-04', 'nap' as 'quiz')).rejects.toThrow(
 					/activity_days_first_source_check/,
@@ -236,16 +216,9 @@ for (const target of TARGETS) {
 					added: 2,
 				});
 				expect(await addFrozenDays(t.handle.db, user.id, ['2026-02-02', '2026-02-05'])).toEqual({ added: 1 });
-				const parallel = await Promise.all(
-					Array.from({ length: PARALLEL }, () => addFrozenDays(t.handle.db, user.id, ['2026-03-01'])),
-				);
+				const parallel = await Promise.all(Array.from({ length: PARALLEL }, () => addFrozenDays(t.handle.db, user.id, ['2026-03-01'])));
 				expect(parallel.reduce((sum, r) => sum + r.added, 0)).toBe(1);
-				expect(await listFrozenDays(t.handle.db, user.id)).toEqual([
-					'2026-01-30',
-					'2026-02-02',
-					'2026-02-05',
-					'2026-03-01',
-				]);
+				expect(await listFrozenDays(t.handle.db, user.id)).toEqual(['2026-01-30', '2026-02-02', '2026-02-05', '2026-03-01']);
 			});
 		});
 
@@ -334,13 +307,7 @@ for (const target of TARGETS) {
 				now: T0,
 			});
 			await t.handle.db.deleteFrom('users').where('id', '=', user.id).execute();
-			for (const table of [
-				'chapter_completions',
-				'activity_days',
-				'streak_freezes',
-				'tier_changes',
-				'quiz_attempts',
-			] as const) {
+			for (const table of ['chapter_completions', 'activity_days', 'streak_freezes', 'tier_changes', 'quiz_attempts'] as const) {
 				const left = await t.handle.db
 					.selectFrom(table)
 					.select((eb) => eb.fn.countAll<number>().as('n'))

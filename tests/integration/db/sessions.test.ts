@@ -124,11 +124,7 @@ for (const target of TARGETS) {
 			const user = await newUser();
 			const { token, session } = await createSession(t.handle.db, { userId: user.id, kind: 'browser', now: T0 });
 			const stored = () =>
-				t.handle.db
-					.selectFrom('sessions')
-					.select(['expires_at', 'last_used_at'])
-					.where('id', '=', session.id)
-					.executeTakeFirstOrThrow();
+				t.handle.db.selectFrom('sessions').select(['expires_at', 'last_used_at']).where('id', '=', session.id).executeTakeFirstOrThrow();
 
 			// First half: expiry unchanged, last use recorded.
 			const early = await validateSessionToken(t.handle.db, token, at(10));

@@ -34,7 +34,19 @@ describe('isValidDay / assertDay', () => {
 	});
 
 	it('rejects impossible or badly formatted dates', () => {
-		for (const d of ['2026-02-29', '1900-02-29', '2026-13-01', '2026-00-10', '2026-04-31', '2026-1-1', '26-01-01', '2026-01-01T00:00', ' 2026-01-01', '', 20260101]) {
+		for (const d of [
+			'2026-02-29',
+			'1900-02-29',
+			'2026-13-01',
+			'2026-00-10',
+			'2026-04-31',
+			'2026-1-1',
+			'26-01-01',
+			'2026-01-01T00:00',
+			' 2026-01-01',
+			'',
+			20260101,
+		]) {
 			expect(isValidDay(d), String(d)).toBe(false);
 		}
 		expect(() => assertDay('2026-02-30')).toThrow(RangeError);
@@ -184,9 +196,7 @@ describe('startOfNextLocalDay', () => {
 				const today = localDate(instant, zone);
 				const next = startOfNextLocalDay(instant, zone);
 				const ok =
-					next.getTime() > t &&
-					localDate(next, zone) === addDays(today, 1) &&
-					localDate(new Date(next.getTime() - 1), zone) === today;
+					next.getTime() > t && localDate(next, zone) === addDays(today, 1) && localDate(new Date(next.getTime() - 1), zone) === today;
 				if (!ok) expect.fail(`${zone} ${instant.toISOString()} -> ${next.toISOString()}`);
 			}
 		}

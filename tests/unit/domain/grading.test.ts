@@ -73,9 +73,7 @@ describe('gradeQuiz: scoring', () => {
 	});
 
 	it('scores all wrong as 0% and failed', () => {
-		const r = graded(
-			gradeQuiz(quiz(), { 'tool-call-owner': ['model'], 'schema-required': ['weights'], 'tools-are-safe': ['true'] }),
-		);
+		const r = graded(gradeQuiz(quiz(), { 'tool-call-owner': ['model'], 'schema-required': ['weights'], 'tools-are-safe': ['true'] }));
 		expect(r).toMatchObject({ score: 0, total: 3, percent: 0, passed: false });
 		expect(r.questions.map((q) => q.correct)).toEqual([false, false, false]);
 	});
@@ -187,11 +185,7 @@ describe('gradeQuiz: scoring', () => {
 describe('gradeQuiz: validation', () => {
 	it('reports every question as missing for empty answers', () => {
 		const r = gradeQuiz(quiz(), {});
-		expect(codes(r)).toEqual([
-			'tool-call-owner:missing_answer',
-			'schema-required:missing_answer',
-			'tools-are-safe:missing_answer',
-		]);
+		expect(codes(r)).toEqual(['tool-call-owner:missing_answer', 'schema-required:missing_answer', 'tools-are-safe:missing_answer']);
 	});
 
 	it('treats an empty selection as missing', () => {
@@ -242,9 +236,7 @@ describe('gradeQuiz: validation', () => {
 	});
 
 	it('reports a duplicated single answer as a duplicate, not as too many options', () => {
-		expect(codes(gradeQuiz(quiz(), { ...allRight, 'tool-call-owner': ['app', 'app'] }))).toEqual([
-			'tool-call-owner:duplicate_option:app',
-		]);
+		expect(codes(gradeQuiz(quiz(), { ...allRight, 'tool-call-owner': ['app', 'app'] }))).toEqual(['tool-call-owner:duplicate_option:app']);
 	});
 
 	it('rejects more than one option on single and true_false questions', () => {
@@ -258,9 +250,7 @@ describe('gradeQuiz: validation', () => {
 	});
 
 	it('rejects answers that only exist on a different question', () => {
-		expect(codes(gradeQuiz(quiz(), { ...allRight, 'tools-are-safe': ['app'] }))).toEqual([
-			'tools-are-safe:unknown_option:app',
-		]);
+		expect(codes(gradeQuiz(quiz(), { ...allRight, 'tools-are-safe': ['app'] }))).toEqual(['tools-are-safe:unknown_option:app']);
 	});
 
 	it('collects all problems at once, per question in quiz order, then unknown questions', () => {

@@ -264,9 +264,7 @@ describe('planFreezes', () => {
 
 	it('does not count today or later when finding the gap', () => {
 		// A frozen "today" (bad data) does not hide the missed yesterday.
-		expect(planFreezes({ ...base, activeDays: ['2026-05-08'], frozenDays: ['2026-05-10'], today: '2026-05-10' })).toEqual([
-			'2026-05-09',
-		]);
+		expect(planFreezes({ ...base, activeDays: ['2026-05-08'], frozenDays: ['2026-05-10'], today: '2026-05-10' })).toEqual(['2026-05-09']);
 		// ...but it was still spent, so it counts against May's allowance.
 		expect(planFreezes({ freezesPerMonth: 1, activeDays: ['2026-05-08'], frozenDays: ['2026-05-10'], today: '2026-05-10' })).toEqual([]);
 	});

@@ -100,11 +100,7 @@ export async function up(db: AnyDb): Promise<void> {
 		.addCheckConstraint('tier_changes_from_tier_check', sql`from_tier in ('free', 'premium', 'pro', 'team')`)
 		.addCheckConstraint('tier_changes_to_tier_check', sql`to_tier in ('free', 'premium', 'pro', 'team')`)
 		.execute();
-	await db.schema
-		.createIndex('tier_changes_user_id_idx')
-		.on('tier_changes')
-		.columns(['user_id', 'created_at'])
-		.execute();
+	await db.schema.createIndex('tier_changes_user_id_idx').on('tier_changes').columns(['user_id', 'created_at']).execute();
 
 	await db.schema
 		.createTable('oauth_clients')
