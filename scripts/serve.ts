@@ -10,7 +10,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import sirv from 'sirv';
-import { premiumRewrite } from '../src/server/premium-routes.ts';
+import { hasSessionCookie, learnRewrite } from '../src/server/premium-routes.ts';
 import { securityHeaders } from '../src/server/security-headers.ts';
 
 process.env.NODE_ENV ??= 'production';
@@ -66,7 +66,8 @@ const server = http.createServer((req, res) => {
 		log.info({ reqId: requestId, method: req.method, url: req.url, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
 	});
 	const url = new URL(req.url ?? '/', 'http://local');
-	const target = req.method === 'GET' || req.method === 'HEAD' ? premiumRewrite(url.pathname, premiumIds) : null;
+	const target =
+		req.method === 'GET' || req.method === 'HEAD' ? learnRewrite(url.pathname, premiumIds, hasSessionCookie(req.headers.cookie)) : null;
 	if (target) {
 		req.url = target + url.search;
 		return void handler(req, res);

@@ -8,7 +8,7 @@ import { ApiError, apiErrorResponse, errorResponse } from './server/api/errors.t
 import { authenticate, setSessionCookie } from './server/auth/request-auth.ts';
 import { SESSION_LIFETIME_MS } from './server/auth/sessions.ts';
 import { csrfViolation } from './server/csrf.ts';
-import { premiumRewrite } from './server/premium-routes.ts';
+import { hasSessionCookie, learnRewrite } from './server/premium-routes.ts';
 import { consumeOrThrow } from './server/rate-limit.ts';
 import { securityHeaders } from './server/security-headers.ts';
 import { getServices } from './server/services.ts';
@@ -25,7 +25,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
 	if (import.meta.env.DEV) {
 		const manifest = await services.content.manifest().catch(() => null);
 		const premium = new Set(manifest?.chapters.filter((c) => c.tier !== 'free').map((c) => c.id));
-		const target = premiumRewrite(url.pathname, premium);
+		const target = learnRewrite(url.pathname, premium, hasSessionCookie(request.headers.get('cookie')));
 		if (target) return context.rewrite(target);
 		if (context.isPrerendered) return next();
 	}

@@ -83,6 +83,8 @@ export async function compileCourse(contentDir: string, rootDir = process.cwd())
 
 	// chapters
 	const chapters: ParsedChapter[] = [];
+	// Ids of chapters whose frontmatter is invalid: already reported, so quizzes and links that name them are not reported again.
+	const invalidChapterIds = new Set<string>();
 	const chapterDir = path.join(contentDir, 'chapters');
 	for (const name of await listFiles(chapterDir, '.md')) {
 		const file = rel(path.join(chapterDir, name));
@@ -107,6 +109,10 @@ export async function compileCourse(contentDir: string, rootDir = process.cwd())
 			});
 		}
 		if (result.value) chapters.push({ file, front: result.value, body, bodyLine, lineOf: source.lineOf });
+		else {
+			const id = /^id:\s*([a-z0-9-]+)\s*(?:#.*)?$/m.exec(frontText)?.[1];
+			if (id) invalidChapterIds.add(id);
+		}
 	}
 	if (chapters.length === 0 && issues.length === 0) {
 		issues.push({ file: rel(chapterDir), field: '', message: 'no chapters found (expected *.md files)' });
@@ -130,7 +136,7 @@ export async function compileCourse(contentDir: string, rootDir = process.cwd())
 	}
 	const chapterIds = new Set(chapters.map((c) => c.front.id));
 	for (const q of quizzes) {
-		if (!chapterIds.has(q.quiz.chapter)) {
+		if (!chapterIds.has(q.quiz.chapter) && !invalidChapterIds.has(q.quiz.chapter)) {
 			issues.push({
 				file: q.file,
 				field: 'chapter',
@@ -144,9 +150,8 @@ export async function compileCourse(contentDir: string, rootDir = process.cwd())
 	// Render every chapter, then check internal links against the real anchors.
 	const rendered = await Promise.all(chapters.map((c) => renderChapter(c, issues)));
 	const anchors = new Map(rendered.map((r) => [r.id, new Set(r.headings.map((h) => h.anchor))]));
-	for (const [index, chapter] of chapters.entries()) {
-		issues.push(...checkLinks(chapter, anchors, rendered[index]?.id ?? ''));
-	}
+	const linkTargets: LinkTargets = { anchors, quizzes: new Set(quizzes.map((q) => q.quiz.chapter)), invalidChapterIds };
+	for (const chapter of chapters) issues.push(...checkLinks(chapter, linkTargets));
 
 	if (issues.length > 0 || !course) throw new ContentValidationError(issues);
 
@@ -309,12 +314,19 @@ async function renderChapter(chapter: ParsedChapter, issues: ContentIssue[]): Pr
 
 const INTERNAL_LINK = /\]\((\/[^)\s]*)(?:\s+"[^"]*")?\)/g;
 
-function checkLinks(chapter: ParsedChapter, anchors: Map<string, Set<string>>, selfId: string): ContentIssue[] {
+/** What internal links may point to: chapter anchors by chapter id, chapters that have a quiz, and chapters already reported invalid. */
+interface LinkTargets {
+	anchors: Map<string, Set<string>>;
+	quizzes: Set<string>;
+	invalidChapterIds: Set<string>;
+}
+
+function checkLinks(chapter: ParsedChapter, targets: LinkTargets): ContentIssue[] {
 	const issues: ContentIssue[] = [];
 	chapter.body.split('\n').forEach((lineText, index) => {
 		for (const match of lineText.matchAll(INTERNAL_LINK)) {
 			const href = match[1] ?? '';
-			const problem = internalLinkProblem(href, anchors, selfId);
+			const problem = internalLinkProblem(href, targets);
 			if (problem) {
 				issues.push({ file: chapter.file, field: 'body', line: chapter.bodyLine + index, message: `broken link ${href}: ${problem}` });
 			}
@@ -325,7 +337,7 @@ function checkLinks(chapter: ParsedChapter, anchors: Map<string, Set<string>>, s
 
 const SITE_PATHS = new Set(['/', '/search', '/quizzes', '/privacy', '/dashboard', '/account', '/login', '/register']);
 
-function internalLinkProblem(href: string, anchors: Map<string, Set<string>>, selfId: string): string | null {
+function internalLinkProblem(href: string, { anchors, quizzes, invalidChapterIds }: LinkTargets): string | null {
 	const [pathPart = '', hash] = href.split('#');
 	const trimmed = pathPart.replace(/\/$/, '') || '/';
 	const chapterMatch = /^\/(chapters|quizzes)\/([^/]+)$/.exec(trimmed);
@@ -334,10 +346,11 @@ function internalLinkProblem(href: string, anchors: Map<string, Set<string>>, se
 	}
 	const id = chapterMatch[2] ?? '';
 	const targetAnchors = anchors.get(id);
-	if (!targetAnchors) return `no chapter has id "${id}"`;
+	if (!targetAnchors) return invalidChapterIds.has(id) ? null : `no chapter has id "${id}"`;
+	if (chapterMatch[1] === 'quizzes' && !quizzes.has(id)) return `chapter "${id}" has no quiz`;
 	if (hash !== undefined && chapterMatch[1] === 'chapters' && !targetAnchors.has(hash)) {
 		const hint = [...targetAnchors].slice(0, 8).join(', ');
-		return `chapter "${id}" has no heading with anchor "#${hash}"${id === selfId ? '' : ''}; its anchors include: ${hint}`;
+		return `chapter "${id}" has no heading with anchor "#${hash}"; its anchors include: ${hint}`;
 	}
 	return null;
 }

@@ -36,12 +36,7 @@ export function splitSections(body: string): RawSection[] {
 	let fence: string | null = null;
 	const lines = body.split('\n');
 	lines.forEach((line, index) => {
-		const fenceMatch = FENCE.exec(line);
-		if (fenceMatch?.[1]) {
-			const marker = fenceMatch[1];
-			if (fence === null) fence = marker;
-			else if (marker[0] === fence[0] && marker.length >= fence.length) fence = null;
-		}
+		fence = fenceAfter(line, fence);
 		const heading = fence === null ? HEADING.exec(line) : null;
 		const level = heading?.[1]?.length;
 		if (heading && (level === 2 || level === 3)) {
@@ -55,14 +50,25 @@ export function splitSections(body: string): RawSection[] {
 	return sections.filter((s) => s.depth !== 1 || s.markdown.length > 0);
 }
 
+/**
+ * The open fence marker after `line`, given the one before it (null outside code). Only a marker of the same
+ * character and at least the same length closes a fence, so a ```` block can show ``` examples.
+ */
+function fenceAfter(line: string, fence: string | null): string | null {
+	const marker = FENCE.exec(line)?.[1];
+	if (!marker) return fence;
+	if (fence === null) return marker;
+	return marker[0] === fence[0] && marker.length >= fence.length ? null : fence;
+}
+
 /** Lines that start an ATX heading of level 1 (`# `), outside fenced code. */
 export function topLevelHeadingLines(body: string): number[] {
 	const found: number[] = [];
 	let fence: string | null = null;
 	body.split('\n').forEach((line, index) => {
-		const fenceMatch = FENCE.exec(line);
-		if (fenceMatch?.[1]) fence = fence === null ? fenceMatch[1] : null;
-		else if (fence === null && /^#\s/.test(line)) found.push(index + 1);
+		const inCode = fence !== null;
+		fence = fenceAfter(line, fence);
+		if (!inCode && fence === null && /^ {0,3}#(?:\s|$)/.test(line)) found.push(index + 1);
 	});
 	return found;
 }
@@ -90,7 +96,7 @@ export function splitLongText(text: string, max: number): string[] {
 
 export function countWords(markdown: string): number {
 	return markdown
-		.replace(/```[\s\S]*?```/g, ' ')
+		.replace(/(```|~~~)[\s\S]*?\1/g, ' ')
 		.split(/\s+/)
 		.filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
 }

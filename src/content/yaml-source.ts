@@ -1,13 +1,13 @@
 /**
  * Parses YAML while keeping node positions, so validation errors can name a line.
  */
-import { isCollection, LineCounter, parseDocument } from 'yaml';
+import { isCollection, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { ZodType } from 'astro/zod';
 import { type ContentIssue, fieldPath } from './errors.ts';
 
 export interface YamlSource {
 	data: unknown;
-	/** The 1-based line of the value at `path`, or of its closest existing parent. */
+	/** The 1-based line of the field at `path` (its key, for a mapping entry), or of its closest existing parent. */
 	lineOf(path: readonly PropertyKey[]): number | undefined;
 	issues: ContentIssue[];
 }
@@ -19,17 +19,25 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlSourc
 	const issues: ContentIssue[] = doc.errors.map((err) => ({
 		file,
 		field: '',
-		line: (err.linePos?.[0]?.line ?? 0) + lineOffset || undefined,
+		// With prettyErrors off the parser leaves `linePos` unset, so locate the error from its offset.
+		line: lineCounter.linePos(err.pos[0]).line + lineOffset,
 		message: `invalid YAML: ${err.message.split('\n')[0]}`,
 	}));
 	const lineOf = (path: readonly PropertyKey[]): number | undefined => {
 		for (let n = path.length; n >= 0; n--) {
-			const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as unknown[], true);
+			const node = n === 0 ? doc.contents : (keyNode(path.slice(0, n)) ?? doc.getIn(path.slice(0, n) as unknown[], true));
 			const range = (node as { range?: [number, number, number] } | null)?.range;
 			if (range) return lineCounter.linePos(range[0]).line + lineOffset;
 			if (n === 0 && isCollection(doc.contents)) return 1 + lineOffset;
 		}
 		return undefined;
+	};
+	/** The key of a mapping entry (`options:`), so a field's line is its key's, not where a block value starts. */
+	const keyNode = (path: readonly PropertyKey[]): unknown => {
+		const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1) as unknown[], true);
+		const key = path[path.length - 1];
+		if (typeof key !== 'string' || !isMap(parent)) return undefined;
+		return parent.items.find((pair) => isScalar(pair.key) && pair.key.value === key)?.key;
 	};
 	return { data: issues.length ? undefined : doc.toJS(), lineOf, issues };
 }
@@ -45,12 +53,12 @@ export function validateYaml<T>(
 	if (result.success) return { value: result.data, issues: [] };
 	return {
 		value: undefined,
-		issues: result.error.issues.map((issue) => ({
-			file,
-			field: fieldPath(issue.path),
-			line: source.lineOf(issue.path),
-			message: describeZodIssue(issue),
-		})),
+		issues: result.error.issues.map((issue) => {
+			// zod puts an unknown key's issue on the enclosing object; point at the (first) misspelt key instead.
+			const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+			const at = key === undefined ? issue.path : [...issue.path, key];
+			return { file, field: fieldPath(at), line: source.lineOf(at), message: describeZodIssue(issue) };
+		}),
 	};
 }
 

@@ -56,8 +56,9 @@ export interface SearchIndexData {
 	/** Mean token count per field over all docs, in SEARCH_FIELDS order. */
 	avgLengths: number[];
 	/**
-	 * Stemmed term → rows of `[docIndex, tf per field…]` (field order as in `fields`), sorted by doc.
-	 * Document frequency is the row count.
+	 * Term → one row per doc containing it, sorted by doc: `[docIndex, field, tf, field, tf, …]`
+	 * with `field` an index into `fields` (only fields where tf > 0). A term is a stem ("agent")
+	 * or two adjacent stems joined by PHRASE_JOINER ("context window").
 	 */
 	postings: Record<string, number[][]>;
 }
@@ -209,7 +210,11 @@ export function buildSearchIndexData(compiled: CompiledCourse): SearchIndexData 
 			docs.push({ ...doc, lengths });
 			const terms = new Set(counts.flatMap((c) => [...c.keys()]));
 			for (const term of terms) {
-				const row = [docIndex, ...counts.map((c) => c.get(term) ?? 0)];
+				const row = [docIndex];
+				counts.forEach((c, field) => {
+					const tf = c.get(term);
+					if (tf) row.push(field, tf);
+				});
 				const list = postings.get(term);
 				if (list) list.push(row);
 				else postings.set(term, [row]);

@@ -1,9 +1,17 @@
 /**
- * Deterministic lexical search over course sections: BM25F over the fields the index builder
- * stored, with a coverage gate so questions the course does not answer return nothing.
+ * Deterministic lexical search over course sections, run on the server so premium sections can
+ * be found (and shown locked) without shipping their text to the browser.
+ *
+ * Ranking is BM25F: per-field term frequencies, weighted and length-normalised, summed, then
+ * saturated and multiplied by IDF. The query is split into groups (one per content word, with
+ * synonyms and glued compounds as alternatives), and a section must cover at least
+ * `minCoverage` of the query's IDF mass to be returned at all. Words the course never uses
+ * count as maximally specific, which is what makes "best pizza recipe" return nothing.
  */
-import { OWN_FIELDS, PHRASE_JOINER, type SearchDoc, type SearchIndexData } from './index-builder.ts';
-import { SYNONYMS } from './synonyms.ts';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { OWN_FIELDS, PHRASE_JOINER, SEARCH_INDEX_VERSION, type SearchDoc, type SearchIndexData } from './index-builder.ts';
+import { SYNONYM_SETS } from './synonyms.ts';
 import { analyze, isStopWord, splitWords, stemToken } from './text.ts';
 
 export interface SearchHit {
@@ -56,14 +64,14 @@ export interface RankerSettings {
 }
 
 export const DEFAULT_RANKER: RankerSettings = {
-	weights: { title: 1, heading: 3, parent: 1, keywords: 1.5, summary: 0.5, body: 1, children: 0 },
-	b: { title: 0, heading: 0.3, parent: 0.3, keywords: 0.3, summary: 0, body: 0.75, children: 0.75 },
-	k1: 1.2,
+	weights: { title: 1, heading: 3, parent: 1, keywords: 1, summary: 0.5, body: 1, children: 0.2 },
+	b: { title: 0, heading: 0.3, parent: 0.3, keywords: 0.3, summary: 0, body: 0.5, children: 0.75 },
+	k1: 1.6,
 	minCoverage: 0.5,
 	minRelativeScore: 0.2,
-	expansionWeight: 0.6,
+	expansionWeight: 0.7,
+	phraseWeight: 0.3,
 	overviewFactor: 0.8,
-	phraseWeight: 0.5,
 };
 
 const DEFAULT_LIMIT = 5;
@@ -84,18 +92,31 @@ interface QueryGroup {
 
 interface Posting {
 	doc: number;
+	/** Term frequency per field, dense, in `data.fields` order. */
 	tfs: number[];
 }
 
-/** Synonym phrases analysed like the index: stems joined by spaces → expansion stem lists. */
+/** Reads `<privateDir>/search-index.json` as written by buildSearchIndex; refuses an index of another format version. */
+export async function loadSearchIndex(privateDir: string): Promise<SearchIndexData> {
+	const file = path.join(privateDir, 'search-index.json');
+	const data = JSON.parse(await readFile(file, 'utf8')) as Partial<SearchIndexData>;
+	if (data.version !== SEARCH_INDEX_VERSION || !Array.isArray(data.docs) || !Array.isArray(data.fields) || typeof data.postings !== 'object') {
+		throw new Error(`${file}: not a search index of version ${SEARCH_INDEX_VERSION}; rebuild the site`);
+	}
+	return data as SearchIndexData;
+}
+
+/** Synonym sets analysed like the index: each member's stems (joined by spaces) → the other members' stem lists. */
 function analyseSynonyms(): Map<string, string[][]> {
 	const map = new Map<string, string[][]>();
-	for (const [phrase, expansions] of Object.entries(SYNONYMS)) {
-		const key = analyze(phrase, { joined: false }).join(' ');
-		if (!key) continue;
-		const list = map.get(key) ?? [];
-		for (const e of expansions) list.push(analyze(e, { joined: false }));
-		map.set(key, list);
+	for (const set of SYNONYM_SETS) {
+		const members = set.map((m) => analyze(m, { joined: false })).filter((m) => m.length > 0);
+		for (const member of members) {
+			const key = member.join(PHRASE_JOINER);
+			const list = map.get(key) ?? [];
+			for (const other of members) if (other.join(PHRASE_JOINER) !== key) list.push(other);
+			map.set(key, list);
+		}
 	}
 	return map;
 }
@@ -108,7 +129,11 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 	for (const [term, rows] of Object.entries(data.postings)) {
 		postings.set(
 			term,
-			rows.map((r) => ({ doc: r[0] as number, tfs: r.slice(1) })),
+			rows.map((row) => {
+				const tfs = new Array<number>(data.fields.length).fill(0);
+				for (let i = 1; i + 1 < row.length; i += 2) tfs[row[i] as number] = row[i + 1] as number;
+				return { doc: row[0] as number, tfs };
+			}),
 		);
 	}
 	const weights = data.fields.map((f) => settings.weights[f] ?? 0);
@@ -137,46 +162,65 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 	const unknownIdf = Math.log(1 + (n - 1 + 0.5) / 1.5);
 	const synonyms = analyseSynonyms();
 
+	/**
+	 * Query → groups. Each content word is a required group. A compound the course also writes
+	 * glued ("json-rpc" → "jsonrpc") is one group, matched best by the glued form, partly by a
+	 * part. Synonyms become extra alternatives of the groups they stand for, so "components" is
+	 * covered by "building blocks". Adjacent words become optional phrase groups.
+	 */
 	function parseQuery(query: string): QueryGroup[] {
 		const groups: QueryGroup[] = [];
-		const seen = new Set<string>();
-		const stems: string[] = [];
-		const add = (alts: Alternative[], required: boolean): void => {
-			const primary = alts[0]?.term;
-			if (primary === undefined || seen.has(primary)) return;
-			seen.add(primary);
-			groups.push({ alts, required });
+		const byTerm = new Map<string, QueryGroup>();
+		/** Content stems in query order, each with the required group it belongs to. */
+		const stems: { term: string; group: QueryGroup | undefined }[] = [];
+		const add = (term: string, weight: number, required: boolean): QueryGroup | undefined => {
+			const existing = byTerm.get(term);
+			if (existing) {
+				existing.required ||= required;
+				return existing;
+			}
+			const group: QueryGroup = { alts: [{ term, weight }], required };
+			byTerm.set(term, group);
+			groups.push(group);
+			return group;
 		};
 		for (const parts of splitWords(query.slice(0, MAX_QUERY_CHARS))) {
 			const content = parts.filter((p) => !isStopWord(p)).map(stemToken);
-			stems.push(...content);
-			if (parts.length > 1) {
-				const joined = stemToken(parts.join(''));
-				if (postings.has(joined)) {
-					add([{ term: joined, weight: 1 }], true);
-					for (const part of content) add([{ term: part, weight: settings.expansionWeight }], false);
-					continue;
+			const joined = parts.length > 1 ? stemToken(parts.join('')) : undefined;
+			if (joined !== undefined && postings.has(joined)) {
+				const group = add(joined, 1, true);
+				for (const part of content) {
+					if (group && !group.alts.some((a) => a.term === part)) group.alts.push({ term: part, weight: settings.expansionWeight });
+					stems.push({ term: part, group });
 				}
-			}
-			for (const term of content) add([{ term, weight: 1 }], true);
-		}
-		if (settings.phraseWeight > 0) {
-			for (let i = 1; i < stems.length; i++) {
-				const phrase = `${stems[i - 1]}${PHRASE_JOINER}${stems[i]}`;
-				if (postings.has(phrase)) add([{ term: phrase, weight: settings.phraseWeight }], false);
+			} else {
+				for (const term of content) stems.push({ term, group: add(term, 1, true) });
 			}
 		}
 		for (let size = 3; size >= 1; size--) {
 			for (let i = 0; i + size <= stems.length; i++) {
-				const key = stems.slice(i, i + size).join(' ');
-				for (const expansion of synonyms.get(key) ?? []) {
-					const target = size === 1 && expansion.length === 1 ? groups.find((g) => g.alts[0]?.term === key) : undefined;
-					if (target && expansion[0] !== undefined) {
-						target.alts.push({ term: expansion[0], weight: settings.expansionWeight });
-						continue;
+				const span = stems.slice(i, i + size);
+				const expansions = synonyms.get(span.map((s) => s.term).join(PHRASE_JOINER));
+				if (!expansions) continue;
+				const targets = new Set(span.flatMap((s) => (s.group ? [s.group] : [])));
+				for (const expansion of expansions) {
+					const alts: Alternative[] =
+						expansion.length === 1
+							? [{ term: expansion[0] as string, weight: settings.expansionWeight }]
+							: [
+									{ term: expansion.join(PHRASE_JOINER), weight: settings.expansionWeight },
+									...expansion.map((term) => ({ term, weight: settings.expansionWeight / expansion.length })),
+								];
+					for (const target of targets) {
+						for (const alt of alts) if (!target.alts.some((a) => a.term === alt.term)) target.alts.push(alt);
 					}
-					for (const term of expansion) add([{ term, weight: settings.expansionWeight }], false);
 				}
+			}
+		}
+		if (settings.phraseWeight > 0) {
+			for (let i = 1; i < stems.length; i++) {
+				const phrase = `${stems[i - 1]?.term}${PHRASE_JOINER}${stems[i]?.term}`;
+				if (postings.has(phrase) && !byTerm.has(phrase)) add(phrase, settings.phraseWeight, false);
 			}
 		}
 		return groups;

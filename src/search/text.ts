@@ -266,14 +266,24 @@ export function isStopWord(token: string): boolean {
 	return STOP_WORDS.has(token);
 }
 
+/**
+ * British -ise/-yse spellings to -ize/-yze ("summarise", "organisation", "analyse"), which the
+ * stemmer keeps apart. Applied on both sides, so the odd non-verb it touches ("promise") still matches itself.
+ */
+export function americanSpelling(token: string): string {
+	return token
+		.replace(/^([a-z]{2,})is(e|es|ed|ing|er|ers|ation|ations|able)$/, '$1iz$2')
+		.replace(/^([a-z]{2,})ys(e|es|ed|ing|er|ers)$/, '$1yz$2');
+}
+
 /** Cached because the same few thousand words are stemmed again for every query and section. */
 const stemCache = new Map<string, string>();
 
-/** Stems a token through a bounded cache; tokens with digits or non-Latin letters pass unchanged. */
+/** Normalises spelling and stems, through a bounded cache; tokens with digits or non-Latin letters pass unchanged. */
 export function stemToken(token: string): string {
 	let stemmed = stemCache.get(token);
 	if (stemmed === undefined) {
-		stemmed = stem(token);
+		stemmed = stem(americanSpelling(token));
 		if (stemCache.size > 50_000) stemCache.clear();
 		stemCache.set(token, stemmed);
 	}

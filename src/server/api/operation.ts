@@ -140,31 +140,57 @@ export function clientIpOf(context: APIContext): string {
 	}
 }
 
-/** Binds an operation to an Astro route: guards in a fixed order (401 → 403 → 400), then the handler. */
+/**
+ * Runs an operation on already-read input: guards in a fixed order (401 → 403 → 400), then the
+ * handler. Throws ApiError. Used by the HTTP routes, the server-rendered pages' forms and MCP.
+ */
+export async function invokeOperation<
+	P extends z.ZodObject,
+	Q extends z.ZodObject,
+	B extends ZodType,
+	R extends ZodType,
+	A extends AuthLevel,
+>(
+	op: OperationSpec<P, Q, B, R, A>,
+	input: { params?: unknown; query?: unknown; body?: unknown },
+	context: APIContext,
+): Promise<z.input<R> | Response> {
+	const user = context.locals.user ?? null;
+	if ((op.auth === 'learner' || op.auth === 'admin') && !user) throw unauthorized();
+	if (op.auth === 'admin' && user?.role !== 'admin') throw forbidden('This operation is for administrators only.');
+	const params = parseOrThrow(op.params ?? z.object({}), input.params ?? {}, 'path');
+	const query = parseOrThrow(op.query ?? z.object({}), input.query ?? {}, 'query');
+	const body = op.body ? parseOrThrow(op.body, input.body, 'body') : undefined;
+	if (!op.handler) throw new ApiError(404, 'not_found', 'This operation is served as a static file.');
+	return op.handler({
+		params: params as z.infer<P>,
+		query: query as z.infer<Q>,
+		body: body as z.infer<B>,
+		user: user as OperationContext<z.infer<P>, z.infer<Q>, z.infer<B>, A>['user'],
+		session: context.locals.session ?? null,
+		request: context.request,
+		astro: context,
+		now: new Date(),
+		clientIp: clientIpOf(context),
+	});
+}
+
+/** Binds an operation to an Astro route. */
 export function route<P extends z.ZodObject, Q extends z.ZodObject, B extends ZodType, R extends ZodType, A extends AuthLevel>(
 	op: OperationSpec<P, Q, B, R, A>,
 ): APIRoute {
 	return async (context) => {
 		try {
+			// Auth guards run before the body is read, so an anonymous caller gets 401, not 400.
 			const user = context.locals.user ?? null;
 			if ((op.auth === 'learner' || op.auth === 'admin') && !user) throw unauthorized();
 			if (op.auth === 'admin' && user?.role !== 'admin') throw forbidden('This operation is for administrators only.');
-			const params = parseOrThrow(op.params ?? z.object({}), context.params, 'path');
-			const query = parseOrThrow(op.query ?? z.object({}), Object.fromEntries(new URL(context.request.url).searchParams), 'query');
-			const rawBody = op.body ? await readJsonBody(context.request) : undefined;
-			const body = op.body ? parseOrThrow(op.body, rawBody, 'body') : undefined;
-			if (!op.handler) throw new ApiError(404, 'not_found', 'This operation is served as a static file.');
-			const result = await op.handler({
-				params: params as z.infer<P>,
-				query: query as z.infer<Q>,
-				body: body as z.infer<B>,
-				user: user as OperationContext<z.infer<P>, z.infer<Q>, z.infer<B>, A>['user'],
-				session: context.locals.session ?? null,
-				request: context.request,
-				astro: context,
-				now: new Date(),
-				clientIp: clientIpOf(context),
-			});
+			const body = op.body ? await readJsonBody(context.request) : undefined;
+			const result = await invokeOperation(
+				op,
+				{ params: context.params, query: Object.fromEntries(new URL(context.request.url).searchParams), body },
+				context,
+			);
 			if (result instanceof Response) return result;
 			return json(result, op.status ?? 200);
 		} catch (error) {

@@ -55,6 +55,14 @@ export function setSessionCookie(cookies: AstroCookies, url: URL, token: string,
 	});
 }
 
+/** Readable by the static pages' script to show who is signed in; holds the display name only, never a secret. */
+export const USER_HINT_COOKIE = 'cc_user';
+
+export function setUserHintCookie(cookies: AstroCookies, url: URL, displayName: string, expires: Date): void {
+	cookies.set(USER_HINT_COOKIE, displayName.slice(0, 80), { httpOnly: false, sameSite: 'lax', path: '/', secure: cookieIsSecure(url), expires });
+}
+
 export function clearSessionCookie(cookies: AstroCookies, url: URL): void {
 	cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', secure: cookieIsSecure(url), maxAge: 0 });
+	cookies.set(USER_HINT_COOKIE, '', { httpOnly: false, sameSite: 'lax', path: '/', secure: cookieIsSecure(url), maxAge: 0 });
 }

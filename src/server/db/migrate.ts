@@ -6,10 +6,12 @@
 import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, type MigrationResult, Migrator } from 'kysely/migration';
 import * as m0001 from './migrations/0001_initial.ts';
+import * as m0002 from './migrations/0002_oauth_refresh.ts';
 
 /** Every migration, by name; names sort in the order they must run. Add new ones here. */
 const MIGRATIONS: Record<string, Migration> = {
 	'0001_initial': m0001,
+	'0002_oauth_refresh': m0002,
 };
 
 export const migrationProvider: MigrationProvider = {

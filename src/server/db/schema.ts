@@ -132,6 +132,21 @@ export interface OauthCodesTable {
 	used_at: NullableTimestamp;
 }
 
+export interface OauthRefreshTokensTable {
+	/** SHA-256 (hex) of the refresh token; the token itself is never stored. */
+	token_hash: string;
+	/** The grant (one approval) the token belongs to: the hash of the authorization code that started it. */
+	grant_id: string;
+	/** The access token (API session) the refresh token renews; deleting the session deletes it. */
+	session_id: string;
+	client_id: string;
+	scope: string;
+	created_at: DefaultTimestamp;
+	expires_at: Timestamp;
+	/** Set when the token is exchanged (rotation); presenting it again revokes the grant. */
+	used_at: NullableTimestamp;
+}
+
 export interface Database {
 	users: UsersTable;
 	sessions: SessionsTable;
@@ -142,6 +157,7 @@ export interface Database {
 	tier_changes: TierChangesTable;
 	oauth_clients: OauthClientsTable;
 	oauth_codes: OauthCodesTable;
+	oauth_refresh_tokens: OauthRefreshTokensTable;
 }
 
 export type User = Selectable<UsersTable>;
@@ -163,3 +179,4 @@ export type OauthClient = Selectable<OauthClientsTable>;
 export type NewOauthClient = Insertable<OauthClientsTable>;
 export type OauthCode = Selectable<OauthCodesTable>;
 export type NewOauthCode = Insertable<OauthCodesTable>;
+export type OauthRefreshToken = Selectable<OauthRefreshTokensTable>;

@@ -4,7 +4,7 @@ import { isValidTimeZone } from '../../domain/dates.ts';
 import { ApiError, notFound } from '../api/errors.ts';
 import { defineOperation } from '../api/operation.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
-import { clearSessionCookie, setSessionCookie } from '../auth/request-auth.ts';
+import { clearSessionCookie, setSessionCookie, setUserHintCookie } from '../auth/request-auth.ts';
 import { createSession, invalidateSession, invalidateUserSessions, listUserSessions } from '../auth/sessions.ts';
 import { consumeOrThrow } from '../rate-limit.ts';
 import {
@@ -126,7 +126,10 @@ async function startSession(
 	const { db } = await getServices();
 	const label = request.headers.get('user-agent')?.slice(0, 200) ?? null;
 	const { token, session } = await createSession(db, { userId: user.id, kind: kind === 'bearer' ? 'api' : 'browser', label, now });
-	if (kind === 'cookie') setSessionCookie(astro.cookies, astro.url, token, session.expires_at);
+	if (kind === 'cookie') {
+		setSessionCookie(astro.cookies, astro.url, token, session.expires_at);
+		setUserHintCookie(astro.cookies, astro.url, user.display_name, session.expires_at);
+	}
 	return { user: userView(user), ...(kind === 'bearer' ? { token } : {}), expiresAt: session.expires_at.toISOString() };
 }
 

@@ -4,6 +4,7 @@ import * as content from './content.ts';
 import * as health from './health.ts';
 import * as progress from './progress.ts';
 import * as quizzes from './quizzes.ts';
+import * as search from './search.ts';
 import * as tiers from './tiers.ts';
 
 export const operations = [
@@ -13,6 +14,7 @@ export const operations = [
 	content.getNextChapter,
 	content.getPreviousChapter,
 	content.getChapterContent,
+	search.searchContent,
 	content.listQuizzes,
 	content.getQuiz,
 	quizzes.submitQuiz,

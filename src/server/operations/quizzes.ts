@@ -1,13 +1,13 @@
 /** Submitting quizzes (graded against the private answer key) and reading one's own results. */
 import { z } from 'astro/zod';
-import { localDate, startOfNextLocalDay } from '../../domain/dates.ts';
-import { gradeQuiz } from '../../domain/grading.ts';
-import { ApiError, notFound } from '../api/errors.ts';
+import { localDate } from '../../domain/dates.ts';
+import { notFound } from '../api/errors.ts';
 import { defineOperation } from '../api/operation.ts';
-import { recordLearnerActivity, tierDefinition } from '../learner.ts';
-import { countAttemptsOnDay, insertAttempt, listAttempts } from '../repositories/quizzes.ts';
+import { tierDefinition } from '../learner.ts';
+import { listAttempts } from '../repositories/quizzes.ts';
+import { submitAttempt } from '../quiz-attempts.ts';
 import { getServices } from '../services.ts';
-import { assertCanRead, isoDateTime, quizIdParams } from './shared.ts';
+import { isoDateTime, quizIdParams } from './shared.ts';
 
 export const answersSchema = z
 	.record(
@@ -59,66 +59,8 @@ export const submitQuiz = defineOperation({
 	status: 201,
 	errors: [400, 401, 403, 404, 429],
 	async handler({ params, body, user, now }) {
-		const { content, db } = await getServices();
-		const manifest = await content.manifest();
-		const summary = manifest.quizzes.find((q) => q.id === params.id);
-		if (!summary) throw notFound(`Quiz "${params.id}"`);
-		assertCanRead(manifest, user, summary.tier, `Quiz "${summary.title}"`);
-		const key = await content.quizKey(summary.id);
-		if (!key) throw notFound(`Quiz "${params.id}"`);
-		const graded = gradeQuiz(key, body.answers);
-		if (!graded.ok) {
-			const first = graded.problems[0];
-			throw new ApiError(
-				400,
-				'invalid_answers',
-				`The answers cannot be graded: ${first?.message}${graded.problems.length > 1 ? ` (and ${graded.problems.length - 1} more)` : ''}`,
-				graded.problems,
-			);
-		}
-		const limit = tierDefinition(manifest, user.tier).quizAttemptsPerDay;
-		const day = localDate(now, user.timezone);
-		// Serialise one learner's submissions so a burst cannot slip past the daily limit.
-		const { attempt, usedToday } = await db.transaction().execute(async (trx) => {
-			await trx.selectFrom('users').select('id').where('id', '=', user.id).forUpdate().execute();
-			const used = await countAttemptsOnDay(trx, user.id, key.id, day);
-			if (limit !== null && used >= limit) {
-				const resetsAt = startOfNextLocalDay(now, user.timezone);
-				const retryAfter = Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000));
-				throw new ApiError(
-					429,
-					'attempt_limit_reached',
-					`You have used all ${limit} attempts at this quiz for today. Attempts reset at midnight in ${user.timezone} (${resetsAt.toISOString()}).`,
-					{ limit, resetsAt: resetsAt.toISOString(), upgrade: 'Premium includes unlimited attempts.' },
-					{ 'Retry-After': String(retryAfter) },
-				);
-			}
-			const row = await insertAttempt(trx, {
-				userId: user.id,
-				quizId: key.id,
-				answers: body.answers,
-				score: graded.score,
-				total: graded.total,
-				percent: graded.percent,
-				passed: graded.passed,
-				localDate: day,
-				now,
-			});
-			return { attempt: row, usedToday: used + 1 };
-		});
-		await recordLearnerActivity(db, user, now, 'quiz');
-		return {
-			attemptId: attempt.id,
-			quizId: key.id,
-			score: graded.score,
-			total: graded.total,
-			percent: graded.percent,
-			passed: graded.passed,
-			passMark: key.passMark,
-			questions: graded.questions,
-			attemptsLeftToday: limit === null ? null : Math.max(0, limit - usedToday),
-			createdAt: attempt.created_at.toISOString(),
-		};
+		const { key: _key, ...result } = await submitAttempt(user, params.id, body.answers, now);
+		return result;
 	},
 });
 

@@ -1,0 +1,15 @@
+/** `npm run db:migrate`: applies pending migrations to DATABASE_URL, or to the embedded database. */
+import { openDatabase } from '../src/server/db/factory.ts';
+import { migrateToLatest, migrationStatus } from '../src/server/db/migrate.ts';
+import { parseEnv } from '../src/server/env.ts';
+
+const env = parseEnv();
+const handle = await openDatabase({ url: env.DATABASE_URL, driver: env.DATABASE_DRIVER, dataDir: env.DATA_DIR });
+try {
+	const { applied } = await migrateToLatest(handle.db);
+	const status = await migrationStatus(handle.db);
+	console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Nothing to apply.');
+	console.log(`${handle.dialect}: ${status.appliedNames.length} migrations applied, ${status.pending} pending.`);
+} finally {
+	await handle.close();
+}

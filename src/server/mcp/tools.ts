@@ -1,0 +1,192 @@
+/**
+ * The API operations a tutor needs, as MCP tools. Each tool is its operation: same name,
+ * description and zod schemas (params, query and body merged into one input object), same
+ * handler and the same errors, so the REST API and MCP cannot drift apart.
+ */
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { APIContext } from 'astro';
+import { type ZodType, z } from 'astro/zod';
+import { ApiError, forbidden, unauthorized } from '../api/errors.ts';
+import { type AnyOperation, clientIpOf, type OperationContext, validationDetails } from '../api/operation.ts';
+import type { CurrentUser } from '../auth/current-user.ts';
+import * as auth from '../operations/auth.ts';
+import * as content from '../operations/content.ts';
+import * as progress from '../operations/progress.ts';
+import * as quizzes from '../operations/quizzes.ts';
+import * as search from '../operations/search.ts';
+import * as tiers from '../operations/tiers.ts';
+import { bearerChallenge, MCP_SCOPES, WWW_AUTHENTICATE_META } from './auth.ts';
+import * as catalog from './catalog.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: handlers of different operations share no narrower context type
+type Handler = (ctx: OperationContext<any, any, any, any>) => Promise<unknown>;
+
+export interface McpTool {
+	op: AnyOperation;
+	/** For static operations (served as prerendered JSON, no handler of their own). */
+	handler?: Handler;
+	/** Calling twice with the same input changes nothing more; defaults to true for GETs. */
+	idempotent?: boolean;
+}
+
+/** What a learner's tutor needs; account, admin and billing operations are left out on purpose. */
+export const MCP_TOOLS: McpTool[] = [
+	{ op: content.getCourse, handler: catalog.getCourse },
+	{ op: content.listChapters, handler: catalog.listChapters },
+	{ op: content.getChapter, handler: catalog.getChapter },
+	{ op: content.getNextChapter, handler: catalog.getNextChapter },
+	{ op: content.getPreviousChapter, handler: catalog.getPreviousChapter },
+	{ op: content.getChapterContent },
+	{ op: search.searchContent },
+	{ op: content.listQuizzes, handler: catalog.listQuizzes },
+	{ op: content.getQuiz },
+	{ op: quizzes.submitQuiz, idempotent: false },
+	{ op: quizzes.getQuizResults },
+	{ op: progress.getProgress },
+	{ op: progress.updateProgress, idempotent: true },
+	{ op: progress.getStreak },
+	{ op: progress.recordCheckin, idempotent: true },
+	{ op: content.checkAccessOp },
+	{ op: tiers.getUserTier },
+	{ op: auth.getMe },
+];
+
+/** Who is calling, per HTTP request (the server is built per request: stateless). */
+export interface McpCallContext {
+	user: CurrentUser | null;
+	session: { id: string; kind: string } | null;
+	astro: APIContext;
+	origin: string;
+}
+
+const EMPTY = z.object({});
+
+/** Where each input field goes back to: the operation's path params, query or JSON body. */
+interface InputLayout {
+	schema: z.ZodObject;
+	params: string[];
+	query: string[];
+	/** Body fields merged at the top level, or null when the body is not an object (sent as `body`). */
+	body: string[] | null;
+}
+
+const layouts = new Map<string, InputLayout>();
+
+export function inputLayout(op: AnyOperation): InputLayout {
+	const cached = layouts.get(op.operationId);
+	if (cached) return cached;
+	const params = (op.params ?? EMPTY) as z.ZodObject;
+	const query = (op.query ?? EMPTY) as z.ZodObject;
+	const body = op.body as ZodType | undefined;
+	const bodyShape = body instanceof z.ZodObject ? body.shape : body ? { body } : {};
+	const shape = { ...params.shape, ...query.shape, ...bodyShape };
+	const count = Object.keys(params.shape).length + Object.keys(query.shape).length + Object.keys(bodyShape).length;
+	if (Object.keys(shape).length !== count) throw new Error(`${op.operationId}: params, query and body share a field name.`);
+	const layout: InputLayout = {
+		schema: z.object(shape),
+		params: Object.keys(params.shape),
+		query: Object.keys(query.shape),
+		body: body instanceof z.ZodObject ? Object.keys(body.shape) : null,
+	};
+	layouts.set(op.operationId, layout);
+	return layout;
+}
+
+function securitySchemes(op: AnyOperation) {
+	const oauth = { type: 'oauth2', scopes: [...MCP_SCOPES] };
+	if (op.auth === 'public') return [{ type: 'noauth' }];
+	if (op.auth === 'optional') return [{ type: 'noauth' }, oauth];
+	return [oauth];
+}
+
+export function registerTools(server: McpServer, ctx: McpCallContext): void {
+	for (const tool of MCP_TOOLS) {
+		const { op } = tool;
+		const readOnly = op.method === 'GET';
+		server.registerTool(
+			op.operationId,
+			{
+				title: op.summary,
+				description: op.description,
+				inputSchema: inputLayout(op).schema,
+				annotations: {
+					readOnlyHint: readOnly,
+					destructiveHint: false,
+					idempotentHint: tool.idempotent ?? readOnly,
+					openWorldHint: false,
+				},
+				// The TypeScript SDK has no top-level field for it; ChatGPT reads it from _meta too.
+				_meta: { securitySchemes: securitySchemes(op) },
+			},
+			(args: Record<string, unknown>) => callTool(tool, args, ctx),
+		);
+	}
+}
+
+function pick(args: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+	return Object.fromEntries(keys.filter((k) => args[k] !== undefined).map((k) => [k, args[k]]));
+}
+
+/** The operation's own schemas parse the input again, so rules and messages match the REST API. */
+function parseInput<T extends ZodType>(schema: T, input: unknown, location: 'body' | 'query' | 'path'): z.infer<T> {
+	const result = schema.safeParse(input);
+	if (result.success) return result.data;
+	const details = validationDetails(result.error, location);
+	const first = details[0];
+	const where = first?.field ? `${location}.${first.field}` : location;
+	throw new ApiError(400, 'validation_failed', `Invalid ${where}: ${first?.message ?? 'invalid input'}`, details);
+}
+
+export async function callTool(tool: McpTool, args: Record<string, unknown>, ctx: McpCallContext): Promise<CallToolResult> {
+	const { op } = tool;
+	try {
+		if ((op.auth === 'learner' || op.auth === 'admin') && !ctx.user) throw unauthorized();
+		if (op.auth === 'admin' && ctx.user?.role !== 'admin') throw forbidden('This operation is for administrators only.');
+		const layout = inputLayout(op);
+		const params = parseInput(op.params ?? EMPTY, pick(args, layout.params), 'path');
+		const query = parseInput(op.query ?? EMPTY, pick(args, layout.query), 'query');
+		const rawBody = layout.body ? pick(args, layout.body) : args.body;
+		const body = op.body ? parseInput(op.body, rawBody, 'body') : undefined;
+		const handler = tool.handler ?? (op.handler as Handler | undefined);
+		if (!handler) throw new Error(`${op.operationId} has no handler for MCP.`);
+		const result = await handler({
+			params,
+			query,
+			body,
+			user: ctx.user,
+			session: ctx.session,
+			request: ctx.astro.request,
+			astro: ctx.astro,
+			now: new Date(),
+			clientIp: clientIpOf(ctx.astro),
+		});
+		if (result instanceof Response) throw new Error(`${op.operationId} answered with a raw Response, which MCP cannot carry.`);
+		return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result as Record<string, unknown> };
+	} catch (error) {
+		if (error instanceof ApiError) return errorResult(error, ctx.origin);
+		if (error instanceof z.ZodError) {
+			return errorResult(new ApiError(400, 'validation_failed', error.issues[0]?.message ?? 'invalid input'), ctx.origin);
+		}
+		console.error(`[mcp:${op.operationId}]`, error);
+		return errorResult(new ApiError(500, 'internal_error', 'Something went wrong on our side. Please try again.'), ctx.origin);
+	}
+}
+
+/**
+ * An API error as a tool error the model can read and act on. A 401 also carries the Bearer
+ * challenge in `_meta`, which is how ChatGPT knows to offer "connect your account".
+ */
+export function errorResult(error: ApiError, origin: string): CallToolResult {
+	const payload = { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) };
+	const details = error.details === undefined ? '' : `\nDetails: ${JSON.stringify(error.details)}`;
+	const result: CallToolResult = {
+		isError: true,
+		content: [{ type: 'text', text: `Error ${error.code}: ${error.message}${details}` }],
+		structuredContent: { error: payload },
+	};
+	if (error.status === 401) {
+		result._meta = { [WWW_AUTHENTICATE_META]: [bearerChallenge(origin, 'insufficient_scope', error.message)] };
+	}
+	return result;
+}

@@ -1,0 +1,63 @@
+/** Grounded search over the course's sections, premium sections included for entitled learners. */
+import { z } from 'astro/zod';
+import { tierSchema } from '../../content/schemas.ts';
+import { checkAccess } from '../../domain/access.ts';
+import type { Tier } from '../../domain/tiers.ts';
+import type { SearchIndexData } from '../../search/index-builder.ts';
+import { createSearcher, type Searcher } from '../../search/search.ts';
+import { defineOperation } from '../api/operation.ts';
+import type { ContentStore } from '../content-store.ts';
+import { getServices } from '../services.ts';
+
+let searcher: { text: string; searcher: Searcher } | undefined;
+
+/** The searcher for the current index; rebuilt only when the index text changes (a new publish). */
+export async function getSearcher(content: ContentStore): Promise<Searcher> {
+	const text = await content.readText('search-index.json');
+	if (text === null) throw new Error('The private artifact has no search-index.json: run `npm run build`.');
+	if (searcher?.text !== text) searcher = { text, searcher: createSearcher(JSON.parse(text) as SearchIndexData) };
+	return searcher.searcher;
+}
+
+export const searchHitSchema = z
+	.object({
+		chapterId: z.string(),
+		chapterTitle: z.string(),
+		heading: z.string(),
+		anchor: z.string(),
+		url: z.string().describe('Deep link to the section on the course site.'),
+		score: z.number().describe('0..1 relevance; comparable across queries.'),
+		tier: tierSchema,
+		locked: z.boolean().describe('True when the learner may not read this chapter: no passage is returned.'),
+		passage: z.string().optional().describe('The section text (markdown) to answer from; absent when locked.'),
+	})
+	.meta({ id: 'SearchHit' });
+
+export const searchContent = defineOperation({
+	operationId: 'searchContent',
+	method: 'GET',
+	path: '/api/v1/search',
+	summary: 'Search the course text and get the passages that answer a question',
+	description:
+		'Call before answering any course question. Returns section passages with deep links; answer only from them. No results means the course does not cover it. Locked results need a higher tier.',
+	tags: ['Course'],
+	auth: 'optional',
+	query: z.object({
+		q: z
+			.string()
+			.trim()
+			.min(1, 'must not be empty: send the learner’s question or keywords')
+			.max(300, 'must be at most 300 characters: shorten the question to its key terms')
+			.describe('The learner’s question or keywords, e.g. "how does MCP discover tools".'),
+		limit: z.coerce.number().int().min(1).max(20).default(5).describe('Maximum passages to return (1-20, default 5).'),
+	}),
+	response: z.object({ query: z.string(), count: z.number().int(), results: z.array(searchHitSchema) }),
+	errors: [400],
+	async handler({ query, user }) {
+		const { content } = await getServices();
+		const search = await getSearcher(content);
+		const tier = user?.tier ?? null;
+		const results = search.search(query.q, { limit: query.limit, canRead: (_id, required) => checkAccess(tier, required as Tier).allowed });
+		return { query: query.q, count: results.length, results: results.map((r) => ({ ...r, tier: r.tier as Tier })) };
+	},
+});

@@ -1,0 +1,74 @@
+/**
+ * Grading and storing one quiz attempt — the single path used by the API (submitQuiz) and by the
+ * quiz page's plain form post, so both enforce the same key, tier and daily limit.
+ */
+import type { Answers } from '../domain/grading.ts';
+import { localDate, startOfNextLocalDay } from '../domain/dates.ts';
+import { gradeQuiz } from '../domain/grading.ts';
+import { ApiError, notFound } from './api/errors.ts';
+import type { CurrentUser } from './auth/current-user.ts';
+import { recordLearnerActivity, tierDefinition } from './learner.ts';
+import { assertCanRead } from './operations/shared.ts';
+import { countAttemptsOnDay, insertAttempt } from './repositories/quizzes.ts';
+import { getServices } from './services.ts';
+
+export async function submitAttempt(user: CurrentUser, quizId: string, answers: Answers, now: Date) {
+	const { content, db } = await getServices();
+	const manifest = await content.manifest();
+	const summary = manifest.quizzes.find((q) => q.id === quizId);
+	if (!summary) throw notFound(`Quiz "${quizId}"`);
+	assertCanRead(manifest, user, summary.tier, `Quiz "${summary.title}"`);
+	const key = await content.quizKey(summary.id);
+	if (!key) throw notFound(`Quiz "${quizId}"`);
+	const graded = gradeQuiz(key, answers);
+	if (!graded.ok) {
+		const first = graded.problems[0];
+		const more = graded.problems.length > 1 ? ` (and ${graded.problems.length - 1} more)` : '';
+		throw new ApiError(400, 'invalid_answers', `The answers cannot be graded: ${first?.message}${more}`, graded.problems);
+	}
+	const limit = tierDefinition(manifest, user.tier).quizAttemptsPerDay;
+	const day = localDate(now, user.timezone);
+	// Serialise one learner's submissions so a burst cannot slip past the daily limit.
+	const { attempt, usedToday } = await db.transaction().execute(async (trx) => {
+		await trx.selectFrom('users').select('id').where('id', '=', user.id).forUpdate().execute();
+		const used = await countAttemptsOnDay(trx, user.id, key.id, day);
+		if (limit !== null && used >= limit) {
+			const resetsAt = startOfNextLocalDay(now, user.timezone);
+			const retryAfter = Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000));
+			throw new ApiError(
+				429,
+				'attempt_limit_reached',
+				`You have used all ${limit} attempts at this quiz for today. Attempts reset at midnight in ${user.timezone} (${resetsAt.toISOString()}).`,
+				{ limit, resetsAt: resetsAt.toISOString(), upgrade: 'Premium includes unlimited attempts.' },
+				{ 'Retry-After': String(retryAfter) },
+			);
+		}
+		const row = await insertAttempt(trx, {
+			userId: user.id,
+			quizId: key.id,
+			answers,
+			score: graded.score,
+			total: graded.total,
+			percent: graded.percent,
+			passed: graded.passed,
+			localDate: day,
+			now,
+		});
+		return { attempt: row, usedToday: used + 1 };
+	});
+	await recordLearnerActivity(db, user, now, 'quiz');
+	return {
+		attemptId: attempt.id,
+		quizId: key.id,
+		score: graded.score,
+		total: graded.total,
+		percent: graded.percent,
+		passed: graded.passed,
+		passMark: key.passMark,
+		questions: graded.questions,
+		attemptsLeftToday: limit === null ? null : Math.max(0, limit - usedToday),
+		createdAt: attempt.created_at.toISOString(),
+		/** The key's questions, for showing prompts and option texts next to the result. */
+		key,
+	};
+}

@@ -1,0 +1,364 @@
+/**
+ * Every authoring rule, one test each: the good fixture with exactly one thing broken must be rejected
+ * with an issue that names the file, the field, the line and says what to do.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { compileCourse } from '../../../src/content/compile.ts';
+import { type ContentIssue, ContentValidationError } from '../../../src/content/errors.ts';
+import {
+	type CourseFixture,
+	copyWith,
+	courseFixture,
+	edit,
+	GOOD_FIXTURE,
+	removeCourseFixtures,
+	replace,
+} from '../../helpers/content-fixture.ts';
+
+afterAll(removeCourseFixtures);
+
+const BASICS = 'chapters/01-basics.md';
+const ADVANCED = 'chapters/02-advanced.md';
+const BONUS = 'chapters/03-bonus.md';
+const BASICS_QUIZ = 'quizzes/basics.yaml';
+const ADVANCED_QUIZ = 'quizzes/advanced.yaml';
+
+/** Compiles the fixture (paths relative to it) and returns the issues it was rejected with. */
+async function issuesOf(fixture: CourseFixture): Promise<ContentIssue[]> {
+	const error = await compileCourse(fixture.dir, fixture.dir).then(
+		() => null,
+		(e: unknown) => e,
+	);
+	expect(error, 'compileCourse should have rejected the course').toBeInstanceOf(ContentValidationError);
+	return (error as ContentValidationError).issues;
+}
+
+/** The fixture breaks one rule, so the compiler must report exactly one issue, and this one. */
+async function expectOnlyIssue(fixture: CourseFixture, expected: { file: string; field: string; line: number; message: RegExp }) {
+	const issues = await issuesOf(fixture);
+	expect(issues).toHaveLength(1);
+	const [issue] = issues as [ContentIssue];
+	expect({ file: issue.file, field: issue.field, line: issue.line }).toEqual({
+		file: expected.file,
+		field: expected.field,
+		line: expected.line,
+	});
+	expect(issue.message).toMatch(expected.message);
+	return issue;
+}
+
+describe('the good fixture', () => {
+	it('compiles: tiers, reading order, sections, quizzes and their answer keys', async () => {
+		const { course, chapters, quizzes } = await compileCourse(GOOD_FIXTURE, GOOD_FIXTURE);
+		expect(course).toMatchObject({ id: 'tiny-course', freeChapters: 1, chapterCount: 3, totalMinutes: 15 });
+		expect(course.tiers.map((t) => t.id)).toEqual(['free', 'premium', 'pro']);
+		expect(chapters.map((c) => [c.id, c.tier, c.previous, c.next])).toEqual([
+			['basics', 'free', null, 'advanced'],
+			['advanced', 'premium', 'basics', 'bonus'],
+			// order 3 is past free_chapters, but the frontmatter's `tier: free` wins
+			['bonus', 'free', 'advanced', null],
+		]);
+		const basics = chapters[0];
+		expect(basics?.sections.map((s) => [s.depth, s.heading, s.anchor])).toEqual([
+			[1, 'The Basics', ''],
+			[2, 'First Steps', 'first-steps'],
+			[3, 'A Subsection', 'a-subsection'],
+		]);
+		// the `# a comment` inside the fenced block stayed code
+		expect(basics?.sections[1]?.markdown).toContain('# a comment in a code block is not a heading');
+		expect(quizzes.map((q) => [q.id, q.tier, q.passMark, q.questions.map((x) => x.correct)])).toEqual([
+			['basics', 'free', 70, [['first-steps'], ['basics', 'advanced'], ['false']]],
+			['advanced', 'premium', 70, [['basics']]],
+		]);
+	});
+});
+
+describe('chapters', () => {
+	it('rejects a duplicate chapter id', async () => {
+		const fx = courseFixture(copyWith(BASICS, 'chapters/04-copy.md', ['order: 1', 'order: 4']));
+		await expectOnlyIssue(fx, {
+			file: 'chapters/04-copy.md',
+			field: 'id',
+			line: fx.lineOf('chapters/04-copy.md', 'id: basics'),
+			message: /duplicate chapter id "basics": already used by chapters\/01-basics\.md/,
+		});
+	});
+
+	it('rejects a duplicate chapter order', async () => {
+		const fx = courseFixture(copyWith(BONUS, 'chapters/04-extra.md', ['id: bonus', 'id: extra'], ['order: 3', 'order: 2']));
+		await expectOnlyIssue(fx, {
+			file: 'chapters/04-extra.md',
+			field: 'order',
+			line: fx.lineOf('chapters/04-extra.md', 'order: 2'),
+			message: /duplicate chapter order "2": already used by chapters\/02-advanced\.md/,
+		});
+	});
+
+	it('rejects an unknown tier in chapter frontmatter', async () => {
+		const fx = courseFixture(replace(BONUS, 'tier: free', 'tier: gold'));
+		await expectOnlyIssue(fx, {
+			file: BONUS,
+			field: 'tier',
+			line: fx.lineOf(BONUS, 'tier: gold'),
+			message: /"free".*"premium".*"pro".*"team"/,
+		});
+	});
+
+	it('rejects a # heading in the body (the title comes from the frontmatter)', async () => {
+		const fx = courseFixture(replace(BASICS, 'More text under a subsection.', '# Not A Title\n\nMore text under a subsection.'));
+		await expectOnlyIssue(fx, {
+			file: BASICS,
+			field: 'body',
+			line: fx.lineOf(BASICS, '# Not A Title'),
+			message: /use ## and ### for sections/,
+		});
+	});
+
+	it('rejects an unknown frontmatter field and names the misspelt key', async () => {
+		const fx = courseFixture(replace(BASICS, 'keywords: [basics, introduction]', 'keyword: [basics, introduction]'));
+		await expectOnlyIssue(fx, {
+			file: BASICS,
+			field: 'keyword',
+			line: fx.lineOf(BASICS, 'keyword:'),
+			message: /unknown field "keyword" \(check the spelling\)/,
+		});
+	});
+
+	it('rejects a missing required frontmatter field', async () => {
+		const fx = courseFixture(replace(ADVANCED, 'minutes: 7\n', ''));
+		await expectOnlyIssue(fx, {
+			file: ADVANCED,
+			field: 'minutes',
+			// the field is absent, so the issue points at the start of the frontmatter
+			line: fx.lineOf(ADVANCED, 'id: advanced'),
+			message: /is required/,
+		});
+	});
+
+	it('rejects an internal link to an unknown chapter', async () => {
+		const fx = courseFixture(replace(ADVANCED, '[start](/chapters/basics)', '[start](/chapters/basic)'));
+		await expectOnlyIssue(fx, {
+			file: ADVANCED,
+			field: 'body',
+			line: fx.lineOf(ADVANCED, 'Back to the [start]'),
+			message: /broken link \/chapters\/basic: no chapter has id "basic"/,
+		});
+	});
+
+	it('rejects an internal link to an unknown anchor and lists the real ones', async () => {
+		const fx = courseFixture(replace(ADVANCED, '/chapters/basics#first-steps', '/chapters/basics#first-step'));
+		await expectOnlyIssue(fx, {
+			file: ADVANCED,
+			field: 'body',
+			line: fx.lineOf(ADVANCED, '/chapters/basics#first-step'),
+			message: /chapter "basics" has no heading with anchor "#first-step"; its anchors include: .*first-steps/,
+		});
+	});
+	it('rejects a link to the quiz of a chapter that has none', async () => {
+		const fx = courseFixture(replace(BONUS, 'A short bonus section.', 'A short bonus section. Try [the quiz](/quizzes/bonus).'));
+		await expectOnlyIssue(fx, {
+			file: BONUS,
+			field: 'body',
+			line: fx.lineOf(BONUS, '[the quiz]'),
+			message: /broken link \/quizzes\/bonus: chapter "bonus" has no quiz/,
+		});
+	});
+
+	it('reports a chapter with broken frontmatter once, not again in every quiz and link that names it', async () => {
+		// basics has a quiz and advanced links to it twice: none of those may be reported as unknown.
+		const fx = courseFixture(replace(BASICS, 'summary: What the tiny course covers', 'summary: Note: what the tiny course covers'));
+		await expectOnlyIssue(fx, {
+			file: BASICS,
+			field: '',
+			line: fx.lineOf(BASICS, 'summary: Note:'),
+			message: /^invalid YAML: /,
+		});
+	});
+});
+
+describe('course.yaml', () => {
+	it('rejects an unknown tier id', async () => {
+		const fx = courseFixture(replace('course.yaml', '  - id: pro\n', '  - id: gold\n'));
+		await expectOnlyIssue(fx, {
+			file: 'course.yaml',
+			field: 'tiers[2].id',
+			line: fx.lineOf('course.yaml', 'id: gold'),
+			message: /"free".*"premium".*"pro".*"team"/,
+		});
+	});
+
+	it('rejects tiers listed out of order', async () => {
+		const fx = courseFixture(edit('course.yaml', (t) => t.replace(/- id: (premium|pro)\n/g, (_, id) => `- id: ${id === 'pro' ? 'premium' : 'pro'}\n`)));
+		await expectOnlyIssue(fx, {
+			file: 'course.yaml',
+			field: 'tiers',
+			line: fx.lineOf('course.yaml', 'tiers:'),
+			message: /tiers must be listed once each, in order free < premium < pro < team; got free, pro, premium/,
+		});
+	});
+});
+
+describe('quizzes', () => {
+	it('rejects a "single" question with no correct option', async () => {
+		const fx = courseFixture(replace(BASICS_QUIZ, 'text: First Steps\n        correct: true\n', 'text: First Steps\n'));
+		await expectOnlyIssue(fx, {
+			file: BASICS_QUIZ,
+			field: 'questions[0].options',
+			line: fx.lineOf(BASICS_QUIZ, 'options:'),
+			message: /a "single" question needs exactly one option with "correct: true"; question "first-section" has 0/,
+		});
+	});
+
+	it('rejects a "single" question with two correct options', async () => {
+		const fx = courseFixture(replace(BASICS_QUIZ, 'text: Wrapping Up\n', 'text: Wrapping Up\n        correct: true\n'));
+		await expectOnlyIssue(fx, {
+			file: BASICS_QUIZ,
+			field: 'questions[0].options',
+			line: fx.lineOf(BASICS_QUIZ, 'options:'),
+			message: /exactly one option with "correct: true"; question "first-section" has 2/,
+		});
+	});
+
+	it('rejects a "multiple" question with no correct option', async () => {
+		const fx = courseFixture(
+			replace(BASICS_QUIZ, 'text: basics\n        correct: true\n', 'text: basics\n'),
+			replace(BASICS_QUIZ, 'text: advanced\n        correct: true\n', 'text: advanced\n'),
+		);
+		await expectOnlyIssue(fx, {
+			file: BASICS_QUIZ,
+			field: 'questions[1].options',
+			line: fx.lineOf(BASICS_QUIZ, 'options:', 2),
+			message: /a "multiple" question needs at least one option with "correct: true"; question "chapter-ids" has none/,
+		});
+	});
+
+	it('rejects a question without an explanation', async () => {
+		const fx = courseFixture(replace(BASICS_QUIZ, '    explanation: The course has basics, advanced and bonus.\n', ''));
+		await expectOnlyIssue(fx, {
+			file: BASICS_QUIZ,
+			field: 'questions[1].explanation',
+			// the field is absent, so the issue points at its question
+			line: fx.lineOf(BASICS_QUIZ, '- id: chapter-ids'),
+			message: /is required/,
+		});
+	});
+
+	it('rejects a quiz for an unknown chapter and lists the chapter ids', async () => {
+		const fx = courseFixture(replace(ADVANCED_QUIZ, 'chapter: advanced', 'chapter: advanced-topics'));
+		await expectOnlyIssue(fx, {
+			file: ADVANCED_QUIZ,
+			field: 'chapter',
+			line: 1,
+			message: /no chapter has id "advanced-topics"; expected one of: basics, advanced, bonus/,
+		});
+	});
+
+	it('rejects two quizzes for one chapter', async () => {
+		const fx = courseFixture(copyWith(ADVANCED_QUIZ, 'quizzes/second-basics-quiz.yaml', ['chapter: advanced', 'chapter: basics']));
+		await expectOnlyIssue(fx, {
+			file: 'quizzes/second-basics-quiz.yaml',
+			field: 'chapter',
+			line: 1,
+			message: /duplicate quiz for chapter "basics": already used by quizzes\/basics\.yaml/,
+		});
+	});
+
+	it('rejects a duplicate question id', async () => {
+		const fx = courseFixture(replace(BASICS_QUIZ, '- id: chapter-ids', '- id: first-section'));
+		await expectOnlyIssue(fx, {
+			file: BASICS_QUIZ,
+			field: 'questions[1].id',
+			line: fx.lineOf(BASICS_QUIZ, '- id: first-section', 2),
+			message: /duplicate question id "first-section"/,
+		});
+	});
+
+	it('rejects a duplicate option id', async () => {
+		const fx = courseFixture(replace(BASICS_QUIZ, '- id: expert', '- id: basics'));
+		await expectOnlyIssue(fx, {
+			file: BASICS_QUIZ,
+			field: 'questions[1].options[2].id',
+			line: fx.lineOf(BASICS_QUIZ, '- id: basics', 2),
+			message: /duplicate option id "basics" in question "chapter-ids"/,
+		});
+	});
+
+	it('rejects invalid YAML with the line of the mistake', async () => {
+		// An unquoted colon-space inside a plain value: the commonest YAML slip in prose.
+		const fx = courseFixture(replace(ADVANCED_QUIZ, 'prompt: What does the second step build on?', 'prompt: Second step: what does it build on?'));
+		await expectOnlyIssue(fx, {
+			file: ADVANCED_QUIZ,
+			field: '',
+			line: fx.lineOf(ADVANCED_QUIZ, 'prompt: Second step:'),
+			message: /^invalid YAML: /,
+		});
+	});
+
+	it('gives the line of invalid YAML in chapter frontmatter, counted from the top of the file', async () => {
+		const fx = courseFixture(replace(BONUS, 'summary: A late chapter', 'summary: Note: a late chapter'));
+		await expectOnlyIssue(fx, {
+			file: BONUS,
+			field: '',
+			line: fx.lineOf(BONUS, 'summary: Note:'),
+			message: /^invalid YAML: /,
+		});
+	});
+});
+
+describe('reporting', () => {
+	it('reports every problem at once, not just the first', async () => {
+		const fx = courseFixture(
+			replace(BONUS, 'tier: free', 'tier: gold'),
+			replace(BASICS_QUIZ, 'text: Wrapping Up\n', 'text: Wrapping Up\n        correct: true\n'),
+			replace(ADVANCED, '[start](/chapters/basics)', '[start](/chapters/basic)'),
+			replace('course.yaml', '  - id: pro\n', '  - id: gold\n'),
+		);
+		const issues = await issuesOf(fx);
+		expect(issues.map((i) => `${i.file}:${i.line} ${i.field}`).sort()).toEqual(
+			[
+				`${BONUS}:${fx.lineOf(BONUS, 'tier: gold')} tier`,
+				`${BASICS_QUIZ}:${fx.lineOf(BASICS_QUIZ, 'options:')} questions[0].options`,
+				`${ADVANCED}:${fx.lineOf(ADVANCED, 'Back to the [start]')} body`,
+				`course.yaml:${fx.lineOf('course.yaml', 'id: gold')} tiers[2].id`,
+			].sort(),
+		);
+		const error = await compileCourse(fx.dir, fx.dir).then(
+			() => new Error('compiled'),
+			(e: Error) => e,
+		);
+		expect(error.message).toMatch(/^Course content has 4 problems:/);
+		expect(error.message).toContain(`${ADVANCED}:${fx.lineOf(ADVANCED, 'Back to the [start]')}  body: broken link`);
+	});
+});
+
+describe('npm run check (scripts/check-content.ts)', () => {
+	const run = (dir: string) =>
+		spawnSync(process.execPath, ['scripts/check-content.ts', dir], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+
+	/** Line of the first line containing `needle`, read from the on-disk fixture. */
+	const lineIn = (file: string, needle: string) => readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+	it.each([
+		{ rule: 'single-two-correct', file: 'quizzes/basics.yaml', at: 'options:', says: 'questions[0].options: a "single" question needs exactly one' },
+		{ rule: 'invalid-yaml', file: 'quizzes/advanced.yaml', at: 'prompt: Second step:', says: '(file): invalid YAML: ' },
+	])('exits 1 and prints file:line and the problem for content-bad/$rule', ({ rule, file, at, says }) => {
+		const dir = `tests/fixtures/content-bad/${rule}`;
+		const result = run(dir);
+		expect(result.status, result.stderr).toBe(1);
+		const line = lineIn(path.join(dir, file), at);
+		expect(line).toBeGreaterThan(0);
+		expect(result.stderr).toContain('Course content has 1 problem:');
+		expect(result.stderr).toContain(`  - ${dir}/${file}:${line}  ${says}`);
+		expect(result.stdout).toBe('');
+	});
+
+	it('exits 0 with a summary for the real course in content/', () => {
+		const result = run('content');
+		expect(result.stderr).toBe('');
+		expect(result.status).toBe(0);
+		expect(result.stdout).toMatch(/^✓ content: \d+ chapters, \d+ quizzes, \d+ questions — no problems found\.\n$/);
+	});
+});
