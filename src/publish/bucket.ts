@@ -49,7 +49,9 @@ export async function putFile(
 	);
 	const etag = normalizeEtag(out.ETag);
 	if (etag !== file.md5) {
-		throw new UploadVerificationError(`${bucket}/${file.key}: stored ETag ${out.ETag ?? '(none)'} is not the MD5 of the file (${file.md5})`);
+		throw new UploadVerificationError(
+			`${bucket}/${file.key}: stored ETag ${out.ETag ?? '(none)'} is not the MD5 of the file (${file.md5})`,
+		);
 	}
 }
 

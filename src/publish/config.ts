@@ -20,6 +20,7 @@ export const publishConfigSchema = z
 			.min(1, 'is required')
 			.pipe(z.url({ error: 'must be a URL such as https://<account-id>.r2.cloudflarestorage.com' }))
 			.superRefine((value, ctx) => {
+				if (!URL.canParse(value)) return; // already reported by z.url()
 				const url = new URL(value);
 				if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) {
 					ctx.addIssue({ code: 'custom', message: 'must use https (plain http only for a local test server)' });
@@ -42,11 +43,12 @@ export const publishConfigSchema = z
 				message: 'must end with "/" and not start with "/" (e.g. course-v1/), or be empty',
 			}),
 	})
-	.superRefine((env, ctx) => {
-		// A public bucket is readable by anyone: answer keys and premium chapters must never land in it.
-		if (env.R2_PUBLIC_BUCKET && env.R2_PUBLIC_BUCKET === env.R2_PRIVATE_BUCKET) {
-			ctx.addIssue({ code: 'custom', path: ['R2_PRIVATE_BUCKET'], message: 'must differ from R2_PUBLIC_BUCKET (the public bucket is world-readable)' });
-		}
+	.refine((env) => !env.R2_PUBLIC_BUCKET || env.R2_PUBLIC_BUCKET !== env.R2_PRIVATE_BUCKET, {
+		// A public bucket is world-readable: answer keys and premium chapters must never land in it.
+		path: ['R2_PRIVATE_BUCKET'],
+		message: 'must differ from R2_PUBLIC_BUCKET (the public bucket is world-readable)',
+		// Check it even when other variables are wrong, so one run lists every problem.
+		when: ({ value }) => typeof value === 'object' && value !== null,
 	});
 
 export type PublishConfig = z.infer<typeof publishConfigSchema>;

@@ -84,29 +84,71 @@ function mergeParts(sections: Section[]): MergedSection[] {
 	return merged;
 }
 
+const FENCE_OPEN = /^[ \t]{0,3}(`{3,}|~{3,})/;
+
+/** Paragraphs of `markdown`, with each fenced code block kept whole as one block. */
+function markdownBlocks(markdown: string): string[] {
+	const blocks: string[] = [];
+	let current: string[] = [];
+	let fence: string | null = null;
+	const flush = (): void => {
+		if (current.some((l) => l.trim() !== '')) blocks.push(current.join('\n').trim());
+		current = [];
+	};
+	for (const line of markdown.split('\n')) {
+		const marker = FENCE_OPEN.exec(line)?.[1];
+		if (fence === null && marker) {
+			flush();
+			fence = marker;
+			current.push(line);
+		} else if (fence !== null) {
+			current.push(line);
+			if (marker && marker[0] === fence[0] && marker.length >= fence.length && line.trim() === marker) {
+				fence = null;
+				flush();
+			}
+		} else if (line.trim() === '') flush();
+		else current.push(line);
+	}
+	flush();
+	return blocks;
+}
+
 /**
- * The first paragraphs of `markdown` that fit in `max` characters. Never ends inside a code
- * fence; a first paragraph that alone is too long is cut at a word and marked with "…".
+ * The first blocks of `markdown` that fit in `max` characters, so a passage ends at a paragraph
+ * boundary. A code block that does not fit is cut at a line and closed, so the passage never
+ * leaves a fence open; a first paragraph that alone is too long is cut at a word, with "…".
  */
 export function cutPassage(markdown: string, max = MAX_PASSAGE_CHARS): string {
 	const text = markdown.trim();
 	if (text.length <= max) return text;
-	const paragraphs = text.split(/\n{2,}/);
 	let out = '';
-	let outsideFence = '';
-	let inFence = false;
-	for (const paragraph of paragraphs) {
-		const candidate = out ? `${out}\n\n${paragraph}` : paragraph;
-		if (candidate.length > max) break;
-		out = candidate;
-		const fences = paragraph.match(/^[ \t]{0,3}(?:`{3,}|~{3,})/gm)?.length ?? 0;
-		if (fences % 2 === 1) inFence = !inFence;
-		if (!inFence) outsideFence = out;
+	for (const block of markdownBlocks(text)) {
+		const sep = out ? '\n\n' : '';
+		if (out.length + sep.length + block.length <= max) {
+			out += sep + block;
+			continue;
+		}
+		const room = max - out.length - sep.length;
+		const lines = block.split('\n');
+		const marker = FENCE_OPEN.exec(lines[0] ?? '')?.[1];
+		if (marker && room >= 200) {
+			const closing = `${marker}`;
+			const kept: string[] = [lines[0] as string];
+			let size = (lines[0] as string).length + 1 + closing.length;
+			for (const line of lines.slice(1, -1)) {
+				if (size + line.length + 1 > room - 4) break;
+				kept.push(line);
+				size += line.length + 1;
+			}
+			out += `${sep}${kept.join('\n')}\n…\n${closing}`;
+		} else if (!out && !marker) {
+			const head = block.slice(0, max - 1);
+			out = `${head.slice(0, Math.max(head.lastIndexOf(' '), Math.floor(max / 2))).trimEnd()}…`;
+		}
+		break;
 	}
-	if (outsideFence) return outsideFence;
-	const first = (paragraphs[0] ?? '').slice(0, max - 1);
-	const atWord = first.slice(0, Math.max(first.lastIndexOf(' '), Math.floor(max / 2)));
-	return /^[ \t]{0,3}(?:`{3,}|~{3,})/.test(atWord) ? '' : `${atWord.trimEnd()}…`;
+	return out;
 }
 
 /** Own text, plus following deeper subsections when the section alone is only an introduction. */

@@ -100,23 +100,36 @@ interface Posting {
 export async function loadSearchIndex(privateDir: string): Promise<SearchIndexData> {
 	const file = path.join(privateDir, 'search-index.json');
 	const data = JSON.parse(await readFile(file, 'utf8')) as Partial<SearchIndexData>;
-	if (data.version !== SEARCH_INDEX_VERSION || !Array.isArray(data.docs) || !Array.isArray(data.fields) || typeof data.postings !== 'object') {
+	if (
+		data.version !== SEARCH_INDEX_VERSION ||
+		!Array.isArray(data.docs) ||
+		!Array.isArray(data.fields) ||
+		typeof data.postings !== 'object'
+	) {
 		throw new Error(`${file}: not a search index of version ${SEARCH_INDEX_VERSION}; rebuild the site`);
 	}
 	return data as SearchIndexData;
+}
+
+/** A phrase's stems, and again with its compounds glued ("to-do list" → "todo list"), as queries may write either. */
+function phraseVariants(phrase: string): string[][] {
+	const variants = [analyze(phrase, { joined: false }), analyze(phrase.replace(/(?<=[\p{L}\p{N}])[-_](?=[\p{L}\p{N}])/gu, ''), { joined: false })];
+	const unique = new Map(variants.filter((v) => v.length > 0).map((v) => [v.join(PHRASE_JOINER), v]));
+	return [...unique.values()];
 }
 
 /** Synonym sets analysed like the index: each member's stems (joined by spaces) → the other members' stem lists. */
 function analyseSynonyms(): Map<string, string[][]> {
 	const map = new Map<string, string[][]>();
 	for (const set of SYNONYM_SETS) {
-		const members = set.map((m) => analyze(m, { joined: false })).filter((m) => m.length > 0);
-		for (const member of members) {
-			const key = member.join(PHRASE_JOINER);
-			const list = map.get(key) ?? [];
-			for (const other of members) if (other.join(PHRASE_JOINER) !== key) list.push(other);
-			map.set(key, list);
-		}
+		const members = set.map(phraseVariants);
+		members.forEach((variants, i) => {
+			const others = members.filter((_, j) => j !== i).flat();
+			for (const variant of variants) {
+				const key = variant.join(PHRASE_JOINER);
+				map.set(key, [...(map.get(key) ?? []), ...others]);
+			}
+		});
 	}
 	return map;
 }
@@ -191,8 +204,8 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 				const group = add(joined, 1, true);
 				for (const part of content) {
 					if (group && !group.alts.some((a) => a.term === part)) group.alts.push({ term: part, weight: settings.expansionWeight });
-					stems.push({ term: part, group });
 				}
+				stems.push({ term: joined, group });
 			} else {
 				for (const term of content) stems.push({ term, group: add(term, 1, true) });
 			}

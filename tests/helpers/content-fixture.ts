@@ -17,7 +17,10 @@ export function replace(file: string, find: string, replacement: string): Mutati
 		const text = readFileSync(full, 'utf8');
 		const count = text.split(find).length - 1;
 		if (count !== 1) throw new Error(`fixture mutation: expected exactly one ${JSON.stringify(find)} in ${file}, found ${count}`);
-		writeFileSync(full, text.replace(find, () => replacement));
+		writeFileSync(
+			full,
+			text.replace(find, () => replacement),
+		);
 	};
 }
 

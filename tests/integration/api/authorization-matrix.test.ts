@@ -429,8 +429,8 @@ describe.each(DATABASE_KINDS)('%s: authorization matrix', (kind) => {
 				await a.client.post(`/api/v1/me/streak/checkins?userId=${b.id}`),
 			];
 			for (const res of tries) expect(res.status).toBe(200);
-			const asB = (await a.client.get(`/api/v1/me/progress?userId=${b.id}&user_id=${b.id}`)).json;
-			expect(asB.completedChapters.map((c: { chapterId: string }) => c.chapterId).sort()).toEqual(['tool-use', 'what-is-an-agent']);
+			const stillA = (await a.client.get(`/api/v1/me/progress?userId=${b.id}&user_id=${b.id}`)).json;
+			expect(stillA.completedChapters.map((c: { chapterId: string }) => c.chapterId).sort()).toEqual(['tool-use', 'what-is-an-agent']);
 			const bProgress = (await b.client.get('/api/v1/me/progress')).json;
 			expect(bProgress.completedChapters).toEqual([]);
 			expect((await b.client.get('/api/v1/me/streak')).json.current).toBe(0);

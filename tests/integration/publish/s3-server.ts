@@ -1,22 +1,16 @@
 /**
- * A real S3 server for the tests: s3rver on 127.0.0.1, a port the OS picks, a temp directory.
- * `recorder` puts a plain HTTP relay in front of it that logs every request and its status, so a
+ * A real S3 server for the tests: s3rver on 127.0.0.1, a port the OS picks, a temp directory, in
+ * a child process (see s3rver-process.ts for why it needs its own Node flags). `recorder` puts a plain HTTP relay in front of it that logs every request and its status, so a
  * test can count uploads or see a conditional GET answered 304 on the wire.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { CreateBucketCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { s3ClientFor } from '../../../src/server/content-store-r2.ts';
-
-interface S3rverInstance {
-	run(): Promise<AddressInfo>;
-	close(): Promise<void>;
-}
-type S3rverClass = new (options: Record<string, unknown>) => S3rverInstance;
 
 /** s3rver's default credentials (it checks signatures made with them). */
 export const S3RVER_KEY = 'S3RVER';
@@ -30,10 +24,27 @@ export interface TestS3 {
 }
 
 export async function startS3(): Promise<TestS3> {
-	const S3rver = createRequire(import.meta.url)('s3rver') as S3rverClass;
 	const directory = mkdtempSync(path.join(os.tmpdir(), 'cc-s3rver-'));
-	const server = new S3rver({ address: '127.0.0.1', port: 0, directory, silent: true });
-	const { port } = await server.run();
+	const script = path.join(import.meta.dirname, 's3rver-process.ts');
+	const child = spawn(process.execPath, ['--openssl-legacy-provider', script, directory], { stdio: ['ignore', 'pipe', 'pipe'] });
+	let output = '';
+	const port = await new Promise<number>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`s3rver did not start in 20 s:\n${output}`)), 20_000);
+		const onData = (chunk: Buffer) => {
+			output += chunk;
+			const match = /listening on (\d+)/.exec(output);
+			if (match) {
+				clearTimeout(timer);
+				resolve(Number(match[1]));
+			}
+		};
+		child.stdout.on('data', onData);
+		child.stderr.on('data', onData);
+		child.once('exit', (code) => {
+			clearTimeout(timer);
+			reject(new Error(`s3rver exited with ${code}:\n${output}`));
+		});
+	});
 	const endpoint = `http://127.0.0.1:${port}`;
 	const client = s3ClientFor({ endpoint, accessKeyId: S3RVER_KEY, secretAccessKey: S3RVER_KEY });
 	return {
@@ -52,7 +63,11 @@ export async function startS3(): Promise<TestS3> {
 		},
 		async stop() {
 			client.destroy();
-			await server.close();
+			if (child.exitCode === null) {
+				const exited = new Promise((resolve) => child.once('exit', resolve));
+				child.kill('SIGTERM');
+				await exited;
+			}
 			rmSync(directory, { recursive: true, force: true });
 		},
 	};
@@ -61,6 +76,8 @@ export async function startS3(): Promise<TestS3> {
 export interface RecordedRequest {
 	method: string;
 	url: string;
+	/** The object path, decoded and without the query: `/<bucket>/<key>`. */
+	path: string;
 	status: number;
 	ifNoneMatch: string | undefined;
 }
@@ -74,7 +91,9 @@ export async function recorder(target: string): Promise<{ endpoint: string; log:
 			{ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers },
 			(answer) => {
 				const ifNoneMatch = req.headers['if-none-match'];
-				log.push({ method: req.method ?? '', url: req.url ?? '', status: answer.statusCode ?? 0, ifNoneMatch });
+				const url = req.url ?? '';
+				const objectPath = decodeURIComponent(url.split('?')[0] ?? '');
+				log.push({ method: req.method ?? '', url, path: objectPath, status: answer.statusCode ?? 0, ifNoneMatch });
 				res.writeHead(answer.statusCode ?? 502, answer.headers);
 				answer.pipe(res);
 			},

@@ -30,7 +30,19 @@ describe('splitSections', () => {
 	});
 
 	it('keeps a ```` fence open across an inner ``` example, and a ~~~ fence across ```', () => {
-		const body = lines('## Outer', '````md', '```', '## inside the example', '```', '````', '~~~', '```', '## still code', '~~~', '## Next');
+		const body = lines(
+			'## Outer',
+			'````md',
+			'```',
+			'## inside the example',
+			'```',
+			'````',
+			'~~~',
+			'```',
+			'## still code',
+			'~~~',
+			'## Next',
+		);
 		expect(splitSections(body).map((s) => s.heading)).toEqual(['Outer', 'Next']);
 	});
 });

@@ -191,7 +191,9 @@ describe('course.yaml', () => {
 	});
 
 	it('rejects tiers listed out of order', async () => {
-		const fx = courseFixture(edit('course.yaml', (t) => t.replace(/- id: (premium|pro)\n/g, (_, id) => `- id: ${id === 'pro' ? 'premium' : 'pro'}\n`)));
+		const fx = courseFixture(
+			edit('course.yaml', (t) => t.replace(/- id: (premium|pro)\n/g, (_, id) => `- id: ${id === 'pro' ? 'premium' : 'pro'}\n`)),
+		);
 		await expectOnlyIssue(fx, {
 			file: 'course.yaml',
 			field: 'tiers',
@@ -288,7 +290,9 @@ describe('quizzes', () => {
 
 	it('rejects invalid YAML with the line of the mistake', async () => {
 		// An unquoted colon-space inside a plain value: the commonest YAML slip in prose.
-		const fx = courseFixture(replace(ADVANCED_QUIZ, 'prompt: What does the second step build on?', 'prompt: Second step: what does it build on?'));
+		const fx = courseFixture(
+			replace(ADVANCED_QUIZ, 'prompt: What does the second step build on?', 'prompt: Second step: what does it build on?'),
+		);
 		await expectOnlyIssue(fx, {
 			file: ADVANCED_QUIZ,
 			field: '',
@@ -336,13 +340,25 @@ describe('reporting', () => {
 
 describe('npm run check (scripts/check-content.ts)', () => {
 	const run = (dir: string) =>
-		spawnSync(process.execPath, ['scripts/check-content.ts', dir], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } });
+		spawnSync(process.execPath, ['scripts/check-content.ts', dir], {
+			encoding: 'utf8',
+			timeout: 60_000,
+			env: { ...process.env, NO_COLOR: '1' },
+		});
 
 	/** Line of the first line containing `needle`, read from the on-disk fixture. */
-	const lineIn = (file: string, needle: string) => readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
+	const lineIn = (file: string, needle: string) =>
+		readFileSync(file, 'utf8')
+			.split('\n')
+			.findIndex((l) => l.includes(needle)) + 1;
 
 	it.each([
-		{ rule: 'single-two-correct', file: 'quizzes/basics.yaml', at: 'options:', says: 'questions[0].options: a "single" question needs exactly one' },
+		{
+			rule: 'single-two-correct',
+			file: 'quizzes/basics.yaml',
+			at: 'options:',
+			says: 'questions[0].options: a "single" question needs exactly one',
+		},
 		{ rule: 'invalid-yaml', file: 'quizzes/advanced.yaml', at: 'prompt: Second step:', says: '(file): invalid YAML: ' },
 	])('exits 1 and prints file:line and the problem for content-bad/$rule', ({ rule, file, at, says }) => {
 		const dir = `tests/fixtures/content-bad/${rule}`;

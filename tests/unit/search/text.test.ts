@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { analyze, isStopWord, stem, stripMarkdown, tokenize } from '../../../src/search/text.ts';
+import { SYNONYM_SETS } from '../../../src/search/synonyms.ts';
+import { americanSpelling, analyze, isStopWord, splitWords, stem, stemToken, stripMarkdown, tokenize } from '../../../src/search/text.ts';
 
 describe('tokenize', () => {
 	it('lowercases and splits on whitespace and punctuation', () => {
@@ -32,6 +33,37 @@ describe('tokenize', () => {
 
 	it('ignores sentence-ending dots and punctuation runs', () => {
 		expect(tokenize('Done. Next... (see: tools)')).toEqual(['done', 'next', 'see', 'tools']);
+	});
+});
+
+describe('splitWords', () => {
+	it('keeps the parts of each compound together', () => {
+		expect(splitWords('JSON-RPC over stdio, tool_use')).toEqual([['json', 'rpc'], ['over'], ['stdio'], ['tool', 'use']]);
+	});
+});
+
+describe('americanSpelling', () => {
+	it('maps British -ise/-yse forms to -ize/-yze so both spellings meet', () => {
+		expect(americanSpelling('summarise')).toBe('summarize');
+		expect(americanSpelling('organisation')).toBe('organization');
+		expect(americanSpelling('analysed')).toBe('analyzed');
+		expect(stemToken('summarising')).toBe(stemToken('summarizing'));
+		expect(stemToken('organisational')).toBe(stemToken('organizational'));
+	});
+
+	it('leaves short and unrelated words alone', () => {
+		for (const w of ['rise', 'wise', 'is', 'this', 'basis', 'crisis', 'list', 'listed']) expect(americanSpelling(w)).toBe(w);
+	});
+});
+
+describe('synonym sets', () => {
+	it('only hold members that survive analysis as distinct, specific terms', () => {
+		for (const set of SYNONYM_SETS) {
+			const analysed = set.map((m) => analyze(m, { joined: false }).join(' '));
+			expect(analysed.every((a) => a.length > 0)).toBe(true);
+			expect(new Set(analysed).size).toBe(set.length);
+			for (const a of analysed) expect(['agent', 'model', 'tool']).not.toContain(a);
+		}
 	});
 });
 
@@ -79,91 +111,21 @@ describe('analyze', () => {
 
 describe('stem (Porter2)', () => {
 	// Pairs from the Snowball project's English test vocabulary (snowballstem/snowball-data).
-	const cases: [string, string][] = [
-		['abandoned', 'abandon'],
-		['abandonment', 'abandon'],
-		['abasement', 'abas'],
-		['abbreviation', 'abbrevi'],
-		['abdominal', 'abdomin'],
-		['abed', 'abe'],
-		['abeyance', 'abey'],
-		['abhorred', 'abhor'],
-		['abhorrence', 'abhorr'],
-		['abilities', 'abil'],
-		['able', 'abl'],
-		['abnormally', 'abnorm'],
-		['abodes', 'abod'],
-		['above', 'abov'],
-		['absorbent', 'absorb'],
-		['absorption', 'absorpt'],
-		['accidental', 'accident'],
-		['accidents', 'accid'],
-		['accompanied', 'accompani'],
-		['accountability', 'account'],
-		['accuracy', 'accuraci'],
-		['accurately', 'accur'],
-		['acquittal', 'acquitt'],
-		['acquitted', 'acquit'],
-		['acutely', 'acut'],
-		['adage', 'adag'],
-		['adas', 'ada'],
-		['added', 'ad'],
-		['adding', 'ad'],
-		['adds', 'add'],
-		['administration', 'administr'],
-		['admiralty', 'admiralti'],
-		['frosty', 'frosti'],
-		['fry', 'fri'],
-		['frying', 'fri'],
-		['fulfilment', 'fulfil'],
-		['fullness', 'full'],
-		['fully', 'fulli'],
-		['fulness', 'ful'],
-		['fumed', 'fume'],
-		['fuming', 'fume'],
-		['funereal', 'funer'],
-		['fungus', 'fungus'],
-		['furs', 'fur'],
-		['fussily', 'fussili'],
-		['futures', 'futur'],
-		['gaieties', 'gaieti'],
-		['gaily', 'gaili'],
-		['gas', 'gas'],
-		['gases', 'gase'],
-		['gaspingly', 'gasp'],
-		['generality', 'general'],
-		['generalization', 'general'],
-		['generate', 'generat'],
-		['generosity', 'generos'],
-		['generously', 'generous'],
-		['genteelly', 'genteelli'],
-		['gentleness', 'gentl'],
-		['geologically', 'geolog'],
-		['geologize', 'geolog'],
-		['gettings', 'get'],
-		['ghastly', 'ghast'],
-		['repository', 'repositori'],
-		['represent', 'repres'],
-		['representation', 'represent'],
-		['requirements', 'requir'],
-		['resourcefulness', 'resourc'],
-		['responsibilities', 'respons'],
-		['restaurant', 'restaur'],
-		['retention', 'retent'],
-		['revolutionized', 'revolution'],
-		['rexes', 'rex'],
-		['rhinoceroses', 'rhinoceros'],
-		['rhinoceros', 'rhinocero'],
-		['ridding', 'rid'],
-		['riding', 'ride'],
-		['rigging', 'rig'],
-		['gently', 'gentl'],
-		['dying', 'die'],
-		['skies', 'sky'],
-		['news', 'news'],
-		['proceed', 'proceed'],
-		['succeeding', 'succeed'],
-	];
+	const cases = `abandoned:abandon abandonment:abandon abasement:abas abbreviation:abbrevi abdominal:abdomin abed:abe
+		abeyance:abey abhorred:abhor abhorrence:abhorr abilities:abil able:abl abnormally:abnorm abodes:abod
+		above:abov absorbent:absorb absorption:absorpt accidental:accident accidents:accid accompanied:accompani
+		accountability:account accuracy:accuraci accurately:accur acquittal:acquitt acquitted:acquit acutely:acut
+		adage:adag adas:ada added:ad adding:ad adds:add administration:administr admiralty:admiralti frosty:frosti
+		fry:fri frying:fri fulfilment:fulfil fullness:full fully:fulli fulness:ful fumed:fume fuming:fume
+		funereal:funer fungus:fungus furs:fur fussily:fussili futures:futur gaieties:gaieti gaily:gaili gas:gas
+		gases:gase gaspingly:gasp generality:general generalization:general generate:generat generosity:generos
+		generously:generous genteelly:genteelli gentleness:gentl geologically:geolog geologize:geolog gettings:get
+		ghastly:ghast repository:repositori represent:repres representation:represent requirements:requir
+		resourcefulness:resourc responsibilities:respons restaurant:restaur retention:retent revolutionized:revolution
+		rexes:rex rhinoceroses:rhinoceros rhinoceros:rhinocero ridding:rid riding:ride rigging:rig gently:gentl
+		dying:die skies:sky news:news proceed:proceed succeeding:succeed`
+		.split(/\s+/)
+		.map((pair) => pair.split(':') as [string, string]);
 	it.each(cases)('%s → %s', (word, expected) => {
 		expect(stem(word)).toBe(expected);
 	});

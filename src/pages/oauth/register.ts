@@ -1,0 +1,6 @@
+/** POST /oauth/register: dynamic client registration (RFC 7591), for MCP clients. */
+import { methodNotAllowed, registrationEndpoint } from '../../server/oauth/endpoints.ts';
+
+export const prerender = false;
+export const POST = registrationEndpoint;
+export const ALL = methodNotAllowed;

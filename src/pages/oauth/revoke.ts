@@ -1,0 +1,6 @@
+/** POST /oauth/revoke: token revocation (RFC 7009). */
+import { methodNotAllowed, revocationEndpoint } from '../../server/oauth/endpoints.ts';
+
+export const prerender = false;
+export const POST = revocationEndpoint;
+export const ALL = methodNotAllowed;

@@ -1,0 +1,138 @@
+/**
+ * The authorization endpoint's checks (RFC 6749 §4.1.1, §4.1.2.1, RFC 7636 §4.3–4.4) and code
+ * issuance. The client and redirect URI are checked first: until both are known to be right,
+ * every problem is shown to the user and nothing is redirected (§3.1.2.4, §4.1.2.1).
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { type Client, findClient, isRegisteredRedirectUri } from './clients.ts';
+import { codeTtlSeconds, DEFAULT_SCOPE, type Scope, SUPPORTED_SCOPES } from './config.ts';
+import { randomToken, S256_CHALLENGE_PATTERN, sha256Hex } from './crypto.ts';
+
+export interface AuthorizationRequest {
+	client: Client;
+	redirectUri: string;
+	state: string;
+	scopes: Scope[];
+	/** S256 challenge; null only for confidential clients that send none (ChatGPT Actions). */
+	codeChallenge: string | null;
+}
+
+export type AuthorizeCheck =
+	/** Shown on our own page: the client or redirect URI cannot be trusted with a redirect. */
+	| { kind: 'error'; status: number; title: string; message: string }
+	/** Sent back to the client's redirect URI (RFC 6749 §4.1.2.1). */
+	| { kind: 'redirect'; location: string }
+	| { kind: 'ok'; request: AuthorizationRequest };
+
+const PARAMS = ['client_id', 'redirect_uri', 'response_type', 'state', 'scope', 'code_challenge', 'code_challenge_method'] as const;
+
+function pageError(title: string, message: string, status = 400): AuthorizeCheck {
+	return { kind: 'error', status, title, message };
+}
+
+/** `redirect_uri` with the response parameters appended (its own query is kept, §3.1.2). */
+export function buildRedirect(redirectUri: string, params: Record<string, string>): string {
+	const url = new URL(redirectUri);
+	for (const [name, value] of Object.entries(params)) url.searchParams.append(name, value);
+	return url.toString();
+}
+
+/** An error for the client, with `state` and `iss` (RFC 9207) as on success. */
+export function errorRedirect(
+	redirectUri: string,
+	state: string,
+	issuer: string,
+	error: string,
+	description: string,
+): { kind: 'redirect'; location: string } {
+	return { kind: 'redirect', location: buildRedirect(redirectUri, { error, error_description: description, state, iss: issuer }) };
+}
+
+export async function checkAuthorizeRequest(db: Kysely<Database>, query: URLSearchParams, issuer: string): Promise<AuthorizeCheck> {
+	const repeated = PARAMS.filter((name) => query.getAll(name).length > 1);
+	if (repeated.includes('client_id') || repeated.includes('redirect_uri')) {
+		return pageError('This sign-in link is broken', 'The app sent client_id or redirect_uri more than once. Go back to the app and try again.');
+	}
+	const clientId = query.get('client_id');
+	if (!clientId) return pageError('This sign-in link is broken', 'The app did not say who it is (client_id is missing).');
+	const client = await findClient(db, clientId);
+	if (!client) return pageError('Unknown app', 'No app is registered with this client_id, so it cannot be connected to your account.');
+	const redirectUri = query.get('redirect_uri');
+	if (!redirectUri) return pageError('This sign-in link is broken', 'The app did not say where to return (redirect_uri is missing).');
+	if (!isRegisteredRedirectUri(client, redirectUri)) {
+		return pageError(
+			'This sign-in link is not allowed',
+			`The return address is not one that “${client.name}” registered, so we will not send you there.`,
+		);
+	}
+	const state = query.get('state');
+	if (repeated.includes('state')) return pageError('This sign-in link is broken', 'The app sent state more than once.');
+	if (!state) {
+		return pageError('This sign-in link is broken', 'The app did not send a state value, which protects this sign-in. Go back and try again.');
+	}
+	// From here on the redirect URI is trusted: errors go back to the app.
+	const fail = (error: string, description: string) => errorRedirect(redirectUri, state, issuer, error, description);
+	if (repeated.length > 0) return fail('invalid_request', `Repeated parameter: ${repeated.join(', ')}.`);
+
+	const responseType = query.get('response_type');
+	if (!responseType) return fail('invalid_request', 'response_type is required.');
+	if (responseType !== 'code') return fail('unsupported_response_type', 'Only response_type=code is supported.');
+
+	const requested = (query.get('scope') ?? '').split(' ').filter(Boolean);
+	const unknown = requested.filter((s) => !(SUPPORTED_SCOPES as string[]).includes(s));
+	if (unknown.length > 0) return fail('invalid_scope', `Unknown scope: ${unknown.join(' ')}. Supported: ${SUPPORTED_SCOPES.join(' ')}.`);
+	const scopes = requested.length > 0 ? ([...new Set(requested)] as Scope[]) : [DEFAULT_SCOPE];
+
+	const challenge = query.get('code_challenge');
+	const method = query.get('code_challenge_method');
+	if (challenge === null) {
+		if (method !== null) return fail('invalid_request', 'code_challenge_method was sent without code_challenge.');
+		if (client.isPublic) return fail('invalid_request', 'This client must use PKCE: send code_challenge with code_challenge_method=S256.');
+	} else {
+		// RFC 7636 §4.3: an absent method means "plain", which this server does not support (§4.4.1).
+		if (method !== 'S256') return fail('invalid_request', 'Only code_challenge_method=S256 is supported.');
+		if (!S256_CHALLENGE_PATTERN.test(challenge)) {
+			return fail('invalid_request', 'code_challenge must be the 43-character base64url SHA-256 of the verifier.');
+		}
+	}
+	return { kind: 'ok', request: { client, redirectUri, state, scopes, codeChallenge: challenge } };
+}
+
+/**
+ * Issues a single-use code (stored hashed, short-lived: RFC 6749 §4.1.2, §10.5) and returns the
+ * redirect carrying it with the unchanged `state`.
+ */
+export async function approve(
+	db: Kysely<Database>,
+	request: AuthorizationRequest,
+	userId: string,
+	issuer: string,
+	now: Date,
+): Promise<string> {
+	const code = randomToken();
+	// Used codes are kept while they could still be replayed, so a replay can revoke the grant.
+	await db
+		.deleteFrom('oauth_codes')
+		.where('expires_at', '<', new Date(now.getTime() - 24 * 60 * 60 * 1000))
+		.execute();
+	await db
+		.insertInto('oauth_codes')
+		.values({
+			code_hash: sha256Hex(code),
+			client_id: request.client.id,
+			user_id: userId,
+			redirect_uri: request.redirectUri,
+			scope: request.scopes.join(' '),
+			code_challenge: request.codeChallenge,
+			code_challenge_method: request.codeChallenge ? 'S256' : null,
+			expires_at: new Date(now.getTime() + codeTtlSeconds() * 1000),
+		})
+		.execute();
+	return buildRedirect(request.redirectUri, { code, state: request.state, iss: issuer });
+}
+
+/** The user said no (RFC 6749 §4.1.2.1 access_denied). */
+export function deny(request: AuthorizationRequest, issuer: string): string {
+	return errorRedirect(request.redirectUri, request.state, issuer, 'access_denied', 'The learner did not allow access.').location;
+}

@@ -1,0 +1,225 @@
+/**
+ * The token endpoint's grants (RFC 6749 §4.1.3, §6; RFC 7636 §4.6) and revocation (RFC 7009).
+ * An access token is an API session, so the middleware already accepts it as a bearer token and
+ * the learner sees and revokes it among their sessions. Refresh tokens rotate: each use consumes
+ * the token, and replaying a consumed one revokes the whole grant (RFC 6819 §5.2.2.3).
+ */
+import type { Kysely } from 'kysely';
+import { createSession, invalidateSession, validateSessionToken } from '../auth/sessions.ts';
+import type { Database } from '../db/schema.ts';
+import type { Client } from './clients.ts';
+import { ACCESS_TOKEN_EXPIRES_IN_SECONDS, REFRESH_TOKEN_LIFETIME_MS } from './config.ts';
+import { randomToken, sha256Hex, verifyS256 } from './crypto.ts';
+import { OAuthError } from './errors.ts';
+
+/** RFC 6749 §5.1. */
+export interface TokenResponse {
+	access_token: string;
+	token_type: 'bearer';
+	expires_in: number;
+	refresh_token: string;
+	scope: string;
+}
+
+const invalidGrant = (description: string) => new OAuthError('invalid_grant', description);
+
+/** Ends a grant: deletes its current session, which cascades to every refresh token of the grant. */
+export async function revokeGrant(db: Kysely<Database>, grantId: string): Promise<void> {
+	await db
+		.deleteFrom('sessions')
+		.where('id', 'in', db.selectFrom('oauth_refresh_tokens').select('session_id').where('grant_id', '=', grantId))
+		.execute();
+}
+
+interface IssueInput {
+	client: Client;
+	userId: string;
+	grantId: string;
+	/** Scope of the grant (kept on the refresh token, RFC 6749 §6). */
+	grantScope: string;
+	/** Scope of this access token: the grant's, or a narrower one asked for on refresh. */
+	scope: string;
+	/** On refresh: the session being replaced. */
+	previousSessionId?: string;
+	now: Date;
+}
+
+/** A new session (the access token) and refresh token, in one transaction so neither exists alone. */
+async function issueTokens(db: Kysely<Database>, input: IssueInput): Promise<TokenResponse> {
+	const { now } = input;
+	return db.transaction().execute(async (trx) => {
+		const { token, session } = await createSession(trx, {
+			userId: input.userId,
+			kind: 'oauth',
+			clientId: input.client.id,
+			label: input.client.name,
+			now,
+		});
+		const refreshToken = randomToken();
+		await trx
+			.insertInto('oauth_refresh_tokens')
+			.values({
+				token_hash: sha256Hex(refreshToken),
+				grant_id: input.grantId,
+				session_id: session.id,
+				client_id: input.client.id,
+				scope: input.grantScope,
+				created_at: now,
+				expires_at: new Date(now.getTime() + REFRESH_TOKEN_LIFETIME_MS),
+			})
+			.execute();
+		if (input.previousSessionId) {
+			// Consumed tokens move to the new session so a replay can still find (and end) the grant;
+			// ones past their expiry are dropped, as presenting them fails anyway.
+			await trx
+				.deleteFrom('oauth_refresh_tokens')
+				.where('grant_id', '=', input.grantId)
+				.where('expires_at', '<=', now)
+				.execute();
+			await trx.updateTable('oauth_refresh_tokens').set({ session_id: session.id }).where('grant_id', '=', input.grantId).execute();
+			await trx.deleteFrom('sessions').where('id', '=', input.previousSessionId).execute();
+		}
+		return {
+			access_token: token,
+			token_type: 'bearer' as const,
+			expires_in: ACCESS_TOKEN_EXPIRES_IN_SECONDS,
+			refresh_token: refreshToken,
+			scope: input.scope,
+		};
+	});
+}
+
+/** grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.5–4.6). */
+export async function exchangeCode(db: Kysely<Database>, client: Client, params: Record<string, string>, now: Date): Promise<TokenResponse> {
+	const code = params.code;
+	if (!code) throw new OAuthError('invalid_request', 'code is required.');
+	const redirectUri = params.redirect_uri;
+	// Always required: this server requires redirect_uri in every authorization request.
+	if (!redirectUri) throw new OAuthError('invalid_request', 'redirect_uri is required and must match the authorization request.');
+	const codeHash = sha256Hex(code);
+	// Consumed first, atomically: a failed check below still burns the code (no retries, no guessing).
+	const row = await db
+		.updateTable('oauth_codes')
+		.set({ used_at: now })
+		.where('code_hash', '=', codeHash)
+		.where('used_at', 'is', null)
+		.returningAll()
+		.executeTakeFirst();
+	if (!row) {
+		const seen = await db.selectFrom('oauth_codes').select('code_hash').where('code_hash', '=', codeHash).executeTakeFirst();
+		if (seen) {
+			// RFC 6749 §4.1.2: a code used twice is refused and the tokens issued for it revoked.
+			await revokeGrant(db, codeHash);
+			throw invalidGrant('The authorization code was already used; the tokens issued for it have been revoked.');
+		}
+		throw invalidGrant('The authorization code is invalid.');
+	}
+	if (row.client_id !== client.id) throw invalidGrant('The authorization code was issued to another client.');
+	if (row.expires_at.getTime() <= now.getTime()) throw invalidGrant('The authorization code has expired.');
+	if (redirectUri !== row.redirect_uri) throw invalidGrant('redirect_uri does not match the one in the authorization request.');
+	if (row.code_challenge) {
+		const verifier = params.code_verifier;
+		if (!verifier) throw invalidGrant('code_verifier is required: the authorization request used PKCE.');
+		if (row.code_challenge_method !== 'S256' || !verifyS256(verifier, row.code_challenge)) {
+			throw invalidGrant('code_verifier does not match the code_challenge.');
+		}
+	} else {
+		if (params.code_verifier !== undefined) throw invalidGrant('code_verifier was sent but the authorization request had no code_challenge.');
+		if (client.isPublic) throw invalidGrant('A public client must use PKCE.');
+	}
+	return issueTokens(db, { client, userId: row.user_id, grantId: codeHash, grantScope: row.scope, scope: row.scope, now });
+}
+
+/** grant_type=refresh_token (RFC 6749 §6), with rotation and replay detection. */
+export async function refresh(db: Kysely<Database>, client: Client, params: Record<string, string>, now: Date): Promise<TokenResponse> {
+	const token = params.refresh_token;
+	if (!token) throw new OAuthError('invalid_request', 'refresh_token is required.');
+	const hash = sha256Hex(token);
+	const row = await db
+		.selectFrom('oauth_refresh_tokens')
+		.innerJoin('sessions', 'sessions.id', 'oauth_refresh_tokens.session_id')
+		.select([
+			'oauth_refresh_tokens.grant_id',
+			'oauth_refresh_tokens.session_id',
+			'oauth_refresh_tokens.client_id',
+			'oauth_refresh_tokens.scope',
+			'oauth_refresh_tokens.expires_at',
+			'oauth_refresh_tokens.used_at',
+			'sessions.user_id',
+		])
+		.where('oauth_refresh_tokens.token_hash', '=', hash)
+		.executeTakeFirst();
+	if (!row) throw invalidGrant('The refresh token is invalid or has been revoked.');
+	if (row.used_at !== null) {
+		await revokeGrant(db, row.grant_id);
+		throw invalidGrant('The refresh token was already used; the app has been disconnected and must be approved again.');
+	}
+	if (row.client_id !== client.id) throw invalidGrant('The refresh token was issued to another client.');
+	if (row.expires_at.getTime() <= now.getTime()) throw invalidGrant('The refresh token has expired.');
+	const granted = row.scope.split(' ').filter(Boolean);
+	let scope = row.scope;
+	if (params.scope !== undefined) {
+		const asked = params.scope.split(' ').filter(Boolean);
+		if (asked.length === 0 || asked.some((s) => !granted.includes(s))) {
+			throw new OAuthError('invalid_scope', `The scope may only narrow the original grant (${row.scope}).`);
+		}
+		scope = [...new Set(asked)].join(' ');
+	}
+	const consumed = await db
+		.updateTable('oauth_refresh_tokens')
+		.set({ used_at: now })
+		.where('token_hash', '=', hash)
+		.where('used_at', 'is', null)
+		.executeTakeFirst();
+	if (Number(consumed.numUpdatedRows) === 0) {
+		// Another request consumed it a moment ago: the same replay, seen from the other side.
+		await revokeGrant(db, row.grant_id);
+		throw invalidGrant('The refresh token was already used; the app has been disconnected and must be approved again.');
+	}
+	return issueTokens(db, {
+		client,
+		userId: row.user_id,
+		grantId: row.grant_id,
+		grantScope: row.scope,
+		scope,
+		previousSessionId: row.session_id,
+		now,
+	});
+}
+
+/**
+ * RFC 7009 §2.1: revokes an access or refresh token of this client and the rest of its grant.
+ * An unknown or already revoked token is not an error (§2.2); a token of another client is refused.
+ */
+export async function revoke(db: Kysely<Database>, client: Client, params: Record<string, string>, now: Date): Promise<void> {
+	const token = params.token;
+	if (!token) throw new OAuthError('invalid_request', 'token is required.');
+	// The hint only orders the lookups; both kinds are always tried (§2.1).
+	const refreshFirst = params.token_type_hint === 'refresh_token';
+	const attempts = refreshFirst ? [revokeRefresh, revokeAccess] : [revokeAccess, revokeRefresh];
+	for (const attempt of attempts) {
+		if (await attempt(db, client, token, now)) return;
+	}
+}
+
+async function revokeAccess(db: Kysely<Database>, client: Client, token: string, now: Date): Promise<boolean> {
+	const found = await validateSessionToken(db, token, now);
+	if (!found || found.session.kind !== 'oauth') return false;
+	if (found.session.client_id !== client.id) {
+		throw new OAuthError('unauthorized_client', 'This token was issued to another client.');
+	}
+	await invalidateSession(db, found.session.id);
+	return true;
+}
+
+async function revokeRefresh(db: Kysely<Database>, client: Client, token: string): Promise<boolean> {
+	const row = await db
+		.selectFrom('oauth_refresh_tokens')
+		.select(['grant_id', 'client_id'])
+		.where('token_hash', '=', sha256Hex(token))
+		.executeTakeFirst();
+	if (!row) return false;
+	if (row.client_id !== client.id) throw new OAuthError('unauthorized_client', 'This token was issued to another client.');
+	await revokeGrant(db, row.grant_id);
+	return true;
+}

@@ -1,0 +1,451 @@
+/**
+ * The MCP endpoint against the real production server, driven by the official SDK client
+ * (Client + StreamableHTTPClientTransport): tools, resources, bearer auth and the RFC 9728
+ * metadata. Expected values come from the build (manifest, answer keys, prerendered JSON).
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PrivateChapter, PrivateManifest } from '../../../src/content/emit.ts';
+import type { QuizKey } from '../../../src/domain/grading.ts';
+import { operations } from '../../../src/server/operations/index.ts';
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../helpers/databases.ts';
+import { Client, DIST_DIR, type RunningServer, startServer } from '../../helpers/server.ts';
+
+const ORIGIN = 'https://course.example.test';
+const METADATA_URL = `${ORIGIN}/.well-known/oauth-protected-resource`;
+const PASSWORD = 'learn-with-chatgpt';
+
+const EXPECTED_TOOLS = [
+	'getCourse',
+	'listChapters',
+	'getChapter',
+	'getNextChapter',
+	'getPreviousChapter',
+	'getChapterContent',
+	'searchContent',
+	'listQuizzes',
+	'getQuiz',
+	'submitQuiz',
+	'getQuizResults',
+	'getProgress',
+	'updateProgress',
+	'getStreak',
+	'recordCheckin',
+	'checkAccess',
+	'getUserTier',
+	'getMe',
+];
+
+const readJson = <T>(...parts: string[]): T => JSON.parse(readFileSync(path.join(DIST_DIR, ...parts), 'utf8')) as T;
+
+/** Tool results are checked field by field. */
+type Structured = any;
+
+function structured(result: CallToolResult): Structured {
+	return result.structuredContent as Structured;
+}
+
+/** The first Bearer challenge a tool error carries for ChatGPT's account linking. */
+function challengeOf(result: CallToolResult): string | undefined {
+	return (result._meta?.['mcp/www_authenticate'] as string[] | undefined)?.[0];
+}
+
+function text(result: CallToolResult): string {
+	return result.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
+}
+
+for (const kind of DATABASE_KINDS) {
+	describe(`${kind}: MCP endpoint`, () => {
+		let server: RunningServer;
+		let database: TestDatabase;
+		let manifest: PrivateManifest;
+		let freeChapter: PrivateManifest['chapters'][number];
+		let premiumChapter: PrivateManifest['chapters'][number];
+		let token: string;
+		let anon: McpClient;
+		let premium: McpClient;
+		const clients: McpClient[] = [];
+
+		const connect = async (bearer?: string): Promise<McpClient> => {
+			const client = new McpClient({ name: 'course-companion-tests', version: '1.0.0' });
+			const transport = new StreamableHTTPClientTransport(
+				new URL('/mcp', server.url),
+				bearer ? { requestInit: { headers: { Authorization: `Bearer ${bearer}` } } } : undefined,
+			);
+			await client.connect(transport);
+			clients.push(client);
+			return client;
+		};
+
+		const call = async (client: McpClient, name: string, args: Record<string, unknown> = {}) =>
+			(await client.callTool({ name, arguments: args })) as CallToolResult;
+
+		/** A raw JSON-RPC POST, for what the SDK client would not send. */
+		const rpc = (body: unknown, headers: Record<string, string> = {}) =>
+			fetch(`${server.url}/mcp`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+				body: JSON.stringify(body),
+			});
+
+		beforeAll(async () => {
+			manifest = readJson<PrivateManifest>('private', 'manifest.json');
+			freeChapter = manifest.chapters.find((c) => c.id === 'tool-use') as typeof freeChapter;
+			premiumChapter = manifest.chapters.find((c) => c.tier === 'premium') as typeof premiumChapter;
+			expect(freeChapter?.tier).toBe('free');
+			database = await createTestDatabase(kind);
+			server = await startServer({ databaseUrl: database.url, env: { PUBLIC_ORIGIN: ORIGIN } });
+			const login = await new Client(server.url).post('/api/v1/auth/login', {
+				email: 'premium@demo.test',
+				password: PASSWORD,
+				session: 'bearer',
+			});
+			expect(login.status).toBe(200);
+			token = login.json.token;
+			anon = await connect();
+			premium = await connect(token);
+		});
+
+		afterAll(async () => {
+			for (const client of clients) await client.close().catch(() => {});
+			const code = await server?.stop();
+			await database?.drop();
+			expect(code).toBe(0);
+		});
+
+		describe('tools/list', () => {
+			it('lists exactly the tutor operations, with their descriptions and input fields', async () => {
+				const { tools } = await anon.listTools();
+				expect(tools.map((t) => t.name).sort()).toEqual([...EXPECTED_TOOLS].sort());
+				for (const tool of tools) {
+					const op = operations.find((o) => o.operationId === tool.name);
+					expect(op, tool.name).toBeDefined();
+					expect(tool.description).toBe(op?.description);
+					expect(tool.title).toBe(op?.summary);
+					const fields = [
+						...Object.keys(op?.params?.shape ?? {}),
+						...Object.keys(op?.query?.shape ?? {}),
+						...Object.keys((op?.body as { shape?: object } | undefined)?.shape ?? {}),
+					];
+					expect(Object.keys(tool.inputSchema.properties ?? {}).sort(), tool.name).toEqual(fields.sort());
+				}
+				const submit = tools.find((t) => t.name === 'submitQuiz');
+				expect(submit?.inputSchema.required?.sort()).toEqual(['answers', 'id']);
+				const content = tools.find((t) => t.name === 'getChapterContent');
+				expect(content?.inputSchema.required).toEqual(['id']);
+			});
+
+			it('marks GETs read-only and the rest idempotent only where they are', async () => {
+				const { tools } = await anon.listTools();
+				for (const tool of tools) {
+					const op = operations.find((o) => o.operationId === tool.name);
+					expect(tool.annotations?.readOnlyHint, tool.name).toBe(op?.method === 'GET');
+					expect(tool.annotations?.destructiveHint, tool.name).toBe(false);
+					expect(tool.annotations?.openWorldHint, tool.name).toBe(false);
+				}
+				const hint = (name: string) => tools.find((t) => t.name === name)?.annotations?.idempotentHint;
+				expect(hint('recordCheckin')).toBe(true);
+				expect(hint('updateProgress')).toBe(true);
+				expect(hint('submitQuiz')).toBe(false);
+				expect(hint('getProgress')).toBe(true);
+			});
+
+			it('declares securitySchemes per tool from the operation auth level', async () => {
+				const { tools } = await anon.listTools();
+				const schemes = (name: string) => tools.find((t) => t.name === name)?._meta?.securitySchemes;
+				expect(schemes('getCourse')).toEqual([{ type: 'noauth' }]);
+				expect(schemes('searchContent')).toEqual([{ type: 'noauth' }, { type: 'oauth2', scopes: ['course'] }]);
+				expect(schemes('getProgress')).toEqual([{ type: 'oauth2', scopes: ['course'] }]);
+				expect(schemes('submitQuiz')).toEqual([{ type: 'oauth2', scopes: ['course'] }]);
+			});
+		});
+
+		describe('content tools', () => {
+			it('searchContent finds the tool-use passage for a question in plain words', async () => {
+				const result = await call(anon, 'searchContent', { q: 'how does a model ask my code to run a function' });
+				expect(result.isError).toBeFalsy();
+				const data = structured(result);
+				expect(JSON.parse(text(result))).toEqual(data);
+				const hit = data.results.find((r: Structured) => r.chapterId === 'tool-use');
+				expect(hit, JSON.stringify(data.results.map((r: Structured) => r.chapterId))).toBeDefined();
+				expect(hit.locked).toBe(false);
+				expect(hit.passage.length).toBeGreaterThan(100);
+				expect(hit.url).toContain('/chapters/tool-use');
+			});
+
+			it('searchContent refuses an empty question with the validation message', async () => {
+				const result = await call(anon, 'searchContent', { q: '   ' });
+				expect(result.isError).toBe(true);
+				expect(text(result)).toContain('must not be empty');
+			});
+
+			it('getChapterContent returns a free chapter to an anonymous caller', async () => {
+				const result = await call(anon, 'getChapterContent', { id: freeChapter.id });
+				expect(result.isError).toBeFalsy();
+				const data = structured(result);
+				const body = readJson<PrivateChapter>('private', 'chapters', `${freeChapter.id}.json`);
+				expect(data.chapterId).toBe(freeChapter.id);
+				expect(data.title).toBe(freeChapter.title);
+				expect(data.page).toBe(1);
+				expect(data.sections.length).toBeGreaterThan(0);
+				expect(data.sections[0]).toEqual(body.sections[0]);
+			});
+
+			it('getChapterContent fetches one section by anchor', async () => {
+				const body = readJson<PrivateChapter>('private', 'chapters', `${freeChapter.id}.json`);
+				const anchor = body.sections.find((s) => s.anchor)?.anchor as string;
+				const data = structured(await call(anon, 'getChapterContent', { id: freeChapter.id, section: anchor }));
+				expect(data.sections.map((s: Structured) => s.anchor)).toEqual(
+					body.sections.filter((s) => s.anchor === anchor).map((s) => s.anchor),
+				);
+			});
+
+			it('getChapterContent refuses a premium chapter anonymously, naming the tier, with the sign-in challenge', async () => {
+				const result = await call(anon, 'getChapterContent', { id: premiumChapter.id });
+				expect(result.isError).toBe(true);
+				const tierName = manifest.course.tiers.find((t) => t.id === premiumChapter.tier)?.name as string;
+				expect(text(result)).toContain(tierName);
+				expect(text(result)).toContain('sign_in_required');
+				expect(structured(result).error.code).toBe('sign_in_required');
+				expect(structured(result).error.details.requiredTier).toBe(premiumChapter.tier);
+				const challenge = challengeOf(result);
+				expect(challenge).toContain(`resource_metadata="${METADATA_URL}"`);
+				expect(challenge).toMatch(/^Bearer /);
+				expect(JSON.stringify(result)).not.toContain(
+					readJson<PrivateChapter>('private', 'chapters', `${premiumChapter.id}.json`).sections[1]?.markdown,
+				);
+			});
+
+			it('getChapterContent returns a premium chapter to a premium learner', async () => {
+				const result = await call(premium, 'getChapterContent', { id: premiumChapter.id });
+				expect(result.isError).toBeFalsy();
+				const body = readJson<PrivateChapter>('private', 'chapters', `${premiumChapter.id}.json`);
+				const data = structured(result);
+				expect(data.tier).toBe(premiumChapter.tier);
+				expect(data.sections).toEqual(body.sections.slice(0, data.sections.length));
+				expect(text(result)).toContain(body.sections[1]?.heading);
+			});
+
+			it('getChapterContent answers an unknown chapter with not_found', async () => {
+				const result = await call(anon, 'getChapterContent', { id: 'no-such-chapter' });
+				expect(result.isError).toBe(true);
+				expect(structured(result).error.code).toBe('not_found');
+				expect(result._meta?.['mcp/www_authenticate']).toBeUndefined();
+			});
+
+			it('the static tools answer exactly what the prerendered JSON files hold', async () => {
+				expect(structured(await call(anon, 'getCourse'))).toEqual(readJson('client', 'api', 'v1', 'course.json'));
+				expect(structured(await call(anon, 'listChapters'))).toEqual(readJson('client', 'api', 'v1', 'chapters.json'));
+				expect(structured(await call(anon, 'listQuizzes'))).toEqual(readJson('client', 'api', 'v1', 'quizzes.json'));
+				for (const id of [freeChapter.id, premiumChapter.id, manifest.chapters[0]?.id as string, manifest.chapters.at(-1)?.id as string]) {
+					expect(structured(await call(anon, 'getChapter', { id })), id).toEqual(readJson('client', 'api', 'v1', 'chapters', `${id}.json`));
+					for (const direction of ['next', 'previous'] as const) {
+						const tool = direction === 'next' ? 'getNextChapter' : 'getPreviousChapter';
+						expect(structured(await call(anon, tool, { id })), `${tool} ${id}`).toEqual(
+							readJson('client', 'api', 'v1', 'chapters', id, `${direction}.json`),
+						);
+					}
+				}
+				const missing = await call(anon, 'getChapter', { id: 'no-such-chapter' });
+				expect(missing.isError).toBe(true);
+				expect(structured(missing).error.code).toBe('not_found');
+			});
+
+			it('getQuiz gives questions without answers; checkAccess explains a premium refusal', async () => {
+				const quiz = structured(await call(anon, 'getQuiz', { id: freeChapter.id }));
+				const key = readJson<QuizKey>('private', 'quizzes', `${freeChapter.id}.json`);
+				expect(quiz.questions.map((q: Structured) => q.id)).toEqual(key.questions.map((q) => q.id));
+				expect(JSON.stringify(quiz)).not.toContain('"correct"');
+				expect(JSON.stringify(quiz)).not.toContain(key.questions[0]?.explanation);
+				const access = structured(await call(anon, 'checkAccess', { resource: `chapter:${premiumChapter.id}` }));
+				expect(access).toMatchObject({ allowed: false, requiredTier: premiumChapter.tier, reason: 'sign_in_required', yourTier: null });
+				const mine = structured(await call(premium, 'checkAccess', { resource: `chapter:${premiumChapter.id}` }));
+				expect(mine).toMatchObject({ allowed: true, reason: 'tier_ok', yourTier: 'premium' });
+			});
+		});
+
+		describe('learner tools', () => {
+			it('refuses a learner tool called anonymously, with the account-linking challenge', async () => {
+				const result = await call(anon, 'getProgress');
+				expect(result.isError).toBe(true);
+				expect(structured(result).error.code).toBe('unauthorized');
+				const challenge = challengeOf(result);
+				expect(challenge).toBe(
+					`Bearer resource_metadata="${METADATA_URL}", scope="course", error="insufficient_scope", error_description="${structured(result).error.message}"`,
+				);
+			});
+
+			it('getMe and getUserTier identify the bearer of the token', async () => {
+				expect(structured(await call(premium, 'getMe'))).toMatchObject({ email: 'premium@demo.test', tier: 'premium' });
+				const tier = structured(await call(premium, 'getUserTier'));
+				expect(tier.tier).toBe('premium');
+				expect(tier.name).toBe(manifest.course.tiers.find((t) => t.id === 'premium')?.name);
+			});
+
+			it('submitQuiz grades the answer key at 100% and getQuizResults records it', async () => {
+				const key = readJson<QuizKey>('private', 'quizzes', 'tool-use.json');
+				const answers = Object.fromEntries(key.questions.map((q) => [q.id, q.correct]));
+				const result = await call(premium, 'submitQuiz', { id: 'tool-use', answers });
+				expect(result.isError, text(result)).toBeFalsy();
+				const graded = structured(result);
+				expect(graded).toMatchObject({
+					quizId: 'tool-use',
+					percent: 100,
+					passed: true,
+					score: key.questions.length,
+					total: key.questions.length,
+				});
+				expect(graded.questions.every((q: Structured) => q.correct)).toBe(true);
+				const results = structured(await call(premium, 'getQuizResults', { id: 'tool-use' }));
+				expect(results).toMatchObject({ quizId: 'tool-use', bestPercent: 100, passed: true });
+				expect(results.attempts[0].attemptId).toBe(graded.attemptId);
+			});
+
+			it('submitQuiz reports ungradable answers as the API does', async () => {
+				const result = await call(premium, 'submitQuiz', { id: 'tool-use', answers: { 'not-a-question': ['x'] } });
+				expect(result.isError).toBe(true);
+				expect(structured(result).error.code).toBe('invalid_answers');
+				expect(Array.isArray(structured(result).error.details)).toBe(true);
+			});
+
+			it('getProgress shows a chapter after updateProgress, which is idempotent', async () => {
+				const first = structured(await call(premium, 'updateProgress', { chapterId: 'what-is-an-agent' }));
+				expect(first.changed).toBe(true);
+				const again = structured(await call(premium, 'updateProgress', { chapterId: 'what-is-an-agent' }));
+				expect(again.changed).toBe(false);
+				const progress = structured(await call(premium, 'getProgress'));
+				expect(progress.completedChapters.map((c: Structured) => c.chapterId)).toContain('what-is-an-agent');
+				expect(progress.bestScores['tool-use']).toBe(100);
+				expect(progress.percentComplete).toBeGreaterThan(0);
+			});
+
+			it('recordCheckin counts today once; getStreak agrees', async () => {
+				await call(premium, 'recordCheckin');
+				const second = structured(await call(premium, 'recordCheckin'));
+				expect(second.recorded).toBe(false);
+				expect(second.todayDone).toBe(true);
+				const streak = structured(await call(premium, 'getStreak'));
+				expect(streak).toMatchObject({ todayDone: true, today: second.today });
+				expect(streak.current).toBeGreaterThanOrEqual(1);
+			});
+
+			it('ignores a session cookie: only a bearer token identifies an MCP caller', async () => {
+				const browser = new Client(server.url);
+				await browser.login('premium@demo.test');
+				expect(browser.cookie).toMatch(/^cc_session=/);
+				const res = await rpc(
+					{ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'getMe', arguments: {} } },
+					{ cookie: browser.cookie, origin: 'https://evil.example' },
+				);
+				expect(res.status).toBe(200);
+				const body = await res.json();
+				expect(body.result.isError).toBe(true);
+				expect(body.result.structuredContent.error.code).toBe('unauthorized');
+			});
+		});
+
+		describe('resources', () => {
+			it('lists every chapter as course://chapters/<id> in markdown', async () => {
+				const { resources } = await anon.listResources();
+				expect(resources.map((r) => r.uri)).toEqual(manifest.chapters.map((c) => `course://chapters/${c.id}`));
+				expect(new Set(resources.map((r) => r.mimeType))).toEqual(new Set(['text/markdown']));
+				expect(resources.find((r) => r.name === premiumChapter.id)?.title).toBe(premiumChapter.title);
+				const { resourceTemplates } = await anon.listResourceTemplates();
+				expect(resourceTemplates.map((t) => t.uriTemplate)).toEqual(['course://chapters/{id}']);
+			});
+
+			it('reads a free chapter as markdown joined from its sections', async () => {
+				const { contents } = await anon.readResource({ uri: `course://chapters/${freeChapter.id}` });
+				const body = readJson<PrivateChapter>('private', 'chapters', `${freeChapter.id}.json`);
+				expect(contents).toHaveLength(1);
+				const doc = contents[0] as { uri: string; mimeType: string; text: string };
+				expect(doc.mimeType).toBe('text/markdown');
+				expect(doc.uri).toBe(`course://chapters/${freeChapter.id}`);
+				expect(doc.text.startsWith(`# ${freeChapter.title}\n`)).toBe(true);
+				for (const section of body.sections) {
+					if (section.depth > 1) expect(doc.text).toContain(`\n${'#'.repeat(section.depth)} ${section.heading}\n`);
+					expect(doc.text).toContain(section.markdown.trim());
+				}
+			});
+
+			it('refuses a premium chapter anonymously with an error naming the tier, and serves it with the token', async () => {
+				const tierName = manifest.course.tiers.find((t) => t.id === premiumChapter.tier)?.name as string;
+				const refused = await anon.readResource({ uri: `course://chapters/${premiumChapter.id}` }).then(
+					() => null,
+					(error: Error & { data?: Structured }) => error,
+				);
+				expect(refused).not.toBeNull();
+				expect(refused?.message).toContain(tierName);
+				expect(refused?.data?.requiredTier).toBe(premiumChapter.tier);
+				expect(refused?.data?.code).toBe('sign_in_required');
+				const { contents } = await premium.readResource({ uri: `course://chapters/${premiumChapter.id}` });
+				const body = readJson<PrivateChapter>('private', 'chapters', `${premiumChapter.id}.json`);
+				expect((contents[0] as { text: string }).text).toContain(body.sections[1]?.markdown.trim() as string);
+			});
+
+			it('answers an unknown chapter with resource-not-found', async () => {
+				const error = await anon.readResource({ uri: 'course://chapters/no-such-chapter' }).then(
+					() => null,
+					(e: Error & { code?: number }) => e,
+				);
+				expect(error?.code).toBe(-32002);
+			});
+		});
+
+		describe('HTTP and authorization', () => {
+			it('answers an invalid bearer token with 401 and the RFC 9728 challenge', async () => {
+				const res = await rpc(
+					{ jsonrpc: '2.0', id: 1, method: 'tools/list', params: {} },
+					{ authorization: 'Bearer aaaaaaaaaaaaaaaaaaaaaaaa.bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb' },
+				);
+				expect(res.status).toBe(401);
+				const challenge = res.headers.get('www-authenticate') ?? '';
+				expect(challenge).toMatch(/^Bearer /);
+				expect(challenge).toContain(`resource_metadata="${METADATA_URL}"`);
+				expect(challenge).toContain('error="invalid_token"');
+				expect((await res.json()).error.code).toBe('invalid_token');
+			});
+
+			it('the SDK client cannot connect with a revoked token', async () => {
+				const login = await new Client(server.url).post('/api/v1/auth/login', {
+					email: 'free@demo.test',
+					password: PASSWORD,
+					session: 'bearer',
+				});
+				const revoked = login.json.token as string;
+				const client = await connect(revoked);
+				expect(structured(await call(client, 'getMe')).email).toBe('free@demo.test');
+				const logout = await fetch(`${server.url}/api/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${revoked}` } });
+				expect(logout.status).toBeLessThan(300);
+				await expect(client.listTools()).rejects.toThrow();
+			});
+
+			it('allows only POST', async () => {
+				for (const method of ['GET', 'DELETE', 'PUT']) {
+					const res = await fetch(`${server.url}/mcp`, { method, headers: { accept: 'text/event-stream' } });
+					expect(res.status, method).toBe(405);
+					expect(res.headers.get('allow')).toBe('POST');
+				}
+			});
+
+			it('serves protected resource metadata at both RFC 9728 locations', async () => {
+				for (const pathname of ['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp']) {
+					const res = await fetch(`${server.url}${pathname}`);
+					expect(res.status, pathname).toBe(200);
+					expect(res.headers.get('content-type')).toContain('application/json');
+					const doc = await res.json();
+					expect(doc).toMatchObject({
+						resource: `${ORIGIN}/mcp`,
+						authorization_servers: [ORIGIN],
+						scopes_supported: ['course'],
+						bearer_methods_supported: ['header'],
+					});
+				}
+			});
+		});
+	});
+}
