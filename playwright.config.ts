@@ -3,6 +3,7 @@
  * fresh embedded database per run. Browsers are never downloaded: Debian's Chromium is used.
  */
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 /** Debian's `chromium` package; `npx playwright install` cannot download browsers here. */
@@ -18,6 +19,8 @@ export const CHROMIUM_ARGS = [
 ];
 const PORT = Number(process.env.E2E_PORT ?? 4399);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
+/** The build under test (same variable as tests/helpers/server.ts); tests read answer keys from it too. */
+const DIST_DIR = path.resolve(process.env.TEST_DIST_DIR ?? 'dist');
 
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
@@ -63,6 +66,8 @@ export default defineConfig({
 				stderr: 'pipe',
 				env: {
 					PORT: String(PORT),
+					DIST_DIR,
+					PRIVATE_CONTENT_DIR: path.join(DIST_DIR, 'private'),
 					HOST: '127.0.0.1',
 					PUBLIC_ORIGIN: BASE_URL,
 					LOG_LEVEL: 'warn',

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parsePublishConfig } from '../src/publish/config.ts';
-import { describe, publish } from '../src/publish/publish.ts';
+import { publish, summarize } from '../src/publish/publish.ts';
 import { s3ClientFor } from '../src/server/content-store-r2.ts';
 
 const USAGE = `Usage: npm run publish -- [--dry-run] [--prune] [--force] [--concurrency 8] [--dist dist]
@@ -83,7 +83,7 @@ try {
 		concurrency,
 		progress: process.stderr,
 	});
-	for (const line of describe(result)) console.log(line);
+	for (const line of summarize(result)) console.log(line);
 } catch (error) {
 	const err = error as Error & { $metadata?: { httpStatusCode?: number } };
 	const status = err.$metadata?.httpStatusCode ? ` (HTTP ${err.$metadata.httpStatusCode})` : '';

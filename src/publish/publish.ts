@@ -114,7 +114,7 @@ export function formatBytes(bytes: number): string {
 }
 
 /** The plan (dry run) or what was done, as the lines the CLI prints. */
-export function describe(result: PublishResult): string[] {
+export function summarize(result: PublishResult): string[] {
 	const lines: string[] = [];
 	for (const { target, plan, uploaded, uploadedBytes, deleted } of result.targets) {
 		const where = `${target.bucket}${target.prefix ? `/${target.prefix}` : ''}`;

@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OWN_FIELDS, PHRASE_JOINER, SEARCH_INDEX_VERSION, type SearchDoc, type SearchIndexData } from './index-builder.ts';
 import { SYNONYM_SETS } from './synonyms.ts';
-import { analyze, isStopWord, splitWords, stemToken } from './text.ts';
+import { isStopWord, phraseVariants, splitWords, stemToken } from './text.ts';
 
 export interface SearchHit {
 	chapterId: string;
@@ -109,13 +109,6 @@ export async function loadSearchIndex(privateDir: string): Promise<SearchIndexDa
 		throw new Error(`${file}: not a search index of version ${SEARCH_INDEX_VERSION}; rebuild the site`);
 	}
 	return data as SearchIndexData;
-}
-
-/** A phrase's stems, and again with its compounds glued ("to-do list" → "todo list"), as queries may write either. */
-function phraseVariants(phrase: string): string[][] {
-	const variants = [analyze(phrase, { joined: false }), analyze(phrase.replace(/(?<=[\p{L}\p{N}])[-_](?=[\p{L}\p{N}])/gu, ''), { joined: false })];
-	const unique = new Map(variants.filter((v) => v.length > 0).map((v) => [v.join(PHRASE_JOINER), v]));
-	return [...unique.values()];
 }
 
 /** Synonym sets analysed like the index: each member's stems (joined by spaces) → the other members' stem lists. */

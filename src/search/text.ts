@@ -131,3 +131,16 @@ export function analyze(text: string, options: TokenizeOptions = {}): string[] {
 		.filter((t) => !STOP_WORDS.has(t))
 		.map(stemToken);
 }
+
+/**
+ * How a query may spell a phrase, as stem lists: as words ("multi-agent" → multi, agent) and
+ * with its compounds glued ("multiagent"). The split form is dropped when splitting loses a
+ * stop-word part ("to-do list" would shrink to just "list").
+ */
+export function phraseVariants(phrase: string): string[][] {
+	const split = analyze(phrase, { joined: false });
+	const glued = analyze(phrase.replace(/(?<=[\p{L}\p{N}])[-_](?=[\p{L}\p{N}])/gu, ''), { joined: false });
+	const variants = split.length >= glued.length ? [split, glued] : [glued];
+	const unique = new Map(variants.filter((v) => v.length > 0).map((v) => [v.join(' '), v]));
+	return [...unique.values()];
+}

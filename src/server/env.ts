@@ -34,6 +34,8 @@ export const envSchema = z
 		R2_PRIVATE_PREFIX: z.string().default(''),
 		/** HMAC-SHA256 secret shared with the billing provider; the webhook is refused without it. */
 		BILLING_WEBHOOK_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
+		/** Where rate-limit counters live: `database` (shared by every instance; the default on Postgres) or `memory` (one process). */
+		RATE_LIMIT_STORE: z.enum(['database', 'memory']).optional(),
 		RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
 		AUTH_RATE_LIMIT_PER_15_MINUTES: z.coerce.number().int().positive().default(10),
 		/** Seed the demo accounts on start. Default: on with the embedded database, off with DATABASE_URL. */

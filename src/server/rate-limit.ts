@@ -16,12 +16,14 @@ export interface RateLimits {
 export interface RateLimitOptions {
 	perMinute: number;
 	authPer15Minutes: number;
+	/** Defaults to memory on the embedded database (one process) and the database on Postgres. */
+	store?: 'database' | 'memory';
 }
 
 export async function createRateLimits(handle: DatabaseHandle, options: RateLimitOptions): Promise<RateLimits> {
 	const general = { points: options.perMinute, duration: 60, keyPrefix: 'rl_general' };
 	const auth = { points: options.authPer15Minutes, duration: 15 * 60, keyPrefix: 'rl_auth' };
-	if (handle.dialect === 'pglite') {
+	if ((options.store ?? (handle.dialect === 'pglite' ? 'memory' : 'database')) === 'memory') {
 		return { general: new RateLimiterMemory(general), auth: new RateLimiterMemory(auth) };
 	}
 	const make = (opts: typeof general) =>

@@ -40,6 +40,7 @@ async function createServices(): Promise<Services> {
 	const limits = await createRateLimits(handle, {
 		perMinute: env.RATE_LIMIT_PER_MINUTE,
 		authPer15Minutes: env.AUTH_RATE_LIMIT_PER_15_MINUTES,
+		store: env.RATE_LIMIT_STORE,
 	});
 	return { env, handle, db: handle.db, content, limits };
 }

@@ -105,9 +105,16 @@ export const test = base.extend<Fixtures>({
 	},
 });
 
-/** Reads a JSON file from the build (e.g. dist/private/quizzes/<id>.json for an answer key). */
+/** The build under test (playwright.config.ts serves the same one). */
+export const DIST_DIR = path.resolve(process.env.TEST_DIST_DIR ?? 'dist');
+
+/** Reads a file from the build, e.g. `private/quizzes/<id>.json` for an answer key. */
+export function readBuildFile(relative: string): string {
+	return readFileSync(path.join(DIST_DIR, relative), 'utf8');
+}
+
 export function readBuildJson<T>(relative: string): T {
-	return JSON.parse(readFileSync(path.resolve('dist', relative), 'utf8')) as T;
+	return JSON.parse(readBuildFile(relative)) as T;
 }
 
 /** The calendar date (YYYY-MM-DD) right now in a time zone, as the server computes a learner's day. */

@@ -7,8 +7,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-if (!existsSync(path.join('dist', 'server', 'entry.mjs'))) {
-	console.error('No build in dist/: run `npm run build` (or `npx astro build`) before `npm run test:e2e`.');
+const dist = process.env.DIST_DIR ?? 'dist';
+if (!existsSync(path.join(dist, 'server', 'entry.mjs'))) {
+	console.error(`No build in ${dist}: run \`npm run build\` (or \`npx astro build\`) before \`npm run test:e2e\`.`);
 	process.exit(1);
 }
 const root = mkdtempSync(path.join(os.tmpdir(), 'cc-e2e-'));

@@ -2,8 +2,7 @@
  * The static course site as a visitor meets it (issue "static course site" §6): reading in order,
  * searching, the lock on premium chapters, and reading with JavaScript switched off.
  */
-import { readFileSync } from 'node:fs';
-import { distinctiveSentence, expect, readBuildJson, test } from './fixtures.ts';
+import { distinctiveSentence, expect, readBuildFile, readBuildJson, test } from './fixtures.ts';
 
 interface Manifest {
 	chapters: { id: string; order: number; title: string; tier: string }[];
@@ -43,7 +42,8 @@ test('a search from the header finds chapter 2 and the result opens it', async (
 
 	const results = page.locator('.pagefind-ui__result');
 	await expect(results.first()).toBeVisible();
-	const firstLink = results.first().locator('.pagefind-ui__result-title a.pagefind-ui__result-link');
+	// The result's own title link comes first; links to its sections (sub-results) follow.
+	const firstLink = results.first().locator('a.pagefind-ui__result-link').first();
 	await expect(firstLink).toHaveAttribute('href', new RegExp(`/chapters/${second.id}/`));
 	await firstLink.click();
 	await expect(page).toHaveURL(new RegExp(`/chapters/${second.id}/`));
@@ -60,7 +60,7 @@ test('a premium chapter shows the lock, never its body', async ({ page }) => {
 	expect(await response!.text()).not.toContain(secret);
 	expect(await page.content()).not.toContain(secret);
 	// The file a CDN would serve for the same address is locked too.
-	expect(readFileSync(`dist/client/chapters/${premium.id}/index.html`, 'utf8')).not.toContain(secret);
+	expect(readBuildFile(`client/chapters/${premium.id}/index.html`)).not.toContain(secret);
 });
 
 test('a chapter reads, and the pager works, with JavaScript disabled', async ({ newPage }) => {

@@ -132,6 +132,19 @@ export async function approve(
 	return buildRedirect(request.redirectUri, { code, state: request.state, iss: issuer });
 }
 
+/**
+ * The site's CSP with the redirect URI's origin added to `form-action`: browsers check that
+ * directive against the redirect that follows a form post, so Allow and Deny would be blocked.
+ */
+export function allowFormRedirect(policy: string, redirectUri: string): string {
+	const origin = new URL(redirectUri).origin;
+	return policy
+		.split(';')
+		.map((directive) => directive.trim())
+		.map((directive) => (/^form-action\s/.test(directive) ? `${directive} ${origin}` : directive))
+		.join('; ');
+}
+
 /** The user said no (RFC 6749 §4.1.2.1 access_denied). */
 export function deny(request: AuthorizationRequest, issuer: string): string {
 	return errorRedirect(request.redirectUri, request.state, issuer, 'access_denied', 'The learner did not allow access.').location;

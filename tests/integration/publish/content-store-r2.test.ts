@@ -10,8 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publish } from '../../../src/publish/publish.ts';
-import { r2ContentStore } from '../../../src/server/content-store-r2.ts';
-import { s3ClientFor } from '../../../src/server/content-store-r2.ts';
+import { r2ContentStore, s3ClientFor } from '../../../src/server/content-store-r2.ts';
 import { Client, startServer } from '../../helpers/server.ts';
 import { recorder, S3RVER_KEY, startS3, type TestS3 } from './s3-server.ts';
 

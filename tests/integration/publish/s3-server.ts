@@ -15,10 +15,20 @@ import { s3ClientFor } from '../../../src/server/content-store-r2.ts';
 /** s3rver's default credentials (it checks signatures made with them). */
 export const S3RVER_KEY = 'S3RVER';
 
+/** The variables scripts/publish.ts and the server's R2 store read. */
+export type R2Env = {
+	R2_ENDPOINT: string;
+	R2_ACCESS_KEY_ID: string;
+	R2_SECRET_ACCESS_KEY: string;
+	R2_PUBLIC_BUCKET: string;
+	R2_PRIVATE_BUCKET: string;
+	R2_PRIVATE_PREFIX: string;
+};
+
 export interface TestS3 {
 	endpoint: string;
 	client: S3Client;
-	env(buckets: { publicBucket: string; privateBucket: string; prefix?: string }, endpoint?: string): Record<string, string>;
+	env(buckets: { publicBucket: string; privateBucket: string; prefix?: string }, endpoint?: string): R2Env;
 	createBucket(name: string): Promise<void>;
 	stop(): Promise<void>;
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { buildOpenApiDocument, OAUTH_SCOPES } from '../../../src/server/api/openapi.ts';
+import { MCP_TOOLS } from '../../../src/server/mcp/tools.ts';
 import { operations } from '../../../src/server/operations/index.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -211,6 +212,14 @@ describe('README.md', () => {
 		expect(Number(sentence?.[1])).toBe(kept.length);
 		expect(listed).toEqual(kept);
 		expect(operations.filter((op) => kept.includes(op.operationId) && op.auth === 'admin')).toEqual([]);
+	});
+
+	it("describes the MCP app's tools as the trimmed list without updateMe", () => {
+		expect(readme).toMatch(/trimmed list from step 4 without `updateMe`/);
+		const kept = operations
+			.filter((op) => ['Course', 'Quizzes', 'Progress', 'Tiers'].includes(op.tags[0] ?? '') || op.operationId === 'getMe')
+			.map((op) => op.operationId);
+		expect(MCP_TOOLS.map((t) => t.op.operationId)).toEqual(kept);
 	});
 
 	it('relies on summaries and descriptions within ChatGPT’s 300-character limit', () => {

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { SYNONYM_SETS } from '../../../src/search/synonyms.ts';
-import { americanSpelling, analyze, isStopWord, splitWords, stem, stemToken, stripMarkdown, tokenize } from '../../../src/search/text.ts';
+import {
+	americanSpelling,
+	analyze,
+	isStopWord,
+	phraseVariants,
+	splitWords,
+	stem,
+	stemToken,
+	stripMarkdown,
+	tokenize,
+} from '../../../src/search/text.ts';
 
 describe('tokenize', () => {
 	it('lowercases and splits on whitespace and punctuation', () => {
@@ -56,13 +66,28 @@ describe('americanSpelling', () => {
 	});
 });
 
+describe('phraseVariants', () => {
+	it('gives the split and the glued spelling of compounds', () => {
+		expect(phraseVariants('multi-agent system')).toEqual([
+			['multi', 'agent', 'system'],
+			['multiag', 'system'],
+		]);
+		expect(phraseVariants('prompt injection')).toEqual([['prompt', 'inject']]);
+	});
+
+	it('drops the split form when it would lose a stop-word part', () => {
+		expect(phraseVariants('to-do list')).toEqual([['todo', 'list']]);
+	});
+});
+
 describe('synonym sets', () => {
 	it('only hold members that survive analysis as distinct, specific terms', () => {
 		for (const set of SYNONYM_SETS) {
-			const analysed = set.map((m) => analyze(m, { joined: false }).join(' '));
-			expect(analysed.every((a) => a.length > 0)).toBe(true);
-			expect(new Set(analysed).size).toBe(set.length);
-			for (const a of analysed) expect(['agent', 'model', 'tool']).not.toContain(a);
+			const keys = set.map((m) => phraseVariants(m).map((v) => v.join(' ')));
+			expect(keys.every((k) => k.length > 0)).toBe(true);
+			const all = keys.flat();
+			expect(new Set(all).size).toBe(all.length);
+			for (const k of all) expect(['agent', 'model', 'tool', 'list', 'use', 'run']).not.toContain(k);
 		}
 	});
 });

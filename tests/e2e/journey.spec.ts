@@ -1,0 +1,152 @@
+/**
+ * The learner's journey end to end (issue "student's browser experience"): sign up, read, mark
+ * complete, fail then pass the quiz, see it on the dashboard, meet the paywall, get upgraded by
+ * an admin, read the premium chapter, sign out. Screenshots of the key pages go to
+ * test-results/screenshots/ at desktop and phone widths.
+ */
+import type { Page } from '@playwright/test';
+import { distinctiveSentence, expect, readBuildJson, test, todayIn } from './fixtures.ts';
+
+interface Manifest {
+	chapters: { id: string; order: number; title: string; tier: string }[];
+}
+interface QuizKey {
+	id: string;
+	passMark: number;
+	questions: { id: string; type: 'single' | 'multiple' | 'true_false'; correct: string[]; options: { id: string }[] }[];
+}
+
+const manifest = readBuildJson<Manifest>('private/manifest.json');
+const chapters = [...manifest.chapters].sort((a, b) => a.order - b.order);
+const first = chapters[0]!;
+const premium = chapters.find((c) => c.tier !== 'free')!;
+const premiumSentence = distinctiveSentence(readBuildJson<{ html: string }>(`private/chapters/${premium.id}.json`).html);
+const key = readBuildJson<QuizKey>('private/quizzes/what-is-an-agent.json');
+const expectedPercent = Math.floor(100 / chapters.length);
+
+/**
+ * How many questions to get wrong so the attempt fails. With one wrong answer out of six the
+ * learner still scores 83% against a 70% pass mark, so the failing attempt needs as few wrong
+ * answers as it takes to fall under the mark (two for the current quiz).
+ */
+function wrongAnswersToFail(quiz: QuizKey): number {
+	const n = quiz.questions.length;
+	for (let wrong = 1; wrong <= n; wrong++) if (Math.round((100 * (n - wrong)) / n) < quiz.passMark) return wrong;
+	throw new Error('this quiz cannot be failed');
+}
+
+/** Answers every question on the quiz form: correctly, except the first `wrong` questions. */
+async function answerQuiz(page: Page, quiz: QuizKey, wrong = 0): Promise<void> {
+	for (const [index, question] of quiz.questions.entries()) {
+		const incorrect = question.options.find((o) => !question.correct.includes(o.id))!;
+		const picks = index < wrong ? [incorrect.id] : question.correct;
+		for (const option of picks) await page.locator(`input[name="${question.id}"][value="${option}"]`).check();
+	}
+	await page.getByRole('button', { name: 'Submit answers' }).click();
+}
+
+test('a new learner reads, passes a quiz, gets upgraded and signs out', async ({ page, registerLearner, loginAs, snap }) => {
+	test.setTimeout(120_000);
+	const timezone = 'Pacific/Auckland';
+
+	await test.step('home page', async () => {
+		await page.goto('/');
+		await expect(page.getByRole('link', { name: 'Sign in' })).toBeVisible();
+		await snap(page, 'home');
+	});
+
+	const learner = await test.step('register a new learner', () => registerLearner({ timezone }));
+
+	await test.step('read chapter 1 and mark it complete', async () => {
+		await page.goto('/');
+		await page.getByRole('link', { name: 'Start reading' }).click();
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(first.title);
+		const status = page.locator('[data-chapter-status]');
+		await expect(status).toHaveAttribute('data-chapter-status', 'not_started');
+		await snap(page, 'chapter');
+		await status.getByRole('button', { name: 'Mark chapter complete' }).click();
+		await expect(status).toHaveAttribute('data-chapter-status', 'read');
+	});
+
+	await test.step('take its quiz: a failing attempt, then a passing retake', async () => {
+		await page.locator('[data-chapter-status]').getByRole('link', { name: 'Take the quiz' }).click();
+		await expect(page).toHaveURL(new RegExp(`/quizzes/${key.id}/$`));
+		const wrong = wrongAnswersToFail(key);
+		await answerQuiz(page, key, wrong);
+		const result = page.locator('[data-quiz-result]');
+		await expect(result).toHaveAttribute('data-passed', 'false');
+		await expect(result.getByRole('heading', { name: /Not passed yet/ })).toBeVisible();
+		await expect(result.locator('[data-correct="false"]')).toHaveCount(wrong);
+
+		await page.getByRole('link', { name: 'Try again' }).click();
+		await answerQuiz(page, key);
+		await expect(result).toHaveAttribute('data-passed', 'true');
+		await expect(result).toHaveAttribute('data-percent', '100');
+		await expect(result.locator('[data-correct="false"]')).toHaveCount(0);
+		await snap(page, 'quiz-result');
+	});
+
+	await test.step('the dashboard shows progress, best score, streak and today in the heatmap', async () => {
+		await page.getByRole('link', { name: 'Your dashboard' }).click();
+		await expect(page).toHaveURL(/\/dashboard$/);
+		await expect(page.locator('[data-percent-complete]')).toHaveText(`${expectedPercent}%`);
+		await expect(page.locator(`tr[data-chapter="${first.id}"]`)).toContainText('100%');
+		await expect(page.locator(`tr[data-chapter="${first.id}"]`)).toHaveAttribute('data-state', 'quiz_passed');
+		await expect(page.locator('[data-streak-current]')).toHaveText('1');
+		const today = todayIn(learner.timezone);
+		await expect(page.locator(`svg[data-heatmap] rect[data-day="${today}"][data-state="active"]`)).toHaveCount(1);
+		await expect(page.locator('svg[data-heatmap] rect[data-state="active"]')).toHaveCount(1);
+		await snap(page, 'dashboard');
+	});
+
+	await test.step('a premium chapter shows the paywall, and its text is not in the page', async () => {
+		const response = await page.goto(`/chapters/${premium.id}/`);
+		await expect(page.locator('[data-paywall]')).toContainText('Your current plan does not include');
+		expect(await response!.text()).not.toContain(premiumSentence);
+		await snap(page, 'paywall');
+	});
+
+	await test.step('an admin finds the learner and upgrades them to premium', async () => {
+		const admin = await loginAs('admin');
+		await admin.goto('/admin');
+		await admin.getByLabel('Find a learner by email or name').fill(learner.email);
+		await admin.getByRole('main').getByRole('button', { name: 'Search' }).click();
+		await admin.locator('[data-admin-results]').getByRole('link', { name: new RegExp(learner.displayName) }).click();
+		await expect(admin.locator('[data-admin-learner]')).toContainText(learner.email);
+		await admin.getByLabel('New tier').selectOption('premium');
+		await admin.getByLabel(/^Reason/).fill('End-to-end test upgrade');
+		await admin.getByRole('button', { name: 'Change tier' }).click();
+		await expect(admin.getByRole('status')).toHaveText('Tier changed from free to premium.');
+		await expect(admin.locator('[data-admin-learner] table')).toContainText('End-to-end test upgrade');
+		await snap(admin, 'admin');
+	});
+
+	await test.step('the premium chapter now reads in full', async () => {
+		await page.goto(`/chapters/${premium.id}/`);
+		await expect(page.locator('[data-paywall]')).toHaveCount(0);
+		await expect(page.locator('article .prose')).toContainText(premiumSentence);
+	});
+
+	await test.step('sign out from the account page', async () => {
+		await page.goto('/account');
+		await expect(page.locator('[data-tier]')).toHaveAttribute('data-tier', 'premium');
+		await snap(page, 'account');
+		await page.getByRole('button', { name: 'Sign out' }).click();
+		await expect(page).toHaveURL(/\/$/);
+		await expect(page.getByRole('banner').getByRole('link', { name: 'Sign in' })).toBeVisible();
+		await page.goto('/dashboard');
+		await expect(page).toHaveURL(/\/login\?next=%2Fdashboard$/);
+	});
+});
+
+test('the quiz works as a plain form post with JavaScript disabled', async ({ newPage, registerLearner }) => {
+	const page = await newPage({ javaScriptEnabled: false });
+	await registerLearner({ page });
+	await page.goto(`/quizzes/${key.id}/`);
+	await answerQuiz(page, key);
+	await expect(page).toHaveURL(new RegExp(`/quizzes/${key.id}/result$`));
+	await expect(page.locator('[data-quiz-result]')).toHaveAttribute('data-passed', 'true');
+	await expect(page.getByRole('heading', { name: /Passed/ })).toBeVisible();
+	await page.goto('/dashboard');
+	await expect(page.locator(`tr[data-chapter="${first.id}"]`)).toHaveAttribute('data-state', 'quiz_passed');
+});

@@ -1,0 +1,190 @@
+/**
+ * netlify.toml against the code it mirrors: the CDN's security headers equal the Node server's
+ * (src/server/security-headers.ts), every dynamic route in src/pages is proxied to the API, and no
+ * static file of the build is shadowed by a proxy. Patterns are matched the way Netlify does:
+ * `*` is a splat over the rest of the path, `:name` one segment.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'smol-toml';
+import { describe, expect, it } from 'vitest';
+import { securityHeaders } from '../../../src/server/security-headers.ts';
+
+interface HeaderRule {
+	for: string;
+	values: Record<string, string>;
+}
+interface RedirectRule {
+	from: string;
+	to: string;
+	status?: number;
+	force?: boolean;
+}
+interface NetlifyConfig {
+	build: { command: string; publish: string; environment: Record<string, string> };
+	headers: HeaderRule[];
+	redirects: RedirectRule[];
+}
+
+const PLACEHOLDER = 'https://api.example.com';
+const config = parse(readFileSync('netlify.toml', 'utf8')) as unknown as NetlifyConfig;
+
+function pattern(from: string): RegExp {
+	let source = '';
+	for (const part of from.split(/(\*|:[A-Za-z]+)/)) {
+		if (part === '*') source += '(?<splat>.*)';
+		else if (part.startsWith(':')) source += `(?<${part.slice(1)}>[^/]+)`;
+		else source += part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+	}
+	return new RegExp(`^${source}/?$`);
+}
+
+/** The first rule that matches, and where it sends the request. */
+function route(url: string): { rule: RedirectRule; target: string } | undefined {
+	for (const rule of config.redirects) {
+		const match = pattern(rule.from).exec(url);
+		if (!match) continue;
+		const target = rule.to.replace(/:([A-Za-z]+)/g, (_, name: string) => match.groups?.[name] ?? '');
+		return { rule, target };
+	}
+	return undefined;
+}
+
+/** URL of every file in dist/client as a browser requests it (pretty URLs for index.html). */
+function staticUrls(): string[] {
+	const root = 'dist/client';
+	if (!existsSync(root)) return [];
+	return readdirSync(root, { recursive: true, withFileTypes: true })
+		.filter((e) => e.isFile())
+		.flatMap((e) => {
+			const url = `/${path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/')}`;
+			return url.endsWith('/index.html') ? [url, url.slice(0, -'index.html'.length)] : [url];
+		});
+}
+
+/** A sample URL for every page or endpoint in src/pages that is rendered on request. */
+function dynamicRoutes(): string[] {
+	const root = 'src/pages';
+	const samples: Record<string, string> = {
+		'[id]': 'tool-use',
+		'[userId]': 'user-1',
+		'[sessionId]': 'session-1',
+		'[...rest]': 'no/such/thing',
+	};
+	return readdirSync(root, { recursive: true, withFileTypes: true })
+		.filter((e) => e.isFile() && /\.(ts|astro)$/.test(e.name))
+		.map((e) => path.join(e.parentPath, e.name))
+		.filter((file) => /export const prerender = false/.test(readFileSync(file, 'utf8')))
+		.map((file) => {
+			const rel = path
+				.relative(root, file)
+				.split(path.sep)
+				.join('/')
+				.replace(/\.(ts|astro)$/, '');
+			const url = `/${rel}`.replace(/\/index$/, '/').replace(/\[[^\]]+\]/g, (param) => samples[param] ?? 'x');
+			return url;
+		})
+		.sort();
+}
+
+describe('netlify.toml: build', () => {
+	it('builds with npm run build on Node 24 and publishes dist/client', () => {
+		expect(config.build.command).toBe('npm run build');
+		expect(config.build.publish).toBe('dist/client');
+		expect(config.build.environment.NODE_VERSION).toBe('24');
+	});
+});
+
+describe('netlify.toml: headers', () => {
+	it('sends on every path exactly the security headers the Node server sends over https', () => {
+		const all = config.headers.filter((h) => h.for === '/*');
+		expect(all).toHaveLength(1);
+		expect(all[0]?.values).toEqual(securityHeaders({ https: true }));
+	});
+
+	it('caches fingerprinted files for a year and revalidates the static JSON API', () => {
+		const cacheFor = (p: string) => config.headers.find((h) => h.for === p)?.values['Cache-Control'];
+		expect(cacheFor('/_astro/*')).toBe('public, max-age=31536000, immutable');
+		expect(cacheFor('/pagefind/fragment/*')).toBe('public, max-age=31536000, immutable');
+		expect(cacheFor('/pagefind/index/*')).toBe('public, max-age=31536000, immutable');
+		expect(cacheFor('/api/v1/*')).toBe('public, max-age=0, must-revalidate');
+	});
+
+	it('never lets two Cache-Control rules match one path (Netlify would join their values)', () => {
+		const urls = [
+			...staticUrls(),
+			'/',
+			'/chapters/tool-use/',
+			'/_astro/a.css',
+			'/pagefind/fragment/en_1.pf_fragment',
+			'/api/v1/course.json',
+		];
+		for (const url of urls) {
+			const setting = config.headers.filter((h) => pattern(h.for).test(url) && 'Cache-Control' in h.values);
+			expect(setting.length, url).toBeLessThanOrEqual(1);
+			const value = setting[0]?.values['Cache-Control'];
+			// Pages and other files get Netlify's default, which revalidates; only hashed files are immutable.
+			if (value?.includes('immutable')) expect(url).toMatch(/^\/(_astro|pagefind\/(fragment|index))\//);
+		}
+	});
+});
+
+describe('netlify.toml: proxies to the API', () => {
+	it('every rule proxies (200) to the same path on the placeholder origin and none forces', () => {
+		expect(config.redirects.length).toBeGreaterThan(0);
+		for (const rule of config.redirects) {
+			expect(rule.status, rule.from).toBe(200);
+			expect(rule.force, rule.from).not.toBe(true);
+			expect(rule.to, rule.from).toBe(PLACEHOLDER + rule.from.replace(/\*$/, ':splat'));
+		}
+	});
+
+	it.each([
+		'/api/v1/me',
+		'/api/v1/me/progress',
+		'/api/v1/me/quizzes/tool-use/attempts',
+		'/api/v1/auth/login',
+		'/api/v1/admin/users/user-1/tier',
+		'/api/v1/billing/webhook',
+		'/api/v1/search',
+		'/api/v1/access',
+		'/api/v1/chapters/agent-skills/content',
+		'/api/v1/quizzes/tool-use',
+		'/api/health',
+		'/api/ready',
+		'/openapi.json',
+		'/docs',
+		'/oauth/token',
+		'/.well-known/oauth-authorization-server',
+		'/mcp',
+		'/learn/chapters/agent-skills',
+		'/dashboard',
+		'/account',
+		'/admin',
+		'/login',
+		'/register',
+		'/logout',
+		'/quizzes/tool-use/result',
+	])('%s goes to the API', (url) => {
+		expect(route(url)?.target).toBe(PLACEHOLDER + url);
+	});
+
+	it('every route src/pages renders on request is proxied to the API', () => {
+		const routes = dynamicRoutes();
+		expect(routes).toContain('/api/v1/chapters/tool-use/content');
+		for (const url of routes) expect(route(url)?.target, url).toBe(PLACEHOLDER + url);
+	});
+
+	it('static pages are never proxied, and static API files stay on the CDN because nothing forces', () => {
+		for (const url of ['/', '/chapters/tool-use/', '/quizzes/tool-use/', '/search/', '/_astro/x.css', '/pagefind/pagefind.js']) {
+			expect(route(url), url).toBeUndefined();
+		}
+		// These exist in dist/client and also match a proxy: Netlify serves the file because force is off.
+		for (const url of ['/api/v1/quizzes/tool-use.json', '/api/v1/chapters/tool-use.json', '/api/v1/chapters/tool-use/next.json']) {
+			expect(route(url)?.rule.force, url).not.toBe(true);
+		}
+		const built = staticUrls().filter((u) => u.startsWith('/api/'));
+		if (existsSync('dist/client')) expect(built).toContain('/api/v1/quizzes/tool-use.json');
+		for (const url of built) expect(route(url)?.rule.force, url).not.toBe(true);
+	});
+});
