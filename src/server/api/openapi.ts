@@ -65,7 +65,29 @@ function parameters(collector: SchemaCollector, schema: z.ZodObject | undefined,
 	});
 }
 
-export function buildOpenApiDocument(operations: AnyOperation[], origin: string) {
+/**
+ * Operations a custom GPT should not see: passwords travel only through our own forms, and account,
+ * admin-search and operational endpoints are not a tutor's business.
+ */
+export const NOT_FOR_GPT = new Set([
+	'register',
+	'login',
+	'logout',
+	'changePassword',
+	'listSessions',
+	'revokeSession',
+	'billingWebhook',
+	'health',
+	'ready',
+	'searchUsers',
+	'getUser',
+]);
+
+export type DocumentProfile = 'full' | 'gpt';
+
+export function buildOpenApiDocument(allOperations: AnyOperation[], origin: string, profile: DocumentProfile = 'full') {
+	const operations = profile === 'gpt' ? allOperations.filter((op) => !NOT_FOR_GPT.has(op.operationId)) : allOperations;
+	const bearer = profile === 'gpt' ? [] : [{ bearerAuth: [] }];
 	const collector = new SchemaCollector();
 	const errorRef = { $ref: '#/components/schemas/Error' };
 	collector.convert(errorBodySchema, 'output');
@@ -125,7 +147,9 @@ export function buildOpenApiDocument(operations: AnyOperation[], origin: string)
 						},
 					},
 				},
-				bearerAuth: { type: 'http', scheme: 'bearer', description: 'A session token from login with session "bearer".' },
+				...(profile === 'gpt'
+					? {}
+					: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'A session token from login with session "bearer".' } }),
 			},
 		},
 	};

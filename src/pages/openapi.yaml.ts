@@ -1,0 +1,4 @@
+import { openApiRoute } from '../server/api/openapi-route.ts';
+
+export const prerender = false;
+export const GET = openApiRoute('yaml');
