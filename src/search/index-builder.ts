@@ -30,7 +30,7 @@ const RECAP_HEADING = /^(?:key (?:takeaways?|points|ideas)|takeaways?|summary|re
 export interface SearchDoc {
 	chapterId: string;
 	chapterTitle: string;
-	/** Chapter order, then section position: the deterministic tie-break. */
+	/** Docs are stored by chapter order, then section position, so equal scores keep reading order. */
 	chapterOrder: number;
 	position: number;
 	heading: string;
@@ -182,9 +182,9 @@ function childText(sections: MergedSection[], index: number): string {
 export const PHRASE_JOINER = ' ';
 
 /**
- * Term counts of one field: stems, plus adjacent-stem pairs ("context window", "prompt
- * injection") so a query that keeps a phrase together beats one that merely shares its words.
- * `length` counts stems only.
+ * Term counts of one field: stems, plus adjacent-stem pairs within a line ("context window",
+ * "prompt injection") so a query that keeps a phrase together beats one that merely shares its
+ * words. `length` counts stems only.
  */
 function countTerms(text: string): { counts: Map<string, number>; length: number } {
 	const counts = new Map<string, number>();
@@ -193,8 +193,10 @@ function countTerms(text: string): { counts: Map<string, number>; length: number
 	};
 	const stems = analyze(text);
 	for (const term of stems) add(term);
-	const plain = analyze(text, { joined: false });
-	for (let i = 1; i < plain.length; i++) add(`${plain[i - 1]}${PHRASE_JOINER}${plain[i]}`);
+	for (const line of text.split('\n')) {
+		const plain = analyze(line, { joined: false });
+		for (let i = 1; i < plain.length; i++) add(`${plain[i - 1]}${PHRASE_JOINER}${plain[i]}`);
+	}
 	return { counts, length: stems.length };
 }
 
@@ -210,7 +212,7 @@ function docsForChapter(chapter: CompiledChapter): { doc: Omit<SearchDoc, 'lengt
 			// The introduction's "heading" is the chapter title, already in `title`; counting it twice would make every intro win.
 			heading: s.depth === 1 ? '' : s.heading,
 			parent: parentHeading ?? '',
-			keywords: chapter.keywords.join(' \n '),
+			keywords: chapter.keywords.join('\n'),
 			summary: chapter.summary,
 			body: stripMarkdown(s.markdown),
 			children: s.depth === 2 ? childText(sections, index) : '',

@@ -231,7 +231,12 @@ export const checkAccessOp = defineOperation({
 		const { content } = await getServices();
 		const manifest = await content.manifest();
 		const [kind, id = ''] = query.resource.split(':') as [string, string];
-		slugParam.parse(id);
+		// The regex lets through ids such as "-x" or "a--b"; a bare parse() would throw a ZodError (a 500).
+		if (!slugParam.safeParse(id).success) {
+			throw new ApiError(400, 'validation_failed', `Invalid query.resource: "${id}" is not a valid id.`, [
+				{ in: 'query', field: 'resource', message: 'the id must be a lowercase id such as "tool-use"' },
+			]);
+		}
 		const item = kind === 'chapter' ? manifest.chapters.find((c) => c.id === id) : manifest.quizzes.find((q) => q.id === id);
 		if (!item) throw notFound(`${kind === 'chapter' ? 'Chapter' : 'Quiz'} "${id}"`);
 		const decision = checkAccess(user?.tier ?? null, item.tier);

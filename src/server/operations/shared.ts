@@ -13,6 +13,9 @@ export const slugParam = z
 	.max(100);
 export const chapterIdParams = z.object({ id: slugParam.describe('Chapter id, e.g. "tool-use" (see listChapters).') });
 export const quizIdParams = z.object({ id: slugParam.describe('Quiz id; equal to its chapter id, e.g. "tool-use".') });
+/** Postgres text cannot hold U+0000: refuse it as a 400 here rather than fail in the database with a 500. */
+export const hasNoNul = (value: string) => !value.includes('\u0000');
+export const NO_NUL = 'must not contain the NUL character (U+0000)';
 export const isoDateTime = z.string().describe('ISO 8601 instant, e.g. 2026-11-26T09:30:00.000Z');
 export const localDay = z.string().describe("A calendar day in the learner's time zone, YYYY-MM-DD.");
 

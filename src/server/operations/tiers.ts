@@ -8,7 +8,7 @@ import { SIGNATURE_HEADER, verifyBillingSignature } from '../billing.ts';
 import { progressFor, tierDefinition } from '../learner.ts';
 import { findUserByEmail, findUserById, searchUsers, setTier, tierHistory, UserNotFoundError } from '../repositories/users.ts';
 import { getServices } from '../services.ts';
-import { isoDateTime, userSchema, userView } from './shared.ts';
+import { hasNoNul, isoDateTime, NO_NUL, userSchema, userView } from './shared.ts';
 
 const tierChangeSchema = z.object({
 	from: tierSchema,
@@ -54,7 +54,9 @@ export const getUserTier = defineOperation({
 	},
 });
 
-const userIdParams = z.object({ userId: z.string().min(1).max(64).describe("The learner's user id (admin only).") });
+const userIdParams = z.object({
+	userId: z.string().min(1).max(64).refine(hasNoNul, NO_NUL).describe("The learner's user id (admin only)."),
+});
 
 export const upgradeTier = defineOperation({
 	operationId: 'upgradeTier',
@@ -66,7 +68,7 @@ export const upgradeTier = defineOperation({
 	auth: 'admin',
 	consequential: true,
 	params: userIdParams,
-	body: z.object({ tier: tierSchema, reason: z.string().trim().max(500).optional() }),
+	body: z.object({ tier: tierSchema, reason: z.string().trim().max(500).refine(hasNoNul, NO_NUL).optional() }),
 	response: z.object({ userId: z.string(), from: tierSchema, to: tierSchema, changed: z.boolean() }),
 	errors: [400, 401, 403, 404],
 	async handler({ params, body, user }) {
@@ -90,7 +92,7 @@ export const searchUsersOp = defineOperation({
 	tags: ['Admin'],
 	auth: 'admin',
 	query: z.object({
-		q: z.string().trim().min(1, 'must not be empty').max(200),
+		q: z.string().trim().min(1, 'must not be empty').max(200).refine(hasNoNul, NO_NUL),
 		limit: z.coerce.number().int().min(1).max(100).default(20),
 	}),
 	response: z.object({ users: z.array(userSchema) }),
@@ -138,10 +140,10 @@ export const getUserAdmin = defineOperation({
 });
 
 const billingEventSchema = z.object({
-	id: z.string().min(1).max(200).describe('The billing provider’s event id.'),
+	id: z.string().min(1).max(200).refine(hasNoNul, NO_NUL).describe('The billing provider’s event id.'),
 	type: z.enum(['subscription.activated', 'subscription.updated', 'subscription.canceled']),
 	email: z.email().max(254).optional(),
-	userId: z.string().max(64).optional(),
+	userId: z.string().max(64).refine(hasNoNul, NO_NUL).optional(),
 	tier: tierSchema.describe('The tier the subscription grants; canceled events move the learner to free.'),
 });
 

@@ -17,4 +17,8 @@ process.stdout.write(`s3rver listening on ${port}\n`);
 const stop = () => server.close().then(() => process.exit(0));
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);
-process.once('disconnect', stop);
+// If the test process dies without stopping us, do not linger: our parent changes when it exits.
+const parent = process.ppid;
+setInterval(() => {
+	if (process.ppid !== parent) void stop();
+}, 1000).unref();

@@ -81,7 +81,7 @@ function dynamicRoutes(): string[] {
 				.split(path.sep)
 				.join('/')
 				.replace(/\.(ts|astro)$/, '');
-			const url = `/${rel}`.replace(/\/index$/, '/').replace(/\[[^\]]+\]/g, (param) => samples[param] ?? 'x');
+			const url = `/${rel}`.replace(/\/index$/, '').replace(/\[[^\]]+\]/g, (param) => samples[param] ?? 'x');
 			return url;
 		})
 		.sort();
