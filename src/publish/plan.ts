@@ -47,6 +47,16 @@ export function uploadRank(key: string): number {
 	return 1;
 }
 
+/** Uploads grouped by rank, in order: each stage finishes before the next starts (uploads run in parallel). */
+export function uploadStages<T extends { key: string }>(files: readonly T[]): T[][] {
+	const stages = new Map<number, T[]>();
+	for (const file of files) {
+		const rank = uploadRank(file.key);
+		stages.set(rank, [...(stages.get(rank) ?? []), file]);
+	}
+	return [...stages.entries()].sort(([a], [b]) => a - b).map(([, stage]) => stage);
+}
+
 export function planSync(local: readonly LocalFile[], remote: readonly RemoteObject[], options: { force?: boolean } = {}): Plan {
 	const remoteByKey = new Map(remote.map((object) => [object.key, object]));
 	const plan: Plan = { upload: [], skip: [], stale: [] };

@@ -11,14 +11,15 @@
  * audits. Limitation: a change of Content-Type or Cache-Control policy alone is not detected (same
  * bytes, same ETag); publish with `--force` after changing src/publish/headers.ts.
  *
- * Order: the private artifact first (so a chapter the new pages link to can already be read),
- * then public assets before the pages that reference them, and deletions (--prune) last.
+ * Order: the private artifact first (so a chapter the new pages link to can already be read), its
+ * manifest last; public assets before the pages that reference them; deletions (--prune) last.
+ * Each stage completes before the next one starts, so the order holds with parallel uploads.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { deleteObject, listObjects, putFile } from './bucket.ts';
 import { cacheControlFor, contentTypeFor } from './headers.ts';
 import { scanDirectory } from './local.ts';
-import { type Plan, planSync } from './plan.ts';
+import { type Plan, planSync, uploadStages } from './plan.ts';
 import { createProgress, type ProgressStream, runPool } from './progress.ts';
 
 export interface PublishTarget {
@@ -81,16 +82,18 @@ export async function publish(options: PublishOptions): Promise<PublishResult> {
 		for (const result of results) {
 			const { target } = result;
 			const visibility = target.name;
-			await runPool(result.plan.upload, concurrency, async (file) => {
-				progress.step('uploading', `${target.bucket}/${file.key}`);
-				const name = file.key.slice(target.prefix.length);
-				await putFile(client, target.bucket, file, {
-					contentType: contentTypeFor(name),
-					cacheControl: cacheControlFor(name, visibility),
+			for (const stage of uploadStages(result.plan.upload)) {
+				await runPool(stage, concurrency, async (file) => {
+					progress.step('uploading', `${target.bucket}/${file.key}`);
+					const name = file.key.slice(target.prefix.length);
+					await putFile(client, target.bucket, file, {
+						contentType: contentTypeFor(name),
+						cacheControl: cacheControlFor(name, visibility),
+					});
+					result.uploaded.push(file.key);
+					result.uploadedBytes += file.size;
 				});
-				result.uploaded.push(file.key);
-				result.uploadedBytes += file.size;
-			});
+			}
 		}
 		if (options.prune) {
 			for (const result of [...results].reverse()) {

