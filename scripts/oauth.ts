@@ -84,7 +84,13 @@ async function main(argv: string[]): Promise<number> {
 			if (values.json) {
 				console.log(
 					JSON.stringify(
-						clients.map((c) => ({ client_id: c.id, name: c.name, public: c.isPublic, redirect_uris: c.redirectUris, created_at: c.createdAt })),
+						clients.map((c) => ({
+							client_id: c.id,
+							name: c.name,
+							public: c.isPublic,
+							redirect_uris: c.redirectUris,
+							created_at: c.createdAt,
+						})),
 					),
 				);
 			} else if (clients.length === 0) {

@@ -65,6 +65,9 @@ for (const dir of [clientDir, privateDir]) {
 }
 if (!existsSync(path.join(privateDir, 'manifest.json'))) fail(`Cannot publish: ${privateDir} has no manifest.json (an incomplete build?).`);
 
+/** A directory as the summary shows it: relative when inside the working directory. */
+const shown = (dir: string) => (path.relative('.', dir).startsWith('..') ? dir : path.relative('.', dir));
+
 const client = s3ClientFor({
 	endpoint: config.R2_ENDPOINT,
 	accessKeyId: config.R2_ACCESS_KEY_ID,
@@ -74,8 +77,8 @@ try {
 	const result = await publish({
 		client,
 		targets: [
-			{ name: 'public', dir: path.relative('.', clientDir), bucket: config.R2_PUBLIC_BUCKET, prefix: '' },
-			{ name: 'private', dir: path.relative('.', privateDir), bucket: config.R2_PRIVATE_BUCKET, prefix: config.R2_PRIVATE_PREFIX },
+			{ name: 'public', dir: shown(clientDir), bucket: config.R2_PUBLIC_BUCKET, prefix: '' },
+			{ name: 'private', dir: shown(privateDir), bucket: config.R2_PRIVATE_BUCKET, prefix: config.R2_PRIVATE_PREFIX },
 		],
 		dryRun: args['dry-run'],
 		prune: args.prune,

@@ -43,6 +43,24 @@ export function courseIntegration(): AstroIntegration {
 			'astro:config:done': ({ config }) => {
 				outDir = fileURLToPath(config.outDir);
 			},
+			'astro:server:setup': ({ server, logger }) => {
+				// The dev server's API and /learn pages read the private artifact too: keep it current.
+				const write = async () => {
+					try {
+						const compiled = await getCompiledCourse();
+						const privateDir = path.join(outDir, 'private');
+						await writePrivateArtifact(compiled, privateDir);
+						await buildSearchIndex(compiled, privateDir);
+					} catch (error) {
+						logger.error(error instanceof ContentValidationError ? error.message : String(error));
+					}
+				};
+				void write();
+				const contentDir = path.resolve('content');
+				server.watcher.on('change', (file) => {
+					if (file.startsWith(contentDir)) void write();
+				});
+			},
 			'astro:build:start': async ({ logger }) => {
 				try {
 					const { chapters, quizzes } = await getCompiledCourse();

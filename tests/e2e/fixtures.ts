@@ -24,7 +24,7 @@ export interface Learner {
 export const SCREEN_WIDTHS = [1280, 390] as const;
 export const SCREENSHOT_DIR = path.resolve('test-results', 'screenshots');
 
-interface Fixtures {
+export interface Fixtures {
 	/** Signs a new learner up through /register on `page` (default: the test's page); it ends on the dashboard. */
 	registerLearner: (options?: { page?: Page; timezone?: string; displayName?: string }) => Promise<Learner>;
 	/** A page signed in (POST /api/v1/auth/login) as a demo account or a learner, in its own context unless `page` is given. */

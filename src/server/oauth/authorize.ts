@@ -52,7 +52,10 @@ export function errorRedirect(
 export async function checkAuthorizeRequest(db: Kysely<Database>, query: URLSearchParams, issuer: string): Promise<AuthorizeCheck> {
 	const repeated = PARAMS.filter((name) => query.getAll(name).length > 1);
 	if (repeated.includes('client_id') || repeated.includes('redirect_uri')) {
-		return pageError('This sign-in link is broken', 'The app sent client_id or redirect_uri more than once. Go back to the app and try again.');
+		return pageError(
+			'This sign-in link is broken',
+			'The app sent client_id or redirect_uri more than once. Go back to the app and try again.',
+		);
 	}
 	const clientId = query.get('client_id');
 	if (!clientId) return pageError('This sign-in link is broken', 'The app did not say who it is (client_id is missing).');
@@ -69,7 +72,10 @@ export async function checkAuthorizeRequest(db: Kysely<Database>, query: URLSear
 	const state = query.get('state');
 	if (repeated.includes('state')) return pageError('This sign-in link is broken', 'The app sent state more than once.');
 	if (!state) {
-		return pageError('This sign-in link is broken', 'The app did not send a state value, which protects this sign-in. Go back and try again.');
+		return pageError(
+			'This sign-in link is broken',
+			'The app did not send a state value, which protects this sign-in. Go back and try again.',
+		);
 	}
 	// From here on the redirect URI is trusted: errors go back to the app.
 	const fail = (error: string, description: string) => errorRedirect(redirectUri, state, issuer, error, description);

@@ -64,7 +64,8 @@ export function registrationEndpoint(context: APIContext): Promise<Response> {
 		const { db, limits } = await getServices();
 		await consumeOrThrow(limits.auth, `register:${clientAddressOf(context)}`, 'client registrations from this address');
 		const type = (context.request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-		if (type !== 'application/json') throw new OAuthError('invalid_request', 'Send the client metadata as application/json (RFC 7591 §3.1).');
+		if (type !== 'application/json')
+			throw new OAuthError('invalid_request', 'Send the client metadata as application/json (RFC 7591 §3.1).');
 		const text = await context.request.text();
 		if (text.length > 16 * 1024) throw metadataError('The metadata document is too large.');
 		let body: Record<string, unknown>;
@@ -77,7 +78,8 @@ export function registrationEndpoint(context: APIContext): Promise<Response> {
 		}
 
 		const uris = body.redirect_uris;
-		if (!Array.isArray(uris) || uris.length === 0) throw new OAuthError('invalid_redirect_uri', 'redirect_uris must list at least one URI.');
+		if (!Array.isArray(uris) || uris.length === 0)
+			throw new OAuthError('invalid_redirect_uri', 'redirect_uris must list at least one URI.');
 		if (uris.length > MAX_REDIRECT_URIS) throw new OAuthError('invalid_redirect_uri', `At most ${MAX_REDIRECT_URIS} redirect_uris.`);
 		for (const uri of uris) {
 			const problem = typeof uri === 'string' ? redirectUriProblem(uri) : 'must be a string';
@@ -93,7 +95,8 @@ export function registrationEndpoint(context: APIContext): Promise<Response> {
 			throw metadataError(`grant_types may only contain ${GRANT_TYPES.join(', ')}.`);
 		}
 		const responseTypes = body.response_types ?? ['code'];
-		if (!Array.isArray(responseTypes) || responseTypes.some((r) => r !== 'code')) throw metadataError('response_types may only contain "code".');
+		if (!Array.isArray(responseTypes) || responseTypes.some((r) => r !== 'code'))
+			throw metadataError('response_types may only contain "code".');
 		if (body.scope !== undefined) {
 			const scopes = typeof body.scope === 'string' ? body.scope.split(' ').filter(Boolean) : null;
 			if (!scopes || scopes.some((s) => !(SUPPORTED_SCOPES as string[]).includes(s))) {

@@ -71,11 +71,7 @@ async function issueTokens(db: Kysely<Database>, input: IssueInput): Promise<Tok
 		if (input.previousSessionId) {
 			// Consumed tokens move to the new session so a replay can still find (and end) the grant;
 			// ones past their expiry are dropped, as presenting them fails anyway.
-			await trx
-				.deleteFrom('oauth_refresh_tokens')
-				.where('grant_id', '=', input.grantId)
-				.where('expires_at', '<=', now)
-				.execute();
+			await trx.deleteFrom('oauth_refresh_tokens').where('grant_id', '=', input.grantId).where('expires_at', '<=', now).execute();
 			await trx.updateTable('oauth_refresh_tokens').set({ session_id: session.id }).where('grant_id', '=', input.grantId).execute();
 			await trx.deleteFrom('sessions').where('id', '=', input.previousSessionId).execute();
 		}
@@ -90,7 +86,12 @@ async function issueTokens(db: Kysely<Database>, input: IssueInput): Promise<Tok
 }
 
 /** grant_type=authorization_code (RFC 6749 §4.1.3, RFC 7636 §4.5–4.6). */
-export async function exchangeCode(db: Kysely<Database>, client: Client, params: Record<string, string>, now: Date): Promise<TokenResponse> {
+export async function exchangeCode(
+	db: Kysely<Database>,
+	client: Client,
+	params: Record<string, string>,
+	now: Date,
+): Promise<TokenResponse> {
 	const code = params.code;
 	if (!code) throw new OAuthError('invalid_request', 'code is required.');
 	const redirectUri = params.redirect_uri;
@@ -109,6 +110,7 @@ export async function exchangeCode(db: Kysely<Database>, client: Client, params:
 		const seen = await db.selectFrom('oauth_codes').select('code_hash').where('code_hash', '=', codeHash).executeTakeFirst();
 		if (seen) {
 			// RFC 6749 §4.1.2: a code used twice is refused and the tokens issued for it revoked.
+			await revokeGrant(db, codeHash);
 			throw invalidGrant('The authorization code was already used; the tokens issued for it have been revoked.');
 		}
 		throw invalidGrant('The authorization code is invalid.');
@@ -123,7 +125,8 @@ export async function exchangeCode(db: Kysely<Database>, client: Client, params:
 			throw invalidGrant('code_verifier does not match the code_challenge.');
 		}
 	} else {
-		if (params.code_verifier !== undefined) throw invalidGrant('code_verifier was sent but the authorization request had no code_challenge.');
+		if (params.code_verifier !== undefined)
+			throw invalidGrant('code_verifier was sent but the authorization request had no code_challenge.');
 		if (client.isPublic) throw invalidGrant('A public client must use PKCE.');
 	}
 	return issueTokens(db, { client, userId: row.user_id, grantId: codeHash, grantScope: row.scope, scope: row.scope, now });
@@ -203,7 +206,7 @@ export async function revoke(db: Kysely<Database>, client: Client, params: Recor
 
 async function revokeAccess(db: Kysely<Database>, client: Client, token: string, now: Date): Promise<boolean> {
 	const found = await validateSessionToken(db, token, now);
-	if (!found || found.session.kind !== 'oauth') return false;
+	if (found?.session.kind !== 'oauth') return false;
 	if (found.session.client_id !== client.id) {
 		throw new OAuthError('unauthorized_client', 'This token was issued to another client.');
 	}

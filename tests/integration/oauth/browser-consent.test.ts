@@ -31,7 +31,14 @@ describe.skipIf(!existsSync(CHROMIUM))('OAuth consent in Chromium', () => {
 	it('signs in, approves, and lands on the callback with a code that exchanges for tokens', async () => {
 		const browser = await chromium.launch({
 			executablePath: CHROMIUM,
-			args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+			args: [
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+				'--no-first-run',
+			],
 		});
 		try {
 			const page = await browser.newPage();
@@ -44,7 +51,13 @@ describe.skipIf(!existsSync(CHROMIUM))('OAuth consent in Chromium', () => {
 				callback = new URL(route.request().url());
 				return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>callback</title>' });
 			});
-			const pathname = authorizePath({ response_type: 'code', client_id: client.client_id, redirect_uri: CHATGPT_REDIRECT, state: 'browser-state', scope: 'course' });
+			const pathname = authorizePath({
+				response_type: 'code',
+				client_id: client.client_id,
+				redirect_uri: CHATGPT_REDIRECT,
+				state: 'browser-state',
+				scope: 'course',
+			});
 			await page.goto(server.url + pathname);
 			await page.getByLabel('Email').fill('free@demo.test');
 			await page.getByLabel('Password').fill(PASSWORD);

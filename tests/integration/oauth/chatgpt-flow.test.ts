@@ -345,17 +345,25 @@ for (const kind of DATABASE_KINDS) {
 			const browser = new Browser(base);
 			const pathname = authorize();
 			await browser.signIn(pathname, 'free@demo.test');
-			const crossSite = await browser.postForm(pathname, { intent: 'approve' }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' });
+			const crossSite = await browser.postForm(
+				pathname,
+				{ intent: 'approve' },
+				{ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+			);
 			expect(crossSite.status).toBe(403);
 
 			// An app's access token (sent as a bearer) must not mint a grant for another app.
 			const tokens = (await exchange(await getCode())).json;
-			const res = await fetch(base + authorizePath({ response_type: 'code', client_id: other.client_id, redirect_uri: 'https://other.example/callback', state: 's' }), {
-				method: 'POST',
-				headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/x-www-form-urlencoded' },
-				body: 'intent=approve',
-				redirect: 'manual',
-			});
+			const res = await fetch(
+				base +
+					authorizePath({ response_type: 'code', client_id: other.client_id, redirect_uri: 'https://other.example/callback', state: 's' }),
+				{
+					method: 'POST',
+					headers: { authorization: `Bearer ${tokens.access_token}`, 'content-type': 'application/x-www-form-urlencoded' },
+					body: 'intent=approve',
+					redirect: 'manual',
+				},
+			);
 			expect(res.status).toBe(401);
 			expect(res.headers.get('location')).toBeNull();
 		});
@@ -437,8 +445,16 @@ for (const kind of DATABASE_KINDS) {
 
 		it('answers an unsupported grant type with unsupported_grant_type, a missing one with invalid_request', async () => {
 			const creds = { client_id: client.client_id, client_secret: client.client_secret as string };
-			expectOAuthError(await serverPost(base, '/oauth/token', { grant_type: 'password', username: 'a', password: 'b', ...creds }), 400, 'unsupported_grant_type');
-			expectOAuthError(await serverPost(base, '/oauth/token', { grant_type: 'client_credentials', ...creds }), 400, 'unsupported_grant_type');
+			expectOAuthError(
+				await serverPost(base, '/oauth/token', { grant_type: 'password', username: 'a', password: 'b', ...creds }),
+				400,
+				'unsupported_grant_type',
+			);
+			expectOAuthError(
+				await serverPost(base, '/oauth/token', { grant_type: 'client_credentials', ...creds }),
+				400,
+				'unsupported_grant_type',
+			);
 			expectOAuthError(await serverPost(base, '/oauth/token', { ...creds }), 400, 'invalid_request');
 		});
 

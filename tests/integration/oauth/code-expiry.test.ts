@@ -23,7 +23,11 @@ for (const kind of DATABASE_KINDS) {
 			const res = await fetch(`${base}/oauth/register`, {
 				method: 'POST',
 				headers: { 'content-type': 'application/json' },
-				body: JSON.stringify({ client_name: 'ChatGPT', redirect_uris: [CHATGPT_REDIRECT], token_endpoint_auth_method: 'client_secret_post' }),
+				body: JSON.stringify({
+					client_name: 'ChatGPT',
+					redirect_uris: [CHATGPT_REDIRECT],
+					token_endpoint_auth_method: 'client_secret_post',
+				}),
 			});
 			client = await res.json();
 		});
@@ -33,7 +37,13 @@ for (const kind of DATABASE_KINDS) {
 		});
 
 		async function getCode(): Promise<string> {
-			const pathname = authorizePath({ response_type: 'code', client_id: client.client_id, redirect_uri: CHATGPT_REDIRECT, state: 's1', scope: 'course' });
+			const pathname = authorizePath({
+				response_type: 'code',
+				client_id: client.client_id,
+				redirect_uri: CHATGPT_REDIRECT,
+				state: 's1',
+				scope: 'course',
+			});
 			const browser = new Browser(base);
 			await browser.signIn(pathname, 'free@demo.test');
 			return (await approve(browser, pathname)).searchParams.get('code') as string;

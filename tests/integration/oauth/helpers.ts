@@ -55,7 +55,6 @@ export interface HttpResult {
 	status: number;
 	headers: Headers;
 	text: string;
-	// biome-ignore lint/suspicious/noExplicitAny: JSON bodies of many shapes, asserted field by field
 	json: any;
 }
 

@@ -70,7 +70,14 @@ for (const kind of DATABASE_KINDS) {
 
 		const exchange = (code: string, fields: Record<string, string | undefined> = {}) => {
 			const body: Record<string, string> = {};
-			const all = { grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: CALLBACK, code_verifier: RFC_VERIFIER, ...fields };
+			const all = {
+				grant_type: 'authorization_code',
+				client_id: clientId,
+				code,
+				redirect_uri: CALLBACK,
+				code_verifier: RFC_VERIFIER,
+				...fields,
+			};
 			for (const [k, v] of Object.entries(all)) if (v !== undefined) body[k] = v;
 			return fetch(`${base}/oauth/token`, {
 				method: 'POST',
@@ -99,7 +106,11 @@ for (const kind of DATABASE_KINDS) {
 		});
 
 		it('registers a public client: client_id, no secret, the metadata echoed (RFC 7591 §3.2.1)', async () => {
-			const res = await register({ client_name: 'Inspector', redirect_uris: ['http://localhost:6274/oauth/callback'], token_endpoint_auth_method: 'none' });
+			const res = await register({
+				client_name: 'Inspector',
+				redirect_uris: ['http://localhost:6274/oauth/callback'],
+				token_endpoint_auth_method: 'none',
+			});
 			expect(res.status).toBe(201);
 			expect(res.headers.get('cache-control')).toBe('no-store');
 			expect(res.json).toMatchObject({
