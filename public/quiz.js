@@ -1,0 +1,87 @@
+// Progressive enhancement for quiz forms: send the answers to the API and show the graded result in
+// place. Without JavaScript (or when this fails) the form posts to the server-rendered result page.
+(() => {
+	const form = document.querySelector('form[data-quiz]');
+	if (!form || !/(?:^|;\s*)cc_user=/.test(document.cookie)) return;
+	const quizId = form.dataset.quiz;
+	const el = (tag, text, cls) => {
+		const node = document.createElement(tag);
+		if (text) node.textContent = text;
+		if (cls) node.className = cls;
+		return node;
+	};
+	const optionText = (questionId, optionId) =>
+		form.querySelector(`input[name="${CSS.escape(questionId)}"][value="${CSS.escape(optionId)}"]`)?.parentElement?.textContent?.trim() ??
+		optionId;
+	form.addEventListener('submit', async (event) => {
+		event.preventDefault();
+		const answers = {};
+		for (const fieldset of form.querySelectorAll('fieldset')) {
+			const inputs = fieldset.querySelectorAll('input');
+			const name = inputs[0]?.name;
+			if (name) answers[name] = [...inputs].filter((i) => i.checked).map((i) => i.value);
+		}
+		const button = form.querySelector('button[type="submit"]');
+		button.disabled = true;
+		let response;
+		try {
+			response = await fetch(`/api/v1/me/quizzes/${quizId}/attempts`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({ answers }),
+			});
+		} catch {
+			form.submit();
+			return;
+		}
+		button.disabled = false;
+		const body = await response.json().catch(() => null);
+		const old = document.querySelector('[data-quiz-feedback]');
+		old?.remove();
+		const box = el('section');
+		box.setAttribute('data-quiz-feedback', '');
+		box.setAttribute('tabindex', '-1');
+		if (!response.ok) {
+			if (response.status === 401) {
+				location.href = `/login?next=${encodeURIComponent(location.pathname)}`;
+				return;
+			}
+			box.className = 'error-summary';
+			box.setAttribute('role', 'alert');
+			box.append(el('p', body?.error?.message ?? 'The answers could not be graded. Please try again.'));
+			for (const d of Array.isArray(body?.error?.details) ? body.error.details : []) if (d.message) box.append(el('p', d.message));
+			form.before(box);
+			box.focus();
+			return;
+		}
+		box.setAttribute('data-quiz-result', '');
+		box.setAttribute('data-passed', String(body.passed));
+		const heading = el('h2');
+		heading.append(el('span', body.passed ? 'Passed' : 'Not passed yet', body.passed ? 'result-ok' : 'result-bad'));
+		heading.append(` — ${body.score} of ${body.total} (${body.percent}%)`);
+		box.append(heading);
+		const left = body.attemptsLeftToday === null ? '' : ` Attempts left today: ${body.attemptsLeftToday}.`;
+		box.append(el('p', `The pass mark is ${body.passMark}%.${left}`));
+		const list = el('ol');
+		for (const q of body.questions) {
+			const item = el('li');
+			item.dataset.question = q.id;
+			item.dataset.correct = String(q.correct);
+			const prompt = form.querySelector(`#prompt-${CSS.escape(q.id)}`)?.textContent ?? q.id;
+			item.append(el('p', `${q.correct ? '✓ Correct' : '✗ Incorrect'}: ${prompt}`));
+			item.append(el('p', `Your answer: ${q.selected.map((o) => optionText(q.id, o)).join('; ')}`));
+			if (!q.correct) item.append(el('p', `Correct answer: ${q.correctOptions.map((o) => optionText(q.id, o)).join('; ')}`));
+			for (const text of Object.values(q.feedback)) item.append(el('p', text));
+			item.append(el('p', q.explanation, 'meta'));
+			list.append(item);
+		}
+		box.append(list);
+		const links = el('p');
+		const dash = el('a', 'Your dashboard', 'button secondary');
+		dash.href = '/dashboard';
+		links.append(dash);
+		box.append(links);
+		form.after(box);
+		box.focus();
+	});
+})();
