@@ -56,6 +56,7 @@
 		}
 		box.setAttribute('data-quiz-result', '');
 		box.setAttribute('data-passed', String(body.passed));
+		box.setAttribute('data-percent', String(body.percent));
 		const heading = el('h2');
 		heading.append(el('span', body.passed ? 'Passed' : 'Not passed yet', body.passed ? 'result-ok' : 'result-bad'));
 		heading.append(` — ${body.score} of ${body.total} (${body.percent}%)`);
