@@ -7,6 +7,7 @@ import { defineMiddleware } from 'astro:middleware';
 import { ApiError, apiErrorResponse, errorResponse } from './server/api/errors.ts';
 import { authenticate, setSessionCookie } from './server/auth/request-auth.ts';
 import { SESSION_LIFETIME_MS } from './server/auth/sessions.ts';
+import { clientIp } from './server/client-ip.ts';
 import { csrfViolation } from './server/csrf.ts';
 import { hasSessionCookie, learnRewrite } from './server/premium-routes.ts';
 import { consumeOrThrow } from './server/rate-limit.ts';
@@ -71,13 +72,5 @@ function withHeaders(response: Response, requestId: string): Response {
 		const copy = new Response(response.body, response);
 		copy.headers.set('x-request-id', requestId);
 		return copy;
-	}
-}
-
-function clientIp(context: { clientAddress: string }): string {
-	try {
-		return context.clientAddress;
-	} catch {
-		return 'unknown';
 	}
 }

@@ -57,6 +57,8 @@ export function r2ContentStore(env: R2StoreOptions, now: () => number = Date.now
 				cache.set(name, { etag: undefined, text: null, checkedAt: now() });
 				return null;
 			}
+			// The bucket is unreachable: keep serving what we have rather than failing learners.
+			if (cached) return cached.text;
 			throw error;
 		}
 	};

@@ -31,7 +31,10 @@ export const envSchema = z
 		R2_ACCESS_KEY_ID: z.string().optional(),
 		R2_SECRET_ACCESS_KEY: z.string().optional(),
 		R2_PRIVATE_BUCKET: z.string().optional(),
-		R2_PRIVATE_PREFIX: z.string().default(''),
+		R2_PRIVATE_PREFIX: z
+			.string()
+			.regex(/^$|^[\w.-]+(\/[\w.-]+)*\/$/, 'must be empty or a path ending in "/", such as "course-v1/"')
+			.default(''),
 		/** HMAC-SHA256 secret shared with the billing provider; the webhook is refused without it. */
 		BILLING_WEBHOOK_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
 		/** Where rate-limit counters live: `database` (shared by every instance; the default on Postgres) or `memory` (one process). */

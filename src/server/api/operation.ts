@@ -5,6 +5,7 @@
 import type { APIContext, APIRoute } from 'astro';
 import { type ZodType, z } from 'astro/zod';
 import type { CurrentUser } from '../auth/current-user.ts';
+import { clientIp } from '../client-ip.ts';
 import { ApiError, apiErrorResponse, errorResponse, forbidden, unauthorized } from './errors.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -133,11 +134,7 @@ export function json(value: unknown, status = 200, headers: Record<string, strin
 }
 
 export function clientIpOf(context: APIContext): string {
-	try {
-		return context.clientAddress;
-	} catch {
-		return 'unknown';
-	}
+	return clientIp(context);
 }
 
 /**

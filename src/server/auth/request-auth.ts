@@ -59,7 +59,13 @@ export function setSessionCookie(cookies: AstroCookies, url: URL, token: string,
 export const USER_HINT_COOKIE = 'cc_user';
 
 export function setUserHintCookie(cookies: AstroCookies, url: URL, displayName: string, expires: Date): void {
-	cookies.set(USER_HINT_COOKIE, displayName.slice(0, 80), { httpOnly: false, sameSite: 'lax', path: '/', secure: cookieIsSecure(url), expires });
+	cookies.set(USER_HINT_COOKIE, displayName.slice(0, 80), {
+		httpOnly: false,
+		sameSite: 'lax',
+		path: '/',
+		secure: cookieIsSecure(url),
+		expires,
+	});
 }
 
 export function clearSessionCookie(cookies: AstroCookies, url: URL): void {
