@@ -91,19 +91,28 @@ export class Conformance {
 		const operation = this.doc.paths[template]?.[method.toLowerCase()];
 		if (!operation) return { ok: false, operationId: null, problems: [`${where}: ${template} documents no ${method.toUpperCase()}`] };
 		const operationId = operation.operationId ?? null;
-		const response = operation.responses?.[String(status)] ?? operation.responses?.[`${String(status)[0]}XX`] ?? operation.responses?.default;
+		const response =
+			operation.responses?.[String(status)] ?? operation.responses?.[`${String(status)[0]}XX`] ?? operation.responses?.default;
 		if (!response) {
 			const documented = Object.keys(operation.responses ?? {}).join(', ');
-			return { ok: false, operationId, problems: [`${where}: status ${status} is not documented for ${operationId} (documented: ${documented})`] };
+			return {
+				ok: false,
+				operationId,
+				problems: [`${where}: status ${status} is not documented for ${operationId} (documented: ${documented})`],
+			};
 		}
 		const media = response.content?.['application/json'];
 		if (!media?.schema) return { ok: true, operationId, problems: [] };
 		if (!contentType || !/^application\/json\b/i.test(contentType)) {
-			return { ok: false, operationId, problems: [`${where}: documented as application/json but Content-Type is ${contentType ?? 'absent'}`] };
+			return {
+				ok: false,
+				operationId,
+				problems: [`${where}: documented as application/json but Content-Type is ${contentType ?? 'absent'}`],
+			};
 		}
 		const validate = this.validator(`${template} ${method.toLowerCase()} ${status}`, media.schema);
 		if (validate(body)) return { ok: true, operationId, problems: [] };
-		return { ok: false, operationId, problems: (validate.errors ?? []).map((e) => `${where} (${operationId}): ${describe(e)}`) };
+		return { ok: false, operationId, problems: (validate.errors ?? []).map((e) => `${where} (${operationId}): ${explain(e)}`) };
 	}
 
 	private validator(key: string, schema: JsonSchema): ValidateFunction {
@@ -116,7 +125,7 @@ export class Conformance {
 	}
 }
 
-function describe(error: ErrorObject): string {
+function explain(error: ErrorObject): string {
 	const at = error.instancePath || '(body)';
 	const extra = error.keyword === 'additionalProperties' ? ` "${(error.params as { additionalProperty: string }).additionalProperty}"` : '';
 	return `${at} ${error.message ?? error.keyword}${extra}`;
@@ -138,7 +147,8 @@ export class ConformingClient extends Client {
 		const res = await super.request(method, pathname, body, headers);
 		const result = this.conformance.check(method, pathname, res.status, res.json, res.headers.get('content-type'));
 		this.checked++;
-		if (!result.ok) throw new Error(`Response does not conform to /openapi.json:\n  ${result.problems.join('\n  ')}\n  body: ${res.text.slice(0, 500)}`);
+		if (!result.ok)
+			throw new Error(`Response does not conform to /openapi.json:\n  ${result.problems.join('\n  ')}\n  body: ${res.text.slice(0, 500)}`);
 		return res;
 	}
 }

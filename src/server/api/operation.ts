@@ -50,6 +50,8 @@ export interface OperationSpec<
 	status?: number;
 	/** Error statuses this operation can return, for the document. */
 	errors?: number[];
+	/** false: apps connected with OAuth (ChatGPT, MCP clients) may not call it — account security stays with the learner. */
+	oauth?: false;
 	/** Documented-only operations are served as static files (the prerendered JSON). */
 	static?: boolean;
 	handler?: (ctx: OperationContext<z.infer<P>, z.infer<Q>, z.infer<B>, A>) => Promise<z.input<R> | Response>;
@@ -155,6 +157,9 @@ export async function invokeOperation<
 	const user = context.locals.user ?? null;
 	if ((op.auth === 'learner' || op.auth === 'admin') && !user) throw unauthorized();
 	if (op.auth === 'admin' && user?.role !== 'admin') throw forbidden('This operation is for administrators only.');
+	if (op.oauth === false && context.locals.session?.kind === 'oauth') {
+		throw new ApiError(403, 'insufficient_scope', 'Apps connected with OAuth cannot do this; sign in to the course site to manage your account.');
+	}
 	const params = parseOrThrow(op.params ?? z.object({}), input.params ?? {}, 'path');
 	const query = parseOrThrow(op.query ?? z.object({}), input.query ?? {}, 'query');
 	const body = op.body ? parseOrThrow(op.body, input.body, 'body') : undefined;

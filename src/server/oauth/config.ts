@@ -1,6 +1,6 @@
 /**
  * OAuth settings in one place. Lifetimes follow the session module: an access token is an API
- * session (30 days, sliding), so `expires_in` only tells the client when to refresh.
+ * session (30 days, sliding), and `expires_in` reports that session's remaining life.
  */
 import { z } from 'astro/zod';
 import { SESSION_LIFETIME_MS } from '../auth/sessions.ts';
@@ -17,12 +17,6 @@ export const DEFAULT_SCOPE: Scope = 'course';
 /** RFC 6749 §4.1.2 advises at most 10 minutes. Tests shorten it with OAUTH_CODE_TTL_SECONDS. */
 const DEFAULT_CODE_TTL_SECONDS = 600;
 
-/**
- * Reported as `expires_in`: when the client should refresh. The session behind the token lives
- * longer (`SESSION_LIFETIME_MS`), and a refresh replaces it, so a client that follows this hint
- * never holds a token older than an hour.
- */
-export const ACCESS_TOKEN_EXPIRES_IN_SECONDS = 3600;
 
 /** A refresh token must be used within the session lifetime: an app idle for 30 days is asked to reconnect. */
 export const REFRESH_TOKEN_LIFETIME_MS = SESSION_LIFETIME_MS;

@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import { createSession, invalidateSession, validateSessionToken } from '../auth/sessions.ts';
 import type { Database } from '../db/schema.ts';
 import type { Client } from './clients.ts';
-import { ACCESS_TOKEN_EXPIRES_IN_SECONDS, REFRESH_TOKEN_LIFETIME_MS } from './config.ts';
+import { REFRESH_TOKEN_LIFETIME_MS } from './config.ts';
 import { randomToken, sha256Hex, verifyS256 } from './crypto.ts';
 import { OAuthError } from './errors.ts';
 
@@ -78,7 +78,8 @@ async function issueTokens(db: Kysely<Database>, input: IssueInput): Promise<Tok
 		return {
 			access_token: token,
 			token_type: 'bearer' as const,
-			expires_in: ACCESS_TOKEN_EXPIRES_IN_SECONDS,
+			// The access token is a session: report its real remaining life (sliding, renewed when used).
+			expires_in: Math.floor((session.expires_at.getTime() - now.getTime()) / 1000),
 			refresh_token: refreshToken,
 			scope: input.scope,
 		};

@@ -196,9 +196,10 @@ export const changePassword = defineOperation({
 	description: 'Needs the current password. Every other session and token of the account is revoked.',
 	tags: ['Account'],
 	auth: 'learner',
+	oauth: false,
 	body: z.object({ currentPassword: z.string().min(1).max(256), newPassword: passwordSchema }),
 	response: z.object({ ok: z.literal(true), revokedOtherSessions: z.boolean() }),
-	errors: [400, 401, 429],
+	errors: [400, 401, 403, 429],
 	async handler({ body, user, session, clientIp }) {
 		await throttleAuth(clientIp, user.email);
 		const { db } = await getServices();
@@ -233,8 +234,9 @@ export const listSessions = defineOperation({
 	description: 'Browser sessions, API tokens and apps connected with OAuth (such as ChatGPT), each revocable.',
 	tags: ['Account'],
 	auth: 'learner',
+	oauth: false,
 	response: z.object({ sessions: z.array(sessionViewSchema) }),
-	errors: [401],
+	errors: [401, 403],
 	async handler({ user, session }) {
 		const { db } = await getServices();
 		const rows = await listUserSessions(db, user.id);
@@ -261,9 +263,10 @@ export const revokeSession = defineOperation({
 	description: 'Signs out a browser session or disconnects an app. Only the learner’s own sessions can be revoked.',
 	tags: ['Account'],
 	auth: 'learner',
+	oauth: false,
 	params: z.object({ sessionId: z.string().min(1).max(100) }),
 	response: z.object({ ok: z.literal(true) }),
-	errors: [401, 404],
+	errors: [401, 403, 404],
 	async handler({ params, user }) {
 		const { db } = await getServices();
 		const owned = (await listUserSessions(db, user.id)).some((s) => s.id === params.sessionId);

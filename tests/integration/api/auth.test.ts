@@ -186,7 +186,10 @@ describe.each(DATABASE_KINDS)('%s: auth API', (kind) => {
 			const app = api.client();
 			app.bearer = (await app.post('/api/v1/auth/login', { email: learner.email, password: PASSWORD, session: 'bearer' })).json.token;
 
-			const wrong = await learner.client.post('/api/v1/me/password', { currentPassword: 'not-my-password', newPassword: 'another-long-password' });
+			const wrong = await learner.client.post('/api/v1/me/password', {
+				currentPassword: 'not-my-password',
+				newPassword: 'another-long-password',
+			});
 			expect(wrong.status).toBe(400);
 			expect(fields(wrong.json)).toEqual(['currentPassword']);
 			expect((await app.get('/api/v1/me')).status).toBe(200);
@@ -261,11 +264,14 @@ describe.each(DATABASE_KINDS)('%s: auth API', (kind) => {
 			expect((await learner.client.get('/api/v1/me')).status).toBe(200);
 		});
 
-		it.each(['garbage', 'a.b', `${'a'.repeat(24)}.${'b'.repeat(32)}`, ''])('answers 401 for the malformed or unknown token %j', async (token) => {
-			const client = api.client();
-			client.bearer = token;
-			client.cookie = `cc_session=${token}`;
-			expect((await client.get('/api/v1/me')).status).toBe(401);
-		});
+		it.each(['garbage', 'a.b', `${'a'.repeat(24)}.${'b'.repeat(32)}`, ''])(
+			'answers 401 for the malformed or unknown token %j',
+			async (token) => {
+				const client = api.client();
+				client.bearer = token;
+				client.cookie = `cc_session=${token}`;
+				expect((await client.get('/api/v1/me')).status).toBe(401);
+			},
+		);
 	});
 });

@@ -58,9 +58,7 @@ describe.each(DATABASE_KINDS)('%s: concurrency', (kind) => {
 
 	it('20 parallel completions of one chapter: exactly one changed:true, one completion stored', async () => {
 		const { client, id } = await registerLearner(api, 'completions');
-		const responses = await Promise.all(
-			Array.from({ length: 20 }, () => client.post('/api/v1/me/progress', { chapterId: FREE_CHAPTER })),
-		);
+		const responses = await Promise.all(Array.from({ length: 20 }, () => client.post('/api/v1/me/progress', { chapterId: FREE_CHAPTER })));
 		expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
 		expect(count(responses, (r) => r.json.changed === true)).toBe(1);
 		const progress = (await client.get('/api/v1/me/progress')).json;

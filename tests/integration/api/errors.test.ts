@@ -145,7 +145,13 @@ describe.each(DATABASE_KINDS)('%s: API errors and CSRF', (kind) => {
 			const adminId = (await admin.get('/api/v1/me')).json.id as string;
 			const nul = 'a\u0000b';
 			const cases: [string, Client, string, string, unknown][] = [
-				['register displayName', api.client(false), 'POST', '/api/v1/auth/register', { email: `nul-${Date.now()}@example.test`, password: PASSWORD, displayName: nul }],
+				[
+					'register displayName',
+					api.client(false),
+					'POST',
+					'/api/v1/auth/register',
+					{ email: `nul-${Date.now()}@example.test`, password: PASSWORD, displayName: nul },
+				],
 				['updateMe displayName', learner, 'PATCH', '/api/v1/me', { displayName: nul }],
 				['searchUsers q', admin, 'GET', `/api/v1/admin/users?q=${encodeURIComponent(nul)}`, undefined],
 				['getUser userId', admin, 'GET', `/api/v1/admin/users/${encodeURIComponent(nul)}`, undefined],
@@ -200,7 +206,9 @@ describe.each(DATABASE_KINDS)('%s: API errors and CSRF', (kind) => {
 		});
 
 		it('accepts a bearer-token POST without Origin (API clients such as ChatGPT send none)', async () => {
-			const login = await api.client(false).post('/api/v1/auth/login', { email: 'free@demo.test', password: 'learn-with-chatgpt', session: 'bearer' });
+			const login = await api
+				.client(false)
+				.post('/api/v1/auth/login', { email: 'free@demo.test', password: 'learn-with-chatgpt', session: 'bearer' });
 			const res = await fetch(`${api.url}/api/v1/me/streak/checkins`, {
 				method: 'POST',
 				headers: { authorization: `Bearer ${login.json.token}` },

@@ -392,7 +392,12 @@ describe.each(DATABASE_KINDS)('%s: learning API', (kind) => {
 			const account = (await admin.client.get(`/api/v1/admin/users/${learner.id}`)).json;
 			expect(account.user).toMatchObject({ id: learner.id, tier: 'premium' });
 			expect(account.tierHistory).toHaveLength(1);
-			expect(account.tierHistory[0]).toMatchObject({ from: 'free', to: 'premium', actor: `admin:${admin.id}`, reason: 'support ticket 42' });
+			expect(account.tierHistory[0]).toMatchObject({
+				from: 'free',
+				to: 'premium',
+				actor: `admin:${admin.id}`,
+				reason: 'support ticket 42',
+			});
 
 			const found = (await admin.client.get(`/api/v1/admin/users?q=${encodeURIComponent(learner.email)}`)).json.users;
 			expect(found.map((u: { id: string }) => u.id)).toEqual([learner.id]);

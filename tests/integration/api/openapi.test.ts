@@ -122,9 +122,16 @@ describe.each(DATABASE_KINDS)('%s: /openapi.json', (kind) => {
 			if (spec.auth === 'public') expect(op.security, spec.operationId).toEqual([]);
 			if (spec.auth === 'learner' || spec.auth === 'admin') {
 				expect(op.security?.length, spec.operationId).toBeGreaterThan(0);
-				expect(op.security?.some((s) => Object.keys(s).length === 0), spec.operationId).toBe(false);
+				expect(
+					op.security?.some((s) => Object.keys(s).length === 0),
+					spec.operationId,
+				).toBe(false);
 			}
-			if (spec.auth === 'optional') expect(op.security?.some((s) => Object.keys(s).length === 0), spec.operationId).toBe(true);
+			if (spec.auth === 'optional')
+				expect(
+					op.security?.some((s) => Object.keys(s).length === 0),
+					spec.operationId,
+				).toBe(true);
 		}
 		for (const id of ['getCourse', 'listChapters', 'getChapter', 'register', 'login']) expect(byId(id)?.op.security, id).toEqual([]);
 	});
@@ -150,7 +157,11 @@ describe.each(DATABASE_KINDS)('%s: /openapi.json', (kind) => {
 			'/api/v1/course.json',
 			'/api/v1/chapters.json',
 			'/api/v1/quizzes.json',
-			...chapters.flatMap((c) => [`/api/v1/chapters/${c.id}.json`, `/api/v1/chapters/${c.id}/next.json`, `/api/v1/chapters/${c.id}/previous.json`]),
+			...chapters.flatMap((c) => [
+				`/api/v1/chapters/${c.id}.json`,
+				`/api/v1/chapters/${c.id}/next.json`,
+				`/api/v1/chapters/${c.id}/previous.json`,
+			]),
 		];
 		const problems: string[] = [];
 		for (const path of paths) {
@@ -173,7 +184,10 @@ describe.each(DATABASE_KINDS)('%s: /openapi.json', (kind) => {
 		});
 
 		it('accepts a real response and resolves component refs', () => {
-			expect(conformance.check('GET', '/api/v1/me', 200, me, 'application/json; charset=utf-8')).toMatchObject({ ok: true, operationId: 'getMe' });
+			expect(conformance.check('GET', '/api/v1/me', 200, me, 'application/json; charset=utf-8')).toMatchObject({
+				ok: true,
+				operationId: 'getMe',
+			});
 			const auth = { user: me, expiresAt: new Date().toISOString() };
 			expect(conformance.check('POST', '/api/v1/auth/login', 200, auth, 'application/json').ok).toBe(true);
 			const error = { error: { code: 'unauthorized', message: 'Sign in first.' } };
@@ -197,7 +211,8 @@ describe.each(DATABASE_KINDS)('%s: /openapi.json', (kind) => {
 		it('rejects a body with a missing field, an extra field, a wrong type or a wrong enum value', () => {
 			const { tier: _tier, ...missing } = me;
 			const cases: unknown[] = [missing, { ...me, password: 'leak' }, { ...me, id: 42 }, { ...me, tier: 'gold' }, null, 'text'];
-			for (const body of cases) expect(conformance.check('GET', '/api/v1/me', 200, body, 'application/json').ok, JSON.stringify(body)).toBe(false);
+			for (const body of cases)
+				expect(conformance.check('GET', '/api/v1/me', 200, body, 'application/json').ok, JSON.stringify(body)).toBe(false);
 			expect(conformance.check('GET', '/api/v1/me', 401, { error: { code: 'x' } }, 'application/json').ok).toBe(false);
 			expect(conformance.check('GET', '/api/v1/me', 401, { message: 'x' }, 'application/json').ok).toBe(false);
 		});

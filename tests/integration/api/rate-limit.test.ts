@@ -74,7 +74,9 @@ describe.each(DATABASE_KINDS)('%s: rate limits', (kind) => {
 		const exhausted = await register(api, '127.0.0.3', 'exhausted');
 		const other = await register(api, '127.0.0.4', 'other');
 		for (let i = 0; i < PER_MINUTE; i++) {
-			expect((await requestFrom('127.0.0.3', api.url, 'GET', '/api/v1/me/tier', { headers: { cookie: exhausted.cookie } })).status).toBe(200);
+			expect((await requestFrom('127.0.0.3', api.url, 'GET', '/api/v1/me/tier', { headers: { cookie: exhausted.cookie } })).status).toBe(
+				200,
+			);
 		}
 		expect((await requestFrom('127.0.0.3', api.url, 'GET', '/api/v1/me/tier', { headers: { cookie: exhausted.cookie } })).status).toBe(429);
 		const res = await requestFrom('127.0.0.3', api.url, 'GET', '/api/v1/me/tier', { headers: { cookie: other.cookie } });
@@ -148,7 +150,9 @@ describe.each(DATABASE_KINDS)('%s: rate limits', (kind) => {
 		for (let i = 0; i < AUTH_PER_15_MINUTES; i++) {
 			await requestFrom('127.0.0.31', api.url, 'POST', '/api/v1/auth/login', { body: { email: uniqueEmail('hdr'), password: 'x' } });
 		}
-		const blocked = await requestFrom('127.0.0.31', api.url, 'POST', '/api/v1/auth/login', { body: { email: uniqueEmail('hdr'), password: 'x' } });
+		const blocked = await requestFrom('127.0.0.31', api.url, 'POST', '/api/v1/auth/login', {
+			body: { email: uniqueEmail('hdr'), password: 'x' },
+		});
 		expectRateLimited(blocked, AUTH_PER_15_MINUTES, 15 * 60);
 	});
 

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as initial from '../../../src/server/db/migrations/0001_initial.ts';
+import * as oauthRefresh from '../../../src/server/db/migrations/0002_oauth_refresh.ts';
 import { migrateToLatest, migrationStatus } from '../../../src/server/db/migrate.ts';
 import { createUser } from '../../../src/server/repositories/users.ts';
 import { openTestDatabase, type TargetName, TARGETS, type TestDatabase, uniqueEmail } from './harness.ts';
@@ -10,6 +11,7 @@ const TABLES = [
 	'chapter_completions',
 	'oauth_clients',
 	'oauth_codes',
+	'oauth_refresh_tokens',
 	'quiz_attempts',
 	'sessions',
 	'streak_freezes',
@@ -35,17 +37,17 @@ for (const target of TARGETS) {
 				.sort();
 		}
 
-		it('reports the initial migration as pending on an empty database', async () => {
+		it('reports every migration as pending on an empty database', async () => {
 			const status = await migrationStatus(t.handle.db);
-			expect(status).toEqual({ pending: 1, pendingNames: ['0001_initial'], appliedNames: [] });
+			expect(status).toEqual({ pending: 2, pendingNames: ['0001_initial', '0002_oauth_refresh'], appliedNames: [] });
 		});
 
 		it('applies every migration, then reports none pending', async () => {
-			expect(await migrateToLatest(t.handle.db)).toEqual({ applied: ['0001_initial'] });
+			expect(await migrateToLatest(t.handle.db)).toEqual({ applied: ['0001_initial', '0002_oauth_refresh'] });
 			expect(await migrationStatus(t.handle.db)).toEqual({
 				pending: 0,
 				pendingNames: [],
-				appliedNames: ['0001_initial'],
+				appliedNames: ['0001_initial', '0002_oauth_refresh'],
 			});
 			expect(await appTables()).toEqual(TABLES);
 		});
@@ -55,9 +57,12 @@ for (const target of TARGETS) {
 		});
 
 		it('down drops every table and up recreates them', async () => {
+			// Newest first: oauth_refresh_tokens references sessions and oauth_clients.
+			await oauthRefresh.down(t.handle.db);
 			await initial.down(t.handle.db);
 			expect(await appTables()).toEqual([]);
 			await initial.up(t.handle.db);
+			await oauthRefresh.up(t.handle.db);
 			expect(await appTables()).toEqual(TABLES);
 		});
 

@@ -97,6 +97,7 @@ for (const kind of DATABASE_KINDS) {
 			expect(first.text).toContain('Sign in to connect “ChatGPT”');
 			expect(first.text).toMatch(/<form method="post" action="\/oauth\/authorize\?[^"]+"/);
 			expect(first.text).toContain('name="password"');
+			expect(first.text).toContain(`/register?next=${encodeURIComponent(pathname)}`);
 
 			const signIn = await browser.signIn(pathname, 'premium@demo.test');
 			expect(signIn.status).toBe(303);
