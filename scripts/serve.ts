@@ -1,10 +1,11 @@
 /**
- * `npm run serve`: the production server. Static files from dist/client (sirv), everything else
+ * `npm run serve`: the production server. Static files from dist/client (small ones from memory,
+ * the rest with sirv), everything else
  * through Astro's handler; premium chapter and quiz pages go to their server-rendered versions.
  * JSON logs with a request id, security headers, graceful shutdown on SIGTERM/SIGINT.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -42,24 +43,114 @@ const chaptersJson = JSON.parse(readFileSync(path.join(dist, 'client', 'api', 'v
 };
 const premiumIds = new Set(chaptersJson.chapters.filter((c) => c.tier !== 'free').map((c) => c.id));
 const https = env.PUBLIC_ORIGIN.startsWith('https:');
-const headers = securityHeaders({ https });
+const headers = Object.entries(securityHeaders({ https }));
 
-const serveStatic = sirv(path.join(dist, 'client'), {
-	etag: true,
-	dotfiles: false,
-	setHeaders(res, pathname) {
-		// Fingerprinted assets never change; pages and JSON revalidate so a publish shows at once.
-		const immutable = pathname.startsWith('/_astro/') || /^\/pagefind\/.*\.(pf_fragment|pf_index|pf_meta|pagefind)$/.test(pathname);
-		res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate');
-		if (pathname.endsWith('.json')) res.setHeader('Access-Control-Allow-Origin', '*');
-	},
-});
+function staticHeaders(res: http.ServerResponse, pathname: string): void {
+	// Fingerprinted assets never change; pages and JSON revalidate so a publish shows at once.
+	const immutable = pathname.startsWith('/_astro/') || /^\/pagefind\/.*\.(pf_fragment|pf_index|pf_meta|pagefind)$/.test(pathname);
+	res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate');
+	if (pathname.endsWith('.json')) res.setHeader('Access-Control-Allow-Origin', '*');
+}
+
+const sirvStatic = sirv(path.join(dist, 'client'), { etag: true, dotfiles: false, setHeaders: staticHeaders });
+
+/** Content types of the files kept in memory, exactly as sirv (mrmime) sends them; other types stay with sirv. */
+const MEMORY_TYPES: Record<string, string> = {
+	html: 'text/html;charset=utf-8',
+	htm: 'text/html;charset=utf-8',
+	css: 'text/css',
+	js: 'text/javascript',
+	mjs: 'text/javascript',
+	json: 'application/json',
+	map: 'application/json',
+	svg: 'image/svg+xml',
+	txt: 'text/plain',
+	xml: 'text/xml',
+	webmanifest: 'application/manifest+json',
+};
+
+/**
+ * Small public files served from memory: sirv opens, reads and closes the file for every request,
+ * which was ~75% of a static request's CPU (docs/benchmarks.md). Same lookup order (`/x`, `/x/index`,
+ * then `.html`, `.htm`), headers, ETag and 304 as sirv; Range requests and other files go to sirv.
+ */
+function memoryStatic(root: string, fallback: ReturnType<typeof sirv>, maxFile = 256 * 1024, maxTotal = 32 * 1024 * 1024) {
+	// Every file sirv knows (so the lookup finds the same one); those without a body stay with sirv.
+	const files = new Map<string, { body?: Buffer; headers?: Record<string, string | number> }>();
+	let total = 0;
+	for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+		if (!entry.isFile()) continue;
+		const abs = path.join(entry.parentPath, entry.name);
+		const name = path.relative(root, abs).split(path.sep).join('/');
+		const dotted = /(^\.|[\\+|/]\.)/.test(name);
+		if (dotted && !/\.well-known[\\+/]/.test(name)) continue;
+		const key = `/${name.normalize()}`;
+		const type = MEMORY_TYPES[path.extname(name).slice(1)];
+		const stats: Stats = statSync(abs);
+		if (dotted || !type || stats.size > maxFile || total + stats.size > maxTotal) {
+			files.set(key, {});
+			continue;
+		}
+		total += stats.size;
+		files.set(key, {
+			body: readFileSync(abs),
+			headers: {
+				'Content-Length': stats.size,
+				'Content-Type': type,
+				'Last-Modified': stats.mtime.toUTCString(),
+				ETag: `W/"${stats.size}-${stats.mtime.getTime()}"`,
+			},
+		});
+	}
+	const find = (pathname: string) => {
+		const base = pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
+		for (const ext of ['', '.html', '.htm']) {
+			const hit = (base ? files.get(base + ext) : undefined) ?? files.get(`${base}/index${ext}`);
+			if (hit) return hit;
+		}
+		return undefined;
+	};
+	return (req: http.IncomingMessage, res: http.ServerResponse, next: () => void): void => {
+		let pathname = pathWithoutQuery(req.url ?? '/');
+		if (pathname.includes('%')) {
+			try {
+				pathname = decodeURI(pathname);
+			} catch {
+				// Malformed: looked up as it is, like sirv does.
+			}
+		}
+		const file = req.headers.range ? undefined : find(pathname);
+		if (!file?.body || !file.headers) {
+			fallback(req, res, next);
+			return;
+		}
+		if (req.headers['if-none-match'] === file.headers.ETag) {
+			res.writeHead(304);
+			res.end();
+			return;
+		}
+		staticHeaders(res, pathname);
+		res.writeHead(200, file.headers);
+		res.end(file.body);
+	};
+}
+
+/** The path part of a request target, cut as sirv's URL parser (@polka/url) cuts it. */
+function pathWithoutQuery(raw: string): string {
+	if (raw.length <= 1) return raw;
+	const hash = raw.indexOf('#', 1);
+	const beforeHash = hash === -1 ? raw : raw.slice(0, hash);
+	const query = beforeHash.indexOf('?', 1);
+	return query === -1 ? beforeHash : beforeHash.slice(0, query);
+}
+
+const serveStatic = memoryStatic(path.join(dist, 'client'), sirvStatic);
 
 const server = http.createServer((req, res) => {
 	const started = process.hrtime.bigint();
 	const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
 	req.headers['x-request-id'] = requestId;
-	for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+	for (const [name, value] of headers) res.setHeader(name, value);
 	res.setHeader('X-Request-Id', requestId);
 	res.on('finish', () => {
 		const ms = Number(process.hrtime.bigint() - started) / 1e6;

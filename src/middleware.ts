@@ -14,6 +14,9 @@ import { consumeOrThrow } from './server/rate-limit.ts';
 import { securityHeaders } from './server/security-headers.ts';
 import { getServices } from './server/services.ts';
 
+/** Built once, not per response. */
+const SECURITY_HEADERS = Object.entries(securityHeaders());
+
 /** Paths that count against the per-learner request limit. */
 const LIMITED = /^\/(api\/v1\/|oauth\/|mcp$)/;
 
@@ -63,7 +66,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
 function withHeaders(response: Response, requestId: string): Response {
 	try {
 		response.headers.set('x-request-id', requestId);
-		for (const [name, value] of Object.entries(securityHeaders())) {
+		for (const [name, value] of SECURITY_HEADERS) {
 			if (!response.headers.has(name)) response.headers.set(name, value);
 		}
 		return response;

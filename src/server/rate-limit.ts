@@ -1,6 +1,9 @@
 /**
  * Request limits (rate-limiter-flexible): in memory for one process on the embedded database,
  * in Postgres when the database is Postgres so that every server instance shares one count.
+ * On PostgreSQL the counters live in an UNLOGGED table: a count costs no WAL flush, which made
+ * every request of one learner wait for the previous one's commit on the same row
+ * (docs/benchmarks.md); a Postgres crash resets the counters, which is harmless for rate limits.
  */
 import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { ApiError } from './api/errors.ts';
@@ -26,14 +29,45 @@ export async function createRateLimits(handle: DatabaseHandle, options: RateLimi
 	if ((options.store ?? (handle.dialect === 'pglite' ? 'memory' : 'database')) === 'memory') {
 		return { general: new RateLimiterMemory(general), auth: new RateLimiterMemory(auth) };
 	}
+	const tableCreated = handle.dialect === 'postgres' ? await createUnloggedTable(handle) : false;
 	const make = (opts: typeof general) =>
 		new Promise<RateLimiterAbstract>((resolve, reject) => {
-			const limiter: RateLimiterPostgres = new RateLimiterPostgres(
-				{ ...opts, storeClient: handle.raw, storeType: 'pool', tableName: 'rate_limits', clearExpiredByTimeout: false },
-				(error?: Error) => (error ? reject(error) : resolve(limiter)),
+			// The callback runs inside the constructor when the table exists already: defer it.
+			let limiter: RateLimiterPostgres | undefined;
+			const ready = (error?: Error) => queueMicrotask(() => (error ? reject(error) : resolve(limiter as RateLimiterPostgres)));
+			limiter = new RateLimiterPostgres(
+				{
+					...opts,
+					storeClient: handle.raw,
+					storeType: 'pool',
+					tableName: TABLE,
+					tableCreated,
+					clearExpiredByTimeout: false,
+					// A key that has used its budget is refused from memory until its window ends: a client
+					// hammering past its limit costs no database write. Other processes learn it from the table.
+					inMemoryBlockOnConsumed: opts.points,
+				},
+				ready,
 			);
 		});
 	return { general: await make(general), auth: await make(auth) };
+}
+
+const TABLE = 'rate_limits';
+
+/** The table rate-limiter-flexible would create (same columns), but UNLOGGED; converts a logged one left by an older version. */
+async function createUnloggedTable(handle: DatabaseHandle): Promise<true> {
+	try {
+		await handle.raw.query(
+			`CREATE UNLOGGED TABLE IF NOT EXISTS "${TABLE}" (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
+		);
+	} catch (error) {
+		// Two processes creating it at once: the other one won (as rate-limiter-flexible handles it).
+		if ((error as { code?: string }).code !== '23505') throw error;
+	}
+	const { rows } = await handle.raw.query(`SELECT relpersistence FROM pg_class WHERE oid = to_regclass($1)`, [`"${TABLE}"`]);
+	if (rows[0]?.relpersistence === 'p') await handle.raw.query(`ALTER TABLE "${TABLE}" SET UNLOGGED`);
+	return true;
 }
 
 /** IETF RateLimit headers plus Retry-After when refused. */

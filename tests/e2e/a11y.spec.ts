@@ -14,7 +14,9 @@ const SCHEMES = ['light', 'dark'] as const;
 function sitemapPaths(): string[] {
 	const index = readBuildFile('client/sitemap-index.xml');
 	const sitemaps = [...index.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]!).pathname.replace(/^\//, ''));
-	const paths = sitemaps.flatMap((file) => [...readBuildFile(`client/${file}`).matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]!).pathname));
+	const paths = sitemaps.flatMap((file) =>
+		[...readBuildFile(`client/${file}`).matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]!).pathname),
+	);
 	if (paths.length === 0) throw new Error('the sitemap lists no pages');
 	return paths;
 }
@@ -39,8 +41,7 @@ async function expectNoViolations(page: Page, label: string): Promise<void> {
 			return `  [${v.impact ?? 'n/a'}] ${v.id}: ${v.help} (${v.nodes.length} element(s))\n    ${v.helpUrl}\n${nodes}${more}`;
 		})
 		.join('\n');
-	if (violations.length > 0) console.log(`\naxe: ${violations.length} violation(s) on ${label} (${page.url()}):\n${report}\n`);
-	expect(violations.length, `axe violations on ${label}:\n${report}`).toBe(0);
+	expect(violations.length, `axe: ${violations.length} violation(s) on ${label} (${page.url()}):\n${report}\n`).toBe(0);
 }
 
 type Helpers = Pick<Fixtures, 'loginAs'>;

@@ -28,7 +28,10 @@ export interface Fixtures {
 	/** Signs a new learner up through /register on `page` (default: the test's page); it ends on the dashboard. */
 	registerLearner: (options?: { page?: Page; timezone?: string; displayName?: string }) => Promise<Learner>;
 	/** A page signed in (POST /api/v1/auth/login) as a demo account or a learner, in its own context unless `page` is given. */
-	loginAs: (who: DemoAccount | Pick<Learner, 'email' | 'password'>, options?: { page?: Page; javaScriptEnabled?: boolean }) => Promise<Page>;
+	loginAs: (
+		who: DemoAccount | Pick<Learner, 'email' | 'password'>,
+		options?: { page?: Page; javaScriptEnabled?: boolean },
+	) => Promise<Page>;
 	/** A fresh signed-out page, in its own context (e.g. with JavaScript disabled). */
 	newPage: (options?: { javaScriptEnabled?: boolean; colorScheme?: 'light' | 'dark' }) => Promise<Page>;
 	/** Full-page screenshots of `page` at each of SCREEN_WIDTHS into test-results/screenshots/<name>-<width>.png. */

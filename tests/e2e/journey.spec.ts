@@ -111,7 +111,10 @@ test('a new learner reads, passes a quiz, gets upgraded and signs out', async ({
 		await admin.goto('/admin');
 		await admin.getByLabel('Find a learner by email or name').fill(learner.email);
 		await admin.getByRole('main').getByRole('button', { name: 'Search' }).click();
-		await admin.locator('[data-admin-results]').getByRole('link', { name: new RegExp(learner.displayName) }).click();
+		await admin
+			.locator('[data-admin-results]')
+			.getByRole('link', { name: new RegExp(learner.displayName) })
+			.click();
 		await expect(admin.locator('[data-admin-learner]')).toContainText(learner.email);
 		await admin.getByLabel('New tier').selectOption('premium');
 		await admin.getByLabel(/^Reason/).fill('End-to-end test upgrade');

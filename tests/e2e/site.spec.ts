@@ -50,6 +50,22 @@ test('a search from the header finds chapter 2 and the result opens it', async (
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText(second.title);
 });
 
+test('the search page fetches Pagefind only when there is something to search for', async ({ page }) => {
+	const pagefind: string[] = [];
+	page.on('request', (r) => {
+		if (new URL(r.url()).pathname.startsWith('/pagefind/')) pagefind.push(r.url());
+	});
+	await page.goto(`/chapters/${first.id}/`);
+	await page.goto('/search/');
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Search the course');
+	expect(pagefind, 'Pagefind requested before any search').toEqual([]);
+
+	await page.getByLabel('Words to search for').fill(SEARCH_PHRASE);
+	await page.getByRole('main').getByRole('button', { name: 'Search' }).click();
+	await expect(page.locator('.pagefind-ui__result').first()).toBeVisible();
+	expect(pagefind.some((u) => u.endsWith('/pagefind/pagefind-ui.js'))).toBe(true);
+});
+
 test('a premium chapter shows the lock, never its body', async ({ page }) => {
 	const secret = distinctiveSentence(chapterHtml(premium.id));
 	const response = await page.goto(`/chapters/${premium.id}/`);

@@ -97,8 +97,8 @@ export function buildOpenApiDocument(allOperations: AnyOperation[], origin: stri
 			op.auth === 'public'
 				? []
 				: op.auth === 'optional'
-					? [{ oauth2: ['course'] }, { bearerAuth: [] }, {}]
-					: [{ oauth2: ['course'] }, { bearerAuth: [] }];
+					? [{ oauth2: ['course'] }, ...bearer, {}]
+					: [{ oauth2: ['course'] }, ...bearer];
 		const status = String(op.status ?? 200);
 		const responses: Record<string, unknown> = {
 			[status]: { description: 'Success.', content: { 'application/json': { schema: collector.convert(op.response, 'output') } } },

@@ -74,6 +74,9 @@ export function defineOperation<
 /** Larger request bodies are refused with 413 before parsing. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** Built once: zod 4 compiles an object schema on its first parse, so a fresh `z.object({})` per request cost ~5% of a request. */
+const NO_FIELDS = z.object({});
+
 /** Turns zod issues into the `details` of a 400: where and what. */
 export function validationDetails(error: z.ZodError, location: 'body' | 'query' | 'path') {
 	return error.issues.map((issue) => ({
@@ -158,10 +161,14 @@ export async function invokeOperation<
 	if ((op.auth === 'learner' || op.auth === 'admin') && !user) throw unauthorized();
 	if (op.auth === 'admin' && user?.role !== 'admin') throw forbidden('This operation is for administrators only.');
 	if (op.oauth === false && context.locals.session?.kind === 'oauth') {
-		throw new ApiError(403, 'insufficient_scope', 'Apps connected with OAuth cannot do this; sign in to the course site to manage your account.');
+		throw new ApiError(
+			403,
+			'insufficient_scope',
+			'Apps connected with OAuth cannot do this; sign in to the course site to manage your account.',
+		);
 	}
-	const params = parseOrThrow(op.params ?? z.object({}), input.params ?? {}, 'path');
-	const query = parseOrThrow(op.query ?? z.object({}), input.query ?? {}, 'query');
+	const params = parseOrThrow(op.params ?? NO_FIELDS, input.params ?? {}, 'path');
+	const query = parseOrThrow(op.query ?? NO_FIELDS, input.query ?? {}, 'query');
 	const body = op.body ? parseOrThrow(op.body, input.body, 'body') : undefined;
 	if (!op.handler) throw new ApiError(404, 'not_found', 'This operation is served as a static file.');
 	return op.handler({

@@ -75,7 +75,6 @@ describe.each(DATABASE_KINDS)('%s: API errors and CSRF', (kind) => {
 				}),
 				duplex: 'half',
 			} as RequestInit);
-			expect(streamed.headers.get('content-length')).not.toBe(String(bytes.length));
 			const text = await streamed.text();
 			expectError({ status: streamed.status, json: JSON.parse(text), text, headers: streamed.headers }, 413, 'payload_too_large');
 
@@ -217,7 +216,7 @@ describe.each(DATABASE_KINDS)('%s: API errors and CSRF', (kind) => {
 			expect((await res.json()).current).toBe(1);
 		});
 
-		it('login and register from a foreign site are refused too (login CSRF)', async () => {
+		it('a sign-in from a foreign site is refused too (login CSRF)', async () => {
 			const res = await api
 				.client(false)
 				.request('POST', '/api/v1/auth/login', { email: 'free@demo.test', password: PASSWORD }, { origin: 'https://evil.example' });
