@@ -21,7 +21,7 @@ export function openApiRoute(format: 'json' | 'yaml'): APIRoute {
 		if (!body) {
 			const { env } = await getServices();
 			const doc = buildOpenApiDocument(operations, env.PUBLIC_ORIGIN.replace(/\/$/, ''), profile);
-			body = format === 'json' ? JSON.stringify(doc, null, 2) : stringify(doc, { aliasDuplicateObjects: false });
+			body = format === 'json' ? JSON.stringify(doc) : stringify(doc, { aliasDuplicateObjects: false });
 			cache.set(key, body);
 		}
 		const type = format === 'json' ? 'application/json' : 'application/yaml';

@@ -274,6 +274,7 @@ describe.each(DATABASE_KINDS)('%s: auth API', (kind) => {
 			},
 		);
 	});
+
 	it('checked every response above against /openapi.json (ConformingClient)', () => {
 		expect(api.conformance.checked).toBeGreaterThan(60);
 	});

@@ -467,6 +467,7 @@ describe.each(DATABASE_KINDS)('%s: authorization matrix', (kind) => {
 			expect((await a.client.post(`/api/v1/admin/users/${a.id}/tier`, { tier: 'premium' })).status).toBe(403);
 		});
 	});
+
 	it('checked every response above against /openapi.json (ConformingClient)', () => {
 		expect(world.api.conformance.checked).toBeGreaterThan(MATRIX.length * ACTORS.length);
 	});

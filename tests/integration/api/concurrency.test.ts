@@ -119,6 +119,7 @@ describe.each(DATABASE_KINDS)('%s: concurrency', (kind) => {
 		expect(count(responses.slice(0, 5), (r) => r.status === 201)).toBe(3);
 		expect(count(responses.slice(5), (r) => r.status === 201)).toBe(3);
 	});
+
 	it('checked every response above against /openapi.json (ConformingClient)', () => {
 		expect(api.conformance.checked).toBeGreaterThan(100);
 	});

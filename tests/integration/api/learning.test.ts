@@ -481,6 +481,7 @@ describe.each(DATABASE_KINDS)('%s: learning API', (kind) => {
 			expect(res.json.error.code).toBe('invalid_json');
 		});
 	});
+
 	it('checked every response above against /openapi.json (ConformingClient)', () => {
 		expect(api.conformance.checked).toBeGreaterThan(100);
 	});
