@@ -1,8 +1,2 @@
-// Mounts Scalar's API reference on /openapi.json: local fonts only, no hosted AI assistant, no developer-tools bar.
-Scalar.createApiReference('#app', {
-	url: '/openapi.json',
-	withDefaultFonts: false,
-	agent: { disabled: true },
-	showDeveloperTools: 'never',
-	hideClientButton: false,
-});
+// Mounts Swagger UI on the generated document; "Try it out" calls the API on this origin.
+window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', deepLinking: true, tryItOutEnabled: false });

@@ -163,6 +163,8 @@ const server = http.createServer((req, res) => {
 		req.url = target + url.search;
 		return void handler(req, res);
 	}
+	// Static files answer GET and HEAD only; anything else goes to the app (405/404 in the API's error shape).
+	if (req.method !== 'GET' && req.method !== 'HEAD') return void handler(req, res);
 	serveStatic(req, res, () => void handler(req, res));
 });
 server.keepAliveTimeout = 65_000;

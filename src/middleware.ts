@@ -59,7 +59,8 @@ export const onRequest = defineMiddleware(async (context, next) => {
 	}
 
 	const response = await next();
-	for (const [name, value] of Object.entries(limitHeaders)) response.headers.set(name, value);
+	// A stricter limiter (sign-in) may already have answered with its own figures: keep those.
+	for (const [name, value] of Object.entries(limitHeaders)) if (!response.headers.has(name)) response.headers.set(name, value);
 	return withHeaders(response, locals.requestId);
 });
 

@@ -94,16 +94,14 @@ export function buildOpenApiDocument(allOperations: AnyOperation[], origin: stri
 	const paths: Record<string, Record<string, unknown>> = {};
 	for (const op of operations) {
 		const security =
-			op.auth === 'public'
-				? []
-				: op.auth === 'optional'
-					? [{ oauth2: ['course'] }, ...bearer, {}]
-					: [{ oauth2: ['course'] }, ...bearer];
+			op.auth === 'public' ? [] : op.auth === 'optional' ? [{ oauth2: ['course'] }, ...bearer, {}] : [{ oauth2: ['course'] }, ...bearer];
 		const status = String(op.status ?? 200);
 		const responses: Record<string, unknown> = {
 			[status]: { description: 'Success.', content: { 'application/json': { schema: collector.convert(op.response, 'output') } } },
 		};
-		for (const code of op.errors ?? []) {
+		// Every dynamic API operation counts against the request limit (src/middleware.ts), so any may answer 429.
+		const limited = !op.static && op.path.startsWith('/api/v1/');
+		for (const code of new Set([...(op.errors ?? []), ...(limited ? [429] : [])])) {
 			responses[String(code)] = { description: STATUS_TEXT[code] ?? 'Error.', content: { 'application/json': { schema: errorRef } } };
 		}
 		const operation: Record<string, unknown> = {

@@ -17,7 +17,6 @@ export const DEFAULT_SCOPE: Scope = 'course';
 /** RFC 6749 §4.1.2 advises at most 10 minutes. Tests shorten it with OAUTH_CODE_TTL_SECONDS. */
 const DEFAULT_CODE_TTL_SECONDS = 600;
 
-
 /** A refresh token must be used within the session lifetime: an app idle for 30 days is asked to reconnect. */
 export const REFRESH_TOKEN_LIFETIME_MS = SESSION_LIFETIME_MS;
 
