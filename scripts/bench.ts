@@ -1,11 +1,16 @@
 /**
  * `npm run bench`: the production server on the real PostgreSQL, 100 concurrent connections per
- * endpoint (autocannon), against a bare node:http server serving the same static JSON in the same
- * run. Prints requests/s and p50/p95/p99 latency per endpoint, the ratio to the baseline for
- * static files, and the server's peak RSS. Copy the table into docs/benchmarks.md.
+ * endpoint (autocannon), against a bare node:http server (its own process) serving the same static
+ * JSON. Every dynamic endpoint runs twice: all connections as ONE learner (one session, one
+ * rate-limit row, one learner's lock) and as MANY learners (premium accounts, tokens rotated per
+ * request), because both are real and they hit different limits. Prints requests/s, p50/p95/p99
+ * latency, the ratio to the baseline for static files, errors, the server's peak RSS and the load
+ * average (the machine may be shared). Copy the table into docs/benchmarks.md.
  *
  * Env: BENCH_DATABASE_URL (default TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test;
- * a fresh database is created and dropped), BENCH_SECONDS (default 10), BENCH_CONNECTIONS (100).
+ * a fresh database is created and dropped), BENCH_SECONDS (default 10), BENCH_CONNECTIONS (100),
+ * BENCH_LEARNERS (50), BENCH_DIST_DIR (dist), BENCH_ONLY (a regex on the row names),
+ * BENCH_NODE_FLAGS (extra node flags for the server, e.g. --max-semi-space-size=8).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,9 +22,18 @@ import pg from 'pg';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
+const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 50);
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null;
+const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+const dist = path.resolve(process.env.BENCH_DIST_DIR ?? 'dist');
 const baseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const PASSWORD = 'learn-with-chatgpt';
 
-if (!existsSync('dist/server/entry.mjs')) {
+if (!existsSync(path.join(dist, 'server', 'entry.mjs'))) {
+	if (process.env.BENCH_DIST_DIR) {
+		console.error(`No build in ${dist}.`);
+		process.exit(1);
+	}
 	console.log('No build: running astro build…');
 	const built = spawnSync('npx', ['astro', 'build'], { stdio: 'inherit' });
 	if (built.status !== 0) process.exit(1);
@@ -35,6 +49,7 @@ const dbUrl = new URL(baseUrl);
 dbUrl.pathname = `/${dbName}`;
 
 const staticPath = '/api/v1/chapters/tool-use.json';
+const loadBefore = os.loadavg();
 
 // The baseline: bare node:http serving the same bytes, in its own process like the real server.
 const bareSource = `
@@ -45,17 +60,19 @@ const server = http.createServer((req, res) => {
 	res.end(body);
 });
 server.listen(0, '127.0.0.1', () => console.log('port ' + server.address().port));`;
-const bare = spawn(process.execPath, ['-e', bareSource, path.join('dist/client', staticPath)], { stdio: ['ignore', 'pipe', 'inherit'] });
+const bare = spawn(process.execPath, ['-e', bareSource, path.join(dist, 'client', staticPath)], { stdio: ['ignore', 'pipe', 'inherit'] });
 const barePort = await new Promise<number>((resolve) =>
 	bare.stdout.once('data', (d) => resolve(Number(/port (\d+)/.exec(String(d))?.[1]))),
 );
 
-const server = spawn(process.execPath, ['scripts/serve.ts'], {
+const server = spawn(process.execPath, [...NODE_FLAGS, 'scripts/serve.ts'], {
 	env: {
 		...process.env,
 		PORT: '0',
 		HOST: '127.0.0.1',
 		NODE_ENV: 'production',
+		DIST_DIR: dist,
+		PRIVATE_CONTENT_DIR: path.join(dist, 'private'),
 		DATABASE_URL: dbUrl.toString(),
 		SEED_DEMO: 'true',
 		LOG_LEVEL: 'info',
@@ -83,16 +100,31 @@ async function json(method: string, pathname: string, body?: unknown, headers: R
 		headers: { 'content-type': 'application/json', ...headers },
 		body: body === undefined ? undefined : JSON.stringify(body),
 	});
-	return (await res.json()) as Record<string, unknown>;
+	const value = (await res.json()) as Record<string, unknown>;
+	if (!res.ok) throw new Error(`${method} ${pathname}: ${res.status} ${JSON.stringify(value)}`);
+	return value;
 }
 
-const { token } = (await json('POST', '/api/v1/auth/login', {
-	email: 'premium@demo.test',
-	password: 'learn-with-chatgpt',
-	session: 'bearer',
-})) as { token: string };
-const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-const key = JSON.parse(readFileSync('dist/private/quizzes/agent-skills.json', 'utf8')) as {
+async function login(email: string): Promise<string> {
+	return ((await json('POST', '/api/v1/auth/login', { email, password: PASSWORD, session: 'bearer' })) as { token: string }).token;
+}
+
+// One learner: the seeded premium account. Many learners: new accounts, made premium by the admin API.
+const oneToken = await login('premium@demo.test');
+const adminAuth = { authorization: `Bearer ${await login('admin@demo.test')}` };
+const manyTokens: string[] = [];
+for (let i = 0; i < LEARNERS; i++) {
+	const made = (await json('POST', '/api/v1/auth/register', {
+		email: `learner-${i}@bench.test`,
+		password: PASSWORD,
+		displayName: `Learner ${i}`,
+		session: 'bearer',
+	})) as { token: string; user: { id: string } };
+	await json('POST', `/api/v1/admin/users/${made.user.id}/tier`, { tier: 'premium', reason: 'benchmark' }, adminAuth);
+	manyTokens.push(made.token);
+}
+
+const key = JSON.parse(readFileSync(path.join(dist, 'private', 'quizzes', 'agent-skills.json'), 'utf8')) as {
 	questions: { id: string; correct: string[] }[];
 };
 const answers = Object.fromEntries(key.questions.map((q) => [q.id, q.correct]));
@@ -104,41 +136,48 @@ interface Target {
 	method?: 'GET' | 'POST';
 	headers?: Record<string, string>;
 	body?: string;
+	/** Bearer tokens: one for a single learner, several to rotate per request. */
+	tokens?: string[];
 }
+
+interface Endpoint {
+	name: string;
+	path: string;
+	method?: 'GET' | 'POST';
+	body?: string;
+}
+const dynamic: Endpoint[] = [
+	{ name: 'searchContent', path: `/api/v1/search?q=${encodeURIComponent('how does the model call a tool')}` },
+	{ name: 'updateProgress', path: '/api/v1/me/progress', method: 'POST', body: JSON.stringify({ chapterId: 'tool-use' }) },
+	{ name: 'recordCheckin', path: '/api/v1/me/streak/checkins', method: 'POST' },
+	{ name: 'submitQuiz', path: '/api/v1/me/quizzes/agent-skills/attempts', method: 'POST', body: JSON.stringify({ answers }) },
+];
 const targets: Target[] = [
 	{ name: 'baseline: bare node:http, chapter JSON', kind: 'static', url: `http://127.0.0.1:${barePort}${staticPath}` },
 	{ name: 'chapter page (static HTML)', kind: 'static', url: `${base}/chapters/tool-use/` },
 	{ name: 'chapter JSON (static)', kind: 'static', url: `${base}${staticPath}` },
-	{
-		name: 'searchContent',
-		kind: 'dynamic',
-		url: `${base}/api/v1/search?q=${encodeURIComponent('how does the model call a tool')}`,
-		headers: auth,
-	},
-	{
-		name: 'submitQuiz',
-		kind: 'dynamic',
-		url: `${base}/api/v1/me/quizzes/agent-skills/attempts`,
-		method: 'POST',
-		headers: auth,
-		body: JSON.stringify({ answers }),
-	},
-	{
-		name: 'updateProgress',
-		kind: 'dynamic',
-		url: `${base}/api/v1/me/progress`,
-		method: 'POST',
-		headers: auth,
-		body: JSON.stringify({ chapterId: 'tool-use' }),
-	},
-	{ name: 'recordCheckin', kind: 'dynamic', url: `${base}/api/v1/me/streak/checkins`, method: 'POST', headers: auth },
+	{ name: 'health (Astro pipeline, no database)', kind: 'dynamic', url: `${base}/api/health` },
+	...dynamic.flatMap((e): Target[] =>
+		[
+			{ who: '1 learner', tokens: [oneToken] },
+			{ who: `${LEARNERS} learners`, tokens: manyTokens },
+		].map(({ who, tokens }) => ({
+			name: `${e.name}, ${who}`,
+			kind: 'dynamic',
+			url: base + e.path,
+			method: e.method,
+			body: e.body,
+			headers: { 'content-type': 'application/json' },
+			tokens,
+		})),
+	),
 	{
 		name: 'login (argon2id by design)',
 		kind: 'login',
 		url: `${base}/api/v1/auth/login`,
 		method: 'POST',
 		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ email: 'free@demo.test', password: 'learn-with-chatgpt', session: 'bearer' }),
+		body: JSON.stringify({ email: 'free@demo.test', password: PASSWORD, session: 'bearer' }),
 	},
 ];
 
@@ -160,13 +199,28 @@ interface Row {
 
 async function run(target: Target): Promise<Row> {
 	const latencies: number[] = [];
+	const tokens = target.tokens ?? [];
+	let next = 0;
+	const headers = { ...target.headers, ...(tokens.length > 0 ? { authorization: `Bearer ${tokens[0]}` } : {}) };
 	const instance = autocannon({
 		url: target.url,
 		method: target.method ?? 'GET',
-		headers: target.headers,
+		headers,
 		body: target.body,
 		connections: CONNECTIONS,
 		duration: SECONDS,
+		// Many learners: each request carries the next learner's token.
+		requests:
+			tokens.length > 1
+				? [
+						{
+							setupRequest: (req: autocannon.Request) => ({
+								...req,
+								headers: { ...req.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` },
+							}),
+						},
+					]
+				: undefined,
 	}) as unknown as autocannon.Instance;
 	instance.on('response', (_client: unknown, _status: number, _bytes: number, time: number) => latencies.push(time));
 	const result = await new Promise<autocannon.Result>((resolve, reject) => instance.once('done', resolve).once('error', reject));
@@ -183,24 +237,28 @@ async function run(target: Target): Promise<Row> {
 	};
 }
 
-function peakRssMb(pid: number): number {
+function memoryMb(pid: number): { peak: number; anon: number; file: number } {
 	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-	const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-	return Math.round(kb / 1024);
+	const mb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
+	return { peak: mb('VmHWM'), anon: mb('RssAnon'), file: mb('RssFile') };
 }
 
 const rows: Row[] = [];
 for (const target of targets) {
+	if (ONLY && !ONLY.test(target.name) && !target.name.startsWith('baseline')) continue;
 	process.stderr.write(`… ${target.name}\n`);
 	rows.push(await run(target));
 }
-const rss = peakRssMb(server.pid as number);
+const memory = memoryMb(server.pid as number);
+const loadAfter = os.loadavg();
 const baseline = rows[0] as Row;
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '—');
+const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
 const lines = [
 	`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
-	`${CONNECTIONS} connections, ${SECONDS} s per endpoint, server on PostgreSQL (${dbUrl.host}), JSON request logs on.`,
+	`${CONNECTIONS} connections, ${SECONDS} s per endpoint, server on PostgreSQL (${dbUrl.host}), JSON request logs on, ${LEARNERS} premium learners for the "learners" rows.`,
+	`Load average (1/5/15 min) before: ${load(loadBefore)}, after: ${load(loadAfter)}${NODE_FLAGS.length ? `; server flags: ${NODE_FLAGS.join(' ')}` : ''}.`,
 	'',
 	'| endpoint | req/s | p50 ms | p95 ms | p99 ms | vs bare node:http | errors | non-2xx |',
 	'|---|---:|---:|---:|---:|---:|---:|---:|',
@@ -209,7 +267,7 @@ const lines = [
 			`| ${r.name} | ${Math.round(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.kind === 'static' ? `${Math.round((100 * r.rps) / baseline.rps)}%` : ''} | ${r.errors} | ${r.non2xx} |`,
 	),
 	'',
-	`Server peak RSS (VmHWM): ${rss} MB`,
+	`Server peak RSS (VmHWM): ${memory.peak} MB; at the end ${memory.anon} MB anonymous + ${memory.file} MB file-backed (the node binary and its ICU data).`,
 ];
 console.log(lines.join('\n'));
 

@@ -46,6 +46,14 @@ async function expectNoViolations(page: Page, label: string): Promise<void> {
 
 type Helpers = Pick<Fixtures, 'loginAs'>;
 
+/** Signs in as the premium demo learner (no daily attempt limit) and picks the first option of every question. */
+async function answerFirstOptions(page: Page, loginAs: Fixtures['loginAs']): Promise<void> {
+	await loginAs('premium', { page });
+	await page.goto(`/quizzes/${freeChapter.id}/`);
+	// A valid submission with some answers wrong, so corrections and feedback show too.
+	for (const fieldset of await page.locator('form.quiz fieldset').all()) await fieldset.locator('input').first().check();
+}
+
 /** Pages a signed-in learner, an admin or a visitor filling in a form sees; each leaves `page` ready for axe. */
 const APP_PAGES: { name: string; visit: (page: Page, helpers: Helpers) => Promise<void> }[] = [
 	{
@@ -73,13 +81,20 @@ const APP_PAGES: { name: string; visit: (page: Page, helpers: Helpers) => Promis
 		},
 	},
 	{
-		name: 'quiz result',
+		name: 'quiz result in place (JavaScript)',
 		visit: async (page, { loginAs }) => {
-			await loginAs('premium', { page });
-			await page.goto(`/quizzes/${freeChapter.id}/`);
-			// The first option everywhere: a valid submission with some answers wrong, so feedback shows too.
-			for (const fieldset of await page.locator('form.quiz fieldset').all()) await fieldset.locator('input').first().check();
+			await answerFirstOptions(page, loginAs);
 			await page.getByRole('button', { name: 'Submit answers' }).click();
+			await expect(page.locator('[data-quiz-result]')).toBeVisible();
+		},
+	},
+	{
+		name: 'quiz result page (plain form post)',
+		visit: async (page, { loginAs }) => {
+			await answerFirstOptions(page, loginAs);
+			// HTMLFormElement.submit() skips the script's submit handler: the browser posts the form as without JavaScript.
+			await page.locator('form.quiz').evaluate((form: HTMLFormElement) => form.submit());
+			await expect(page).toHaveURL(new RegExp(`/quizzes/${freeChapter.id}/result$`));
 			await expect(page.locator('[data-quiz-result]')).toBeVisible();
 		},
 	},

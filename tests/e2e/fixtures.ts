@@ -3,7 +3,7 @@
  * `registerLearner()` signs a new learner up through the form, `loginAs('admin')` hands back a
  * signed-in page in its own browser context, `snap(page, 'dashboard')` keeps screenshots.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test as base, type BrowserContext, expect, type Page } from '@playwright/test';
 
@@ -113,7 +113,9 @@ export const DIST_DIR = path.resolve(process.env.TEST_DIST_DIR ?? 'dist');
 
 /** Reads a file from the build, e.g. `private/quizzes/<id>.json` for an answer key. */
 export function readBuildFile(relative: string): string {
-	return readFileSync(path.join(DIST_DIR, relative), 'utf8');
+	const file = path.join(DIST_DIR, relative);
+	if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` before the browser tests.`);
+	return readFileSync(file, 'utf8');
 }
 
 export function readBuildJson<T>(relative: string): T {

@@ -140,10 +140,17 @@ for (const kind of DATABASE_KINDS) {
 			expect(me.status).toBe(200);
 			expect(me.json.email).toBe('premium@demo.test');
 
-			// The learner sees the connection among their sessions, named after the app.
-			const sessions = await bearerGet(base, '/api/v1/me/sessions', token.json.access_token);
-			const app = sessions.json.sessions.find((s: { current: boolean }) => s.current);
-			expect(app).toMatchObject({ kind: 'oauth', label: 'ChatGPT', clientId: client.client_id });
+			// The learner sees the connection among their sessions, named after the app…
+			const sessions = await browser.get('/api/v1/me/sessions');
+			const apps = sessions.json.sessions.filter(
+				(s: { kind: string; clientId: string }) => s.kind === 'oauth' && s.clientId === client.client_id,
+			);
+			expect(apps.length).toBeGreaterThan(0);
+			expect(apps[0]).toMatchObject({ kind: 'oauth', label: 'ChatGPT', clientId: client.client_id });
+			// …while the app itself may not manage the learner's sessions.
+			const fromApp = await bearerGet(base, '/api/v1/me/sessions', token.json.access_token);
+			expect(fromApp.status).toBe(403);
+			expect(fromApp.json.error.code).toBe('insufficient_scope');
 		});
 
 		it('accepts a JSON token request too', async () => {
@@ -260,14 +267,26 @@ for (const kind of DATABASE_KINDS) {
 		});
 
 		it('disconnecting the app from the learner’s account revokes its refresh token too', async () => {
+			const learner = new Browser(base);
+			const signedIn = await learner.postForm('/login', { email: 'free@demo.test', password: 'learn-with-chatgpt', next: '/' });
+			expect(signedIn.status).toBe(303);
+			const idsOf = async () =>
+				new Set(
+					((await learner.get('/api/v1/me/sessions')).json.sessions as { id: string; kind: string }[])
+						.filter((s) => s.kind === 'oauth')
+						.map((s) => s.id),
+				);
+			const before = await idsOf();
 			const tokens = (await exchange(await getCode())).json;
-			const sessions = await bearerGet(base, '/api/v1/me/sessions', tokens.access_token);
-			const sessionId = sessions.json.sessions.find((s: { current: boolean }) => s.current).id;
-			const res = await fetch(`${base}/api/v1/me/sessions/${sessionId}`, {
+			const added = [...(await idsOf())].filter((id) => !before.has(id));
+			expect(added).toHaveLength(1);
+			// The learner disconnects the app from their account page (cookie session, same origin).
+			const res = await fetch(`${base}/api/v1/me/sessions/${added[0]}`, {
 				method: 'DELETE',
-				headers: { authorization: `Bearer ${tokens.access_token}` },
+				headers: { cookie: learner.cookie, origin: base },
 			});
 			expect(res.status).toBe(200);
+			expect((await bearerGet(base, '/api/v1/me', tokens.access_token)).status).toBe(401);
 			const refresh = await serverPost(
 				base,
 				'/oauth/token',
