@@ -9,63 +9,67 @@ const booleanish = z
 	.optional()
 	.transform((v) => v === 'true' || v === '1');
 
-export const envSchema = z
-	.object({
-		NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-		HOST: z.string().default('localhost'),
-		PORT: z.coerce.number().int().min(0).max(65535).default(4321),
-		/** Public origin users and ChatGPT reach the site at (https in production). */
-		PUBLIC_ORIGIN: z.url({ protocol: /^https?$/ }).default('http://localhost:4321'),
-		/** Unset: embedded PGlite under DATA_DIR. Set: a PostgreSQL (or Neon pooled) connection string. */
-		DATABASE_URL: z
-			.string()
-			.regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
-			.optional()
-			.or(z.literal('').transform(() => undefined)),
-		DATABASE_DRIVER: z.enum(['pglite', 'postgres', 'neon']).optional(),
-		DATA_DIR: z.string().default('./.data/pglite'),
-		/** Where the private artifact (premium bodies, answer keys, search index) is read from. */
-		CONTENT_STORE: z.enum(['local', 'r2']).default('local'),
-		PRIVATE_CONTENT_DIR: z.string().default('./dist/private'),
-		R2_ENDPOINT: z.url().optional(),
-		R2_ACCESS_KEY_ID: z.string().optional(),
-		R2_SECRET_ACCESS_KEY: z.string().optional(),
-		R2_PRIVATE_BUCKET: z.string().optional(),
-		R2_PRIVATE_PREFIX: z
-			.string()
-			.regex(/^$|^[\w.-]+(\/[\w.-]+)*\/$/, 'must be empty or a path ending in "/", such as "course-v1/"')
-			.default(''),
-		/** HMAC-SHA256 secret shared with the billing provider; the webhook is refused without it. */
-		BILLING_WEBHOOK_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
-		/** Where rate-limit counters live: `database` (shared by every instance; the default on Postgres) or `memory` (one process). */
-		RATE_LIMIT_STORE: z.enum(['database', 'memory']).optional(),
-		RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
-		AUTH_RATE_LIMIT_PER_15_MINUTES: z.coerce.number().int().positive().default(10),
-		/** Seed the demo accounts on start. Default: on with the embedded database, off with DATABASE_URL. */
-		SEED_DEMO: z.enum(['true', 'false', '1', '0', '']).optional(),
-		LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-		TRUST_PROXY: booleanish,
-	})
-	.superRefine((env, ctx) => {
-		if (env.CONTENT_STORE === 'r2') {
-			for (const key of ['R2_ENDPOINT', 'R2_ACCESS_KEY_ID', 'R2_SECRET_ACCESS_KEY', 'R2_PRIVATE_BUCKET'] as const) {
-				if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'is required when CONTENT_STORE=r2' });
-			}
-		}
-		if (env.DATABASE_DRIVER === 'neon' && !env.DATABASE_URL) {
-			ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is required when DATABASE_DRIVER=neon' });
-		}
-	});
+export const envSchema = z.object({
+	NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+	HOST: z.string().default('localhost'),
+	PORT: z.coerce.number().int().min(0).max(65535).default(4321),
+	/** Public origin users and ChatGPT reach the site at (https in production). */
+	PUBLIC_ORIGIN: z.url({ protocol: /^https?$/ }).default('http://localhost:4321'),
+	/** Unset: embedded PGlite under DATA_DIR. Set: a PostgreSQL (or Neon pooled) connection string. */
+	DATABASE_URL: z
+		.string()
+		.regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+		.optional()
+		.or(z.literal('').transform(() => undefined)),
+	DATABASE_DRIVER: z.enum(['pglite', 'postgres', 'neon']).optional(),
+	DATA_DIR: z.string().default('./.data/pglite'),
+	/** Where the private artifact (premium bodies, answer keys, search index) is read from. */
+	CONTENT_STORE: z.enum(['local', 'r2']).default('local'),
+	PRIVATE_CONTENT_DIR: z.string().default('./dist/private'),
+	R2_ENDPOINT: z.url().optional(),
+	R2_ACCESS_KEY_ID: z.string().optional(),
+	R2_SECRET_ACCESS_KEY: z.string().optional(),
+	R2_PRIVATE_BUCKET: z.string().optional(),
+	R2_PRIVATE_PREFIX: z
+		.string()
+		.regex(/^$|^[\w.-]+(\/[\w.-]+)*\/$/, 'must be empty or a path ending in "/", such as "course-v1/"')
+		.default(''),
+	/** HMAC-SHA256 secret shared with the billing provider; the webhook is refused without it. */
+	BILLING_WEBHOOK_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
+	/** Where rate-limit counters live: `database` (shared by every instance; the default on Postgres) or `memory` (one process). */
+	RATE_LIMIT_STORE: z.enum(['database', 'memory']).optional(),
+	RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
+	AUTH_RATE_LIMIT_PER_15_MINUTES: z.coerce.number().int().positive().default(10),
+	/** Seed the demo accounts on start. Default: on with the embedded database, off with DATABASE_URL. */
+	SEED_DEMO: z.enum(['true', 'false', '1', '0', '']).optional(),
+	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+	TRUST_PROXY: booleanish,
+});
 
 export type Env = z.infer<typeof envSchema>;
 
 export class EnvError extends Error {}
 
+/** Rules between variables, checked on the raw input so they are reported together with field errors. */
+function crossFieldProblems(source: Record<string, string | undefined>): string[] {
+	const problems: string[] = [];
+	if (source.CONTENT_STORE === 'r2') {
+		for (const key of ['R2_ENDPOINT', 'R2_ACCESS_KEY_ID', 'R2_SECRET_ACCESS_KEY', 'R2_PRIVATE_BUCKET']) {
+			if (!source[key]) problems.push(`${key}: is required when CONTENT_STORE=r2`);
+		}
+	}
+	if (source.DATABASE_DRIVER === 'neon' && !source.DATABASE_URL) problems.push('DATABASE_URL: is required when DATABASE_DRIVER=neon');
+	return problems;
+}
+
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
 	const result = envSchema.safeParse(source);
-	if (result.success) return result.data;
-	const lines = result.error.issues.map((i) => `  - ${i.path.join('.') || '(env)'}: ${i.message}`);
-	throw new EnvError(`Invalid configuration (environment variables):\n${lines.join('\n')}`);
+	const problems = [
+		...(result.success ? [] : result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`)),
+		...crossFieldProblems(source),
+	];
+	if (result.success && problems.length === 0) return result.data;
+	throw new EnvError(`Invalid configuration (environment variables):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
 }
 
 export function seedDemoEnabled(env: Env): boolean {
