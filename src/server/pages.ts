@@ -5,7 +5,7 @@ import type { CurrentUser } from './auth/current-user.ts';
 
 /** Only same-site relative paths, so a crafted ?next= cannot send the learner elsewhere. */
 export function safeNext(value: string | null | undefined, fallback = '/dashboard'): string {
-	if (!value || !value.startsWith('/') || value.startsWith('//') || value.includes('\\')) return fallback;
+	if (!value?.startsWith('/') || value.startsWith('//') || value.includes('\\')) return fallback;
 	return value;
 }
 

@@ -156,11 +156,18 @@ export async function invokeOperation<
 	op: OperationSpec<P, Q, B, R, A>,
 	input: { params?: unknown; query?: unknown; body?: unknown },
 	context: APIContext,
+	/** MCP passes the bearer identity only (it ignores cookies) and its own handlers for the static operations. */
+	overrides: {
+		user?: CurrentUser | null;
+		session?: { id: string; kind: string } | null;
+		handler?: OperationSpec<P, Q, B, R, A>['handler'];
+	} = {},
 ): Promise<z.input<R> | Response> {
-	const user = context.locals.user ?? null;
+	const user = overrides.user !== undefined ? overrides.user : (context.locals.user ?? null);
+	const session = overrides.session !== undefined ? overrides.session : (context.locals.session ?? null);
 	if ((op.auth === 'learner' || op.auth === 'admin') && !user) throw unauthorized();
 	if (op.auth === 'admin' && user?.role !== 'admin') throw forbidden('This operation is for administrators only.');
-	if (op.oauth === false && context.locals.session?.kind === 'oauth') {
+	if (op.oauth === false && session?.kind === 'oauth') {
 		throw new ApiError(
 			403,
 			'insufficient_scope',
@@ -170,13 +177,14 @@ export async function invokeOperation<
 	const params = parseOrThrow(op.params ?? NO_FIELDS, input.params ?? {}, 'path');
 	const query = parseOrThrow(op.query ?? NO_FIELDS, input.query ?? {}, 'query');
 	const body = op.body ? parseOrThrow(op.body, input.body, 'body') : undefined;
-	if (!op.handler) throw new ApiError(404, 'not_found', 'This operation is served as a static file.');
-	return op.handler({
+	const handler = overrides.handler ?? op.handler;
+	if (!handler) throw new ApiError(404, 'not_found', 'This operation is served as a static file.');
+	return handler({
 		params: params as z.infer<P>,
 		query: query as z.infer<Q>,
 		body: body as z.infer<B>,
 		user: user as OperationContext<z.infer<P>, z.infer<Q>, z.infer<B>, A>['user'],
-		session: context.locals.session ?? null,
+		session,
 		request: context.request,
 		astro: context,
 		now: new Date(),

@@ -7,8 +7,8 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { APIContext } from 'astro';
 import { type ZodType, z } from 'astro/zod';
-import { ApiError, forbidden, unauthorized } from '../api/errors.ts';
-import { type AnyOperation, clientIpOf, type OperationContext, validationDetails } from '../api/operation.ts';
+import { ApiError } from '../api/errors.ts';
+import { type AnyOperation, invokeOperation, type OperationContext } from '../api/operation.ts';
 import type { CurrentUser } from '../auth/current-user.ts';
 import * as auth from '../operations/auth.ts';
 import * as content from '../operations/content.ts';
@@ -128,39 +128,17 @@ function pick(args: Record<string, unknown>, keys: string[]): Record<string, unk
 	return Object.fromEntries(keys.filter((k) => args[k] !== undefined).map((k) => [k, args[k]]));
 }
 
-/** The operation's own schemas parse the input again, so rules and messages match the REST API. */
-function parseInput<T extends ZodType>(schema: T, input: unknown, location: 'body' | 'query' | 'path'): z.infer<T> {
-	const result = schema.safeParse(input);
-	if (result.success) return result.data;
-	const details = validationDetails(result.error, location);
-	const first = details[0];
-	const where = first?.field ? `${location}.${first.field}` : location;
-	throw new ApiError(400, 'validation_failed', `Invalid ${where}: ${first?.message ?? 'invalid input'}`, details);
-}
-
 export async function callTool(tool: McpTool, args: Record<string, unknown>, ctx: McpCallContext): Promise<CallToolResult> {
 	const { op } = tool;
 	try {
-		if ((op.auth === 'learner' || op.auth === 'admin') && !ctx.user) throw unauthorized();
-		if (op.auth === 'admin' && ctx.user?.role !== 'admin') throw forbidden('This operation is for administrators only.');
 		const layout = inputLayout(op);
-		const params = parseInput(op.params ?? EMPTY, pick(args, layout.params), 'path');
-		const query = parseInput(op.query ?? EMPTY, pick(args, layout.query), 'query');
-		const rawBody = layout.body ? pick(args, layout.body) : args.body;
-		const body = op.body ? parseInput(op.body, rawBody, 'body') : undefined;
-		const handler = tool.handler ?? (op.handler as Handler | undefined);
-		if (!handler) throw new Error(`${op.operationId} has no handler for MCP.`);
-		const result = await handler({
-			params,
-			query,
-			body,
-			user: ctx.user,
-			session: ctx.session,
-			request: ctx.astro.request,
-			astro: ctx.astro,
-			now: new Date(),
-			clientIp: clientIpOf(ctx.astro),
-		});
+		const input = {
+			params: pick(args, layout.params),
+			query: pick(args, layout.query),
+			body: layout.body ? pick(args, layout.body) : args.body,
+		};
+		// The operation's own guards and schemas run, so rules and messages match the REST API.
+		const result = await invokeOperation(op, input, ctx.astro, { user: ctx.user, session: ctx.session, handler: tool.handler as never });
 		if (result instanceof Response) throw new Error(`${op.operationId} answered with a raw Response, which MCP cannot carry.`);
 		return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result as Record<string, unknown> };
 	} catch (error) {
