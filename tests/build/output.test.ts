@@ -308,10 +308,19 @@ describe('leak scan of everything under dist/client', () => {
 		expect(found).toEqual([]);
 	});
 
-	it('indexes only free chapter pages with Pagefind', () => {
-		const fragments = clientFiles.filter((f) => f.endsWith('.pf_fragment'));
-		const urls = fragments.map((f) => (JSON.parse(readPublicText(f)) as { url: string }).url).sort();
-		expect(urls).toEqual(freeChapters.map((c) => `/chapters/${c.id}/`).sort());
+	it('indexes free chapters with their text and premium chapters by title and summary only', () => {
+		const fragments = clientFiles
+			.filter((f) => f.endsWith('.pf_fragment'))
+			.map((f) => JSON.parse(readPublicText(f)) as { url: string; content: string; meta: { title?: string } });
+		const urls = fragments.map((f) => f.url).sort();
+		expect(urls).toEqual(chapters.map((c) => `/chapters/${c.id}/`).sort());
+		for (const c of chapters.filter((x) => x.tier !== 'free')) {
+			const fragment = fragments.find((f) => f.url === `/chapters/${c.id}/`);
+			expect(fragment?.meta.title).toBe(c.title);
+			const words = (text: string) => text.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+			// Nothing but the title and the summary: no objectives, no lock notice, no body.
+			expect(words(fragment?.content ?? '')).toBe(words(`${c.title}. ${c.summary}`));
+		}
 	});
 
 	it('does find free chapter text in the page, the JSON and the Pagefind fragment (the scanner can see through every format)', () => {
