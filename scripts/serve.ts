@@ -1,7 +1,7 @@
 /**
  * `npm run serve`: the production server. Static files from dist/client (small ones from memory,
- * the rest with sirv), everything else
- * through Astro's handler; premium chapter and quiz pages go to their server-rendered versions.
+ * the rest with sirv), everything else through Astro's handler; premium chapter and quiz pages go to
+ * their server-rendered versions.
  * JSON logs with a request id, security headers, graceful shutdown on SIGTERM/SIGINT.
  */
 import { randomUUID } from 'node:crypto';

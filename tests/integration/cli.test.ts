@@ -16,7 +16,7 @@ describe('operator commands', () => {
 	it('db:migrate applies the migrations once', () => {
 		const first = run('scripts/db-migrate.ts');
 		expect(first.status, first.stderr).toBe(0);
-		expect(first.stdout).toMatch(/Applied: 0001_initial/);
+		expect(first.stdout).toMatch(/Applied: 0001_initial, 0002_oauth_refresh, 0003_attempts_by_day/);
 		const second = run('scripts/db-migrate.ts');
 		expect(second.stdout).toContain('Nothing to apply.');
 		expect(second.stdout).toMatch(/pglite: \d+ migrations applied, 0 pending/);

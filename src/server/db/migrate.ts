@@ -7,11 +7,13 @@ import { type Kysely, sql } from 'kysely';
 import { type Migration, type MigrationProvider, type MigrationResult, Migrator } from 'kysely/migration';
 import * as m0001 from './migrations/0001_initial.ts';
 import * as m0002 from './migrations/0002_oauth_refresh.ts';
+import * as m0003 from './migrations/0003_attempts_by_day.ts';
 
 /** Every migration, by name; names sort in the order they must run. Add new ones here. */
 const MIGRATIONS: Record<string, Migration> = {
 	'0001_initial': m0001,
 	'0002_oauth_refresh': m0002,
+	'0003_attempts_by_day': m0003,
 };
 
 export const migrationProvider: MigrationProvider = {
