@@ -22,6 +22,8 @@ export const envSchema = z.object({
 		.optional()
 		.or(z.literal('').transform(() => undefined)),
 	DATABASE_DRIVER: z.enum(['pglite', 'postgres', 'neon']).optional(),
+	/** DATABASE_DRIVER=neon against a local PostgreSQL through a WebSocket proxy (development and tests only). */
+	NEON_WS_PROXY: z.string().optional(),
 	DATA_DIR: z.string().default('./.data/pglite'),
 	/** Where the private artifact (premium bodies, answer keys, search index) is read from. */
 	CONTENT_STORE: z.enum(['local', 'r2']).default('local'),

@@ -31,7 +31,12 @@ export function getServices(): Promise<Services> {
 
 async function createServices(): Promise<Services> {
 	const env = parseEnv();
-	const handle = await openDatabase({ url: env.DATABASE_URL, driver: env.DATABASE_DRIVER, dataDir: env.DATA_DIR });
+	const handle = await openDatabase({
+		url: env.DATABASE_URL,
+		driver: env.DATABASE_DRIVER,
+		dataDir: env.DATA_DIR,
+		neonWsProxy: env.NEON_WS_PROXY,
+	});
 	// scripts/serve.ts closes the database itself after in-flight requests finish.
 	if (!(globalThis as { __ccManagedShutdown?: boolean }).__ccManagedShutdown) closeOnSignals(handle);
 	await migrateToLatest(handle.db);

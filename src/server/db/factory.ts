@@ -21,6 +21,11 @@ export interface OpenDatabaseOptions {
 	driver?: DatabaseDialect;
 	/** PGlite data directory; default `./.data/pglite`. Parent directories are created. */
 	dataDir?: string;
+	/**
+	 * Neon driver only: a WebSocket-to-TCP proxy in front of a plain PostgreSQL (Neon's documented
+	 * local setup, e.g. `localhost:5433/v1`), spoken without TLS. Unset in production.
+	 */
+	neonWsProxy?: string;
 }
 
 /** The `{ text, values }` form of a query, as rate-limiter-flexible sends it. */
@@ -58,7 +63,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
 		return openPglite(options.dataDir ?? DEFAULT_DATA_DIR);
 	}
 	if (!url) throw new Error(`The '${driver}' driver needs a connection URL (DATABASE_URL).`);
-	return openPool(url, driver);
+	return openPool(url, driver, options.neonWsProxy);
 }
 
 function driverForUrl(url: string): DatabaseDialect {
@@ -104,10 +109,16 @@ interface EndablePool extends PostgresPool {
 	on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
-async function openPool(url: string, driver: 'postgres' | 'neon'): Promise<DatabaseHandle> {
+async function openPool(url: string, driver: 'postgres' | 'neon', neonWsProxy?: string): Promise<DatabaseHandle> {
 	let pool: EndablePool;
 	if (driver === 'neon') {
 		const neon = await import('@neondatabase/serverless');
+		if (neonWsProxy) {
+			neon.neonConfig.wsProxy = neonWsProxy;
+			neon.neonConfig.useSecureWebSocket = false;
+			neon.neonConfig.pipelineTLS = false;
+			neon.neonConfig.pipelineConnect = false;
+		}
 		pool = new neon.Pool({ connectionString: url, types: normalizedTypes(neon.types) }) as unknown as EndablePool;
 	} else {
 		const pg = await import('pg');
