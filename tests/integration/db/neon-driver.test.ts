@@ -50,7 +50,7 @@ describe.skipIf(!hasPostgres)('Neon serverless driver (WebSocket) against Postgr
 		expect(first?.n).toBe(1);
 		expect(first?.d).toBe('2028-02-29');
 		expect(first?.b).toBeInstanceOf(Uint8Array);
-		expect([...(first?.b as Uint8Array)]).toEqual([1, 2]);
+		expect(Array.from((first?.b ?? []) as Uint8Array)).toEqual([1, 2]);
 	});
 
 	it('runs repository calls, idempotent writes and a transaction', async () => {
