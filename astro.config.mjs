@@ -2,10 +2,11 @@
 import node from '@astrojs/node';
 import sitemap from '@astrojs/sitemap';
 import { defineConfig } from 'astro/config';
+import { SITE_ORIGIN } from './src/content/site-origin.ts';
 import { courseIntegration } from './src/integration.ts';
 
-/** The public origin (https in production); sitemap, canonical links and OpenAPI `servers` use it. */
-const site = process.env.PUBLIC_ORIGIN ?? 'http://localhost:4321';
+/** The public origin (https in production); sitemap, canonical links and absolute URLs in the JSON use it. */
+const site = SITE_ORIGIN;
 
 export default defineConfig({
 	site,

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import sirv from 'sirv';
+import { cacheControlFor, contentTypeFor } from '../src/publish/headers.ts';
 import { hasSessionCookie, learnRewrite } from '../src/server/premium-routes.ts';
 import { securityHeaders } from '../src/server/security-headers.ts';
 
@@ -45,10 +46,12 @@ const premiumIds = new Set(chaptersJson.chapters.filter((c) => c.tier !== 'free'
 const https = env.PUBLIC_ORIGIN.startsWith('https:');
 const headers = Object.entries(securityHeaders({ https }));
 
+/** The one cache and content-type policy (src/publish/headers.ts), as the CDN applies it too. */
 function staticHeaders(res: http.ServerResponse, pathname: string): void {
-	// Fingerprinted assets never change; pages and JSON revalidate so a publish shows at once.
-	const immutable = pathname.startsWith('/_astro/') || /^\/pagefind\/.*\.(pf_fragment|pf_index|pf_meta|pagefind)$/.test(pathname);
-	res.setHeader('Cache-Control', immutable ? 'public, max-age=31536000, immutable' : 'public, max-age=0, must-revalidate');
+	const key = pathname.replace(/^\/+/, '');
+	res.setHeader('Cache-Control', cacheControlFor(key, 'public'));
+	// sirv sets the types mrmime knows (its own header wins); this labels the rest (Pagefind's wasm and chunks).
+	if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', contentTypeFor(key));
 	if (pathname.endsWith('.json')) res.setHeader('Access-Control-Allow-Origin', '*');
 }
 

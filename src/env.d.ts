@@ -8,3 +8,8 @@ declare namespace App {
 		requestId?: string;
 	}
 }
+
+declare module 'virtual:course' {
+	/** The course being built (content/course.yaml), for page titles, the header and the footer. */
+	export const course: { id: string; title: string; description: string; language: string };
+}

@@ -6,10 +6,16 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import { ContentValidationError } from './content/errors.ts';
-import { getCompiledCourse, invalidateCompiledCourse } from './content/course.ts';
-import { writePrivateArtifact } from './content/emit.ts';
+import { ContentValidationError, formatIssue } from './content/errors.ts';
+import { CONTENT_DIR, getCompiledCourse, invalidateCompiledCourse } from './content/course.ts';
+import { ASSET_PREFIX } from './content/assets.ts';
+import { contentTypeFor } from './publish/headers.ts';
+import { writeAssets, writePrivateArtifact } from './content/emit.ts';
 import { buildSearchIndex } from './content/search-index.ts';
+
+/** `import { course } from 'virtual:course'` in .astro files: see src/env.d.ts. */
+const COURSE_MODULE = 'virtual:course';
+const RESOLVED_COURSE_MODULE = '\0virtual:course';
 
 export function courseIntegration(): AstroIntegration {
 	let outDir = '';
@@ -17,10 +23,22 @@ export function courseIntegration(): AstroIntegration {
 		name: 'course-companion',
 		hooks: {
 			'astro:config:setup': ({ updateConfig }) => {
-				const contentDir = path.resolve('content');
+				const contentDir = CONTENT_DIR;
 				updateConfig({
 					vite: {
 						plugins: [
+							{
+								// The course's identity (title, description, language) for every page, prerendered or
+								// server-rendered, baked in at build time from content/course.yaml.
+								name: 'course-identity',
+								resolveId: (id) => (id === COURSE_MODULE ? RESOLVED_COURSE_MODULE : undefined),
+								load: async (id) => {
+									if (id !== RESOLVED_COURSE_MODULE) return undefined;
+									const { course } = await getCompiledCourse();
+									const identity = { id: course.id, title: course.title, description: course.description, language: course.language };
+									return `export const course = ${JSON.stringify(identity)};`;
+								},
+							},
 							{
 								name: 'course-content-reload',
 								configureServer(server) {
@@ -34,6 +52,18 @@ export function courseIntegration(): AstroIntegration {
 									server.watcher.on('change', reload);
 									server.watcher.on('add', reload);
 									server.watcher.on('unlink', reload);
+									// Chapter images are published by the build; in dev they are served from the compiled course.
+									server.middlewares.use(ASSET_PREFIX, (req, res, next) => {
+										const name = decodeURIComponent((req.url ?? '').replace(/^\/+|\?.*$/g, ''));
+										getCompiledCourse()
+											.then(({ assets }) => {
+												const asset = assets.find((a) => a.name === name);
+												if (!asset) return next();
+												res.setHeader('Content-Type', contentTypeFor(asset.name));
+												res.end(asset.bytes);
+											})
+											.catch(() => next());
+									});
 								},
 							},
 						],
@@ -56,14 +86,15 @@ export function courseIntegration(): AstroIntegration {
 					}
 				};
 				void write();
-				const contentDir = path.resolve('content');
+				const contentDir = CONTENT_DIR;
 				server.watcher.on('change', (file) => {
 					if (file.startsWith(contentDir)) void write();
 				});
 			},
 			'astro:build:start': async ({ logger }) => {
 				try {
-					const { chapters, quizzes } = await getCompiledCourse();
+					const { chapters, quizzes, warnings } = await getCompiledCourse();
+					for (const warning of warnings) logger.warn(formatIssue(warning));
 					logger.info(`course content valid: ${chapters.length} chapters, ${quizzes.length} quizzes`);
 				} catch (error) {
 					if (error instanceof ContentValidationError) {
@@ -79,6 +110,8 @@ export function courseIntegration(): AstroIntegration {
 				await writePrivateArtifact(compiled, privateDir);
 				await buildSearchIndex(compiled, privateDir);
 				logger.info(`private artifact written to ${path.relative(process.cwd(), privateDir)}`);
+				await writeAssets(compiled.assets, fileURLToPath(dir));
+				if (compiled.assets.length > 0) logger.info(`${compiled.assets.length} course assets published under ${ASSET_PREFIX}`);
 				const { indexPublicSite } = await import('./content/pagefind.ts');
 				const pages = await indexPublicSite(fileURLToPath(dir));
 				logger.info(`pagefind indexed ${pages} pages`);

@@ -1,15 +1,23 @@
 /**
  * Reads `content/`, validates every file and the rules that span files, and compiles the course:
- * rendered chapter HTML, sections, and quizzes with their answer keys. Pure of output I/O:
+ * rendered chapter HTML, sections, assets, and quizzes with their answer keys. Pure of output I/O:
  * `emit.ts` decides what becomes public and what stays private.
+ *
+ * Every problem is collected in one pass, cross-file rules included: a chapter whose frontmatter is
+ * invalid still has its body, links and images checked, and still counts for duplicate ids and orders.
  */
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { KeyedQuestion, QuizKey } from '../domain/grading.ts';
 import { requiredTierForChapter } from '../domain/access.ts';
+import type { KeyedQuestion, QuizKey } from '../domain/grading.ts';
 import type { Tier } from '../domain/tiers.ts';
-import { type ContentIssue, ContentValidationError } from './errors.ts';
-import { countWords, renderMarkdown, splitLongText, splitSections, topLevelHeadingLines } from './markdown.ts';
+import { AssetCollector, type CourseAsset, LARGE_ASSET_BYTES } from './assets.ts';
+import { chapterPublic, quizPublic } from './emit.ts';
+import { type ContentIssue, ContentValidationError, fieldPath } from './errors.ts';
+import { countWords, type Heading, renderMarkdown, splitLongText, splitSections, topLevelHeadingLines } from './markdown.ts';
+import { SECTION_DEPTHS } from './markdown/headings.ts';
+import { ReferenceResolver } from './references.ts';
 import {
 	type ChapterFrontmatter,
 	type CoursePublic,
@@ -19,9 +27,12 @@ import {
 	quizFileSchema,
 	type Section,
 } from './schemas.ts';
+import { SITE_ORIGIN } from './site-origin.ts';
 import { parseYaml, validateYaml } from './yaml-source.ts';
 
 export interface CompiledChapter extends ChapterFrontmatter {
+	/** 1-based reading position: what pages show as the chapter number and what the free split counts. */
+	position: number;
 	tier: Tier;
 	file: string;
 	previous: string | null;
@@ -29,7 +40,7 @@ export interface CompiledChapter extends ChapterFrontmatter {
 	words: number;
 	readingMinutes: number;
 	html: string;
-	headings: { depth: number; anchor: string; text: string }[];
+	headings: Heading[];
 	sections: Section[];
 	hasQuiz: boolean;
 }
@@ -43,15 +54,38 @@ export interface CompiledCourse {
 	course: CoursePublic;
 	chapters: CompiledChapter[];
 	quizzes: CompiledQuiz[];
+	/** Images and files the chapters reference, published under /assets/. */
+	assets: CourseAsset[];
+	/** Problems that do not stop the build (large images, unknown code-block options). */
+	warnings: ContentIssue[];
 }
 
+export interface CompileOptions {
+	/** Paths in messages are relative to this directory. */
+	rootDir?: string;
+	/** Absolute URLs in the JSON and search passages start with this origin. */
+	origin?: string;
+}
+
+/** ChatGPT Actions refuse responses of 100,000 characters or more. */
+export const MAX_JSON_CHARS = 100_000;
 /** Sections longer than this are paged so every JSON response stays far below ChatGPT's 100,000-character limit. */
 export const MAX_SECTION_CHARS = 12_000;
 const WORDS_PER_MINUTE = 220;
+/** The files a folder chapter (`chapters/30-shaping/`) may use, as GitHub shows them. */
+const FOLDER_CHAPTER_FILES = ['index.md', 'README.md'];
 
-interface ParsedChapter {
+interface ChapterSource {
 	file: string;
-	front: ChapterFrontmatter;
+	/** Absolute path of the markdown file. */
+	absPath: string;
+	/** The folder of a folder chapter (so `../30-shaping/` links resolve to it). */
+	folder?: string;
+	/** Valid frontmatter, or null when it has problems (already reported). */
+	front: ChapterFrontmatter | null;
+	/** What the frontmatter says even when invalid, for cross-file rules. */
+	id?: string;
+	order?: number;
 	body: string;
 	bodyLine: number;
 	lineOf: (p: readonly PropertyKey[]) => number | undefined;
@@ -59,6 +93,7 @@ interface ParsedChapter {
 
 interface ParsedQuiz {
 	file: string;
+	absPath: string;
 	quiz: QuizFile;
 	lineOf: (p: readonly PropertyKey[]) => number | undefined;
 }
@@ -67,13 +102,16 @@ interface ParsedQuiz {
  * Compiles the course in `contentDir`. Collects every problem before failing, so an author
  * sees them all at once; throws ContentValidationError when there is any.
  */
-export async function compileCourse(contentDir: string, rootDir = process.cwd()): Promise<CompiledCourse> {
+export async function compileCourse(contentDir: string, options: CompileOptions | string = {}): Promise<CompiledCourse> {
+	const { rootDir = process.cwd(), origin = SITE_ORIGIN } = typeof options === 'string' ? { rootDir: options } : options;
 	const issues: ContentIssue[] = [];
+	const warnings: ContentIssue[] = [];
 	const rel = (p: string) => path.relative(rootDir, p) || p;
+	const absContent = path.resolve(contentDir);
 
 	// course.yaml
-	const courseFile = rel(path.join(contentDir, 'course.yaml'));
-	const courseText = await readFile(path.join(contentDir, 'course.yaml'), 'utf8').catch(() => null);
+	const courseFile = rel(path.join(absContent, 'course.yaml'));
+	const courseText = await readFile(path.join(absContent, 'course.yaml'), 'utf8').catch(() => null);
 	if (courseText === null) {
 		throw new ContentValidationError([{ file: courseFile, field: '', message: 'the course file is missing' }]);
 	}
@@ -82,61 +120,41 @@ export async function compileCourse(contentDir: string, rootDir = process.cwd())
 	const course = courseResult.value;
 
 	// chapters
-	const chapters: ParsedChapter[] = [];
-	// Ids of chapters whose frontmatter is invalid: already reported, so quizzes and links that name them are not reported again.
-	const invalidChapterIds = new Set<string>();
-	const chapterDir = path.join(contentDir, 'chapters');
-	for (const name of await listFiles(chapterDir, '.md')) {
-		const file = rel(path.join(chapterDir, name));
-		const text = (await readFile(path.join(chapterDir, name), 'utf8')).replace(/\r\n/g, '\n');
-		const match = /^---\n([\s\S]*?)\n---\n?/.exec(text);
-		if (!match) {
-			issues.push({ file, field: 'frontmatter', line: 1, message: 'expected YAML frontmatter between --- lines at the top' });
-			continue;
-		}
-		const frontText = match[1] ?? '';
-		const source = parseYaml(frontText, file, 1);
-		const result = validateYaml(source, chapterFrontmatterSchema, file);
-		issues.push(...result.issues);
-		const bodyLine = frontText.split('\n').length + 3;
-		const body = text.slice(match[0].length);
-		for (const line of topLevelHeadingLines(body)) {
-			issues.push({
-				file,
-				field: 'body',
-				line: bodyLine + line - 1,
-				message: 'use ## and ### for sections; the chapter title (# level) comes from the frontmatter',
-			});
-		}
-		if (result.value) chapters.push({ file, front: result.value, body, bodyLine, lineOf: source.lineOf });
-		else {
-			const id = /^id:\s*([a-z0-9-]+)\s*(?:#.*)?$/m.exec(frontText)?.[1];
-			if (id) invalidChapterIds.add(id);
-		}
+	const chapterDir = path.join(absContent, 'chapters');
+	const sources: ChapterSource[] = [];
+	for (const found of await findChapterFiles(chapterDir, rel, issues)) {
+		const source = await readChapter(found.absPath, rel(found.absPath), found.folder, issues);
+		if (source) sources.push(source);
 	}
-	if (chapters.length === 0 && issues.length === 0) {
-		issues.push({ file: rel(chapterDir), field: '', message: 'no chapters found (expected *.md files)' });
+	if (sources.length === 0 && !existsSync(chapterDir)) {
+		issues.push({
+			file: rel(chapterDir),
+			field: '',
+			message: 'no chapters found: create chapters/NN-<id>.md files (npm run new -- chapter <id>)',
+		});
+	} else if (sources.length === 0 && issues.length === 0) {
+		issues.push({ file: rel(chapterDir), field: '', message: 'no chapters found (expected *.md files or folders with index.md)' });
 	}
-	reportDuplicates(chapters, (c) => c.front.id, 'id', 'chapter id', issues);
-	reportDuplicates(chapters, (c) => c.front.order, 'order', 'chapter order', issues);
-	chapters.sort((a, b) => a.front.order - b.front.order);
+	reportDuplicates(sources, (c) => c.id, 'id', 'chapter id', issues);
+	reportDuplicates(sources, (c) => c.order, 'order', 'chapter order', issues);
 
 	// quizzes
 	const quizzes: ParsedQuiz[] = [];
-	const quizDir = path.join(contentDir, 'quizzes');
+	const quizDir = path.join(absContent, 'quizzes');
 	for (const name of await listFiles(quizDir, '.yaml', '.yml')) {
-		const file = rel(path.join(quizDir, name));
-		const source = parseYaml(await readFile(path.join(quizDir, name), 'utf8'), file);
+		const absPath = path.join(quizDir, name);
+		const file = rel(absPath);
+		const source = parseYaml(await readFile(absPath, 'utf8'), file);
 		const result = validateYaml(source, quizFileSchema, file);
 		issues.push(...result.issues);
 		if (result.value) {
-			quizzes.push({ file, quiz: result.value, lineOf: source.lineOf });
+			quizzes.push({ file, absPath, quiz: result.value, lineOf: source.lineOf });
 			issues.push(...checkQuizRules(result.value, file, source.lineOf));
 		}
 	}
-	const chapterIds = new Set(chapters.map((c) => c.front.id));
+	const chapterIds = new Set(sources.flatMap((c) => (c.id ? [c.id] : [])));
 	for (const q of quizzes) {
-		if (!chapterIds.has(q.quiz.chapter) && !invalidChapterIds.has(q.quiz.chapter)) {
+		if (!chapterIds.has(q.quiz.chapter)) {
 			issues.push({
 				file: q.file,
 				field: 'chapter',
@@ -147,36 +165,87 @@ export async function compileCourse(contentDir: string, rootDir = process.cwd())
 	}
 	reportDuplicates(quizzes, (q) => q.quiz.chapter, 'chapter', 'quiz for chapter', issues);
 
-	// Render every chapter, then check internal links against the real anchors.
-	const rendered = await Promise.all(chapters.map((c) => renderChapter(c, issues)));
-	const anchors = new Map(rendered.map((r) => [r.id, new Set(r.headings.map((h) => h.anchor))]));
-	const linkTargets: LinkTargets = { anchors, quizzes: new Set(quizzes.map((q) => q.quiz.chapter)), invalidChapterIds };
-	for (const chapter of chapters) issues.push(...checkLinks(chapter, linkTargets));
+	// Render every chapter (valid or not), resolving links and images; then check anchors against real headings.
+	const assets = new AssetCollector(rootDir);
+	const chapterByPath = new Map<string, string>();
+	for (const s of sources) {
+		if (!s.id) continue;
+		chapterByPath.set(s.absPath, s.id);
+		if (s.folder) chapterByPath.set(s.folder, s.id);
+	}
+	const resolver = new ReferenceResolver({
+		contentDir: absContent,
+		rootDir,
+		origin,
+		chapterByPath,
+		quizByPath: new Map(quizzes.map((q) => [q.absPath, q.quiz.chapter])),
+		quizzes: new Set(quizzes.map((q) => q.quiz.chapter)),
+		assets,
+	});
+	const rendered = await Promise.all(sources.map((s) => renderChapter(s, resolver, issues, warnings)));
+	const anchors = new Map<string, Set<string>>();
+	sources.forEach((s, i) => {
+		if (s.id) anchors.set(s.id, new Set((rendered[i] as RenderedChapter).headings.map((h) => h.anchor)));
+	});
+	resolver.checkAnchors(anchors, issues);
+	const assetList = await assets.list();
+	for (const asset of assetList) {
+		if (asset.bytes.length > LARGE_ASSET_BYTES) {
+			warnings.push({
+				file: asset.source,
+				field: '',
+				severity: 'warning',
+				message: `is ${(asset.bytes.length / 1024 / 1024).toFixed(1)} MB after processing; learners on phones download all of it (compress it or use a smaller export)`,
+			});
+		}
+	}
 
-	if (issues.length > 0 || !course) throw new ContentValidationError(issues);
+	if (issues.length > 0 || !course) throw new ContentValidationError(sortIssues(issues), warnings);
 
+	// Only valid chapters reach here (an invalid one is an issue above): reading order is by `order`.
+	const ordered = sources
+		.map((s, i) => ({ source: s, front: s.front as ChapterFrontmatter, rendered: rendered[i] as RenderedChapter }))
+		.sort((a, b) => a.front.order - b.front.order);
 	const quizByChapter = new Map(quizzes.map((q) => [q.quiz.chapter, q]));
-	const compiledChapters: CompiledChapter[] = chapters.map((c, i) => {
-		const r = rendered[i] as RenderedChapter;
-		const words = countWords(c.body);
+	const compiledChapters: CompiledChapter[] = ordered.map(({ source, front, rendered: r }, i) => {
+		const words = countWords(source.body);
+		const position = i + 1;
 		return {
-			...c.front,
-			tier: requiredTierForChapter(c.front, course.free_chapters),
-			file: c.file,
-			previous: chapters[i - 1]?.front.id ?? null,
-			next: chapters[i + 1]?.front.id ?? null,
+			...front,
+			position,
+			tier: requiredTierForChapter({ position, tier: front.tier }, course.free_chapters),
+			file: source.file,
+			previous: ordered[i - 1]?.front.id ?? null,
+			next: ordered[i + 1]?.front.id ?? null,
 			words,
 			readingMinutes: Math.max(1, Math.ceil(words / WORDS_PER_MINUTE)),
 			html: r.html,
 			headings: r.headings,
 			sections: r.sections,
-			hasQuiz: quizByChapter.has(c.front.id),
+			hasQuiz: quizByChapter.has(front.id),
 		};
 	});
 	const compiledQuizzes: CompiledQuiz[] = compiledChapters.flatMap((ch) => {
 		const q = quizByChapter.get(ch.id);
 		return q ? [toQuizKey(q, ch, course.pass_mark)] : [];
 	});
+	// What the build would refuse: a static JSON file ChatGPT cannot read. Chapters page themselves; a quiz cannot.
+	const oversize = [
+		...compiledChapters.map((c) => ({
+			file: c.file,
+			chars: JSON.stringify(chapterPublic(c, true)).length,
+			what: 'chapter metadata and first page',
+		})),
+		...compiledQuizzes.map((q) => ({ file: q.file, chars: JSON.stringify(quizPublic(q)).length, what: 'quiz' })),
+	].filter((f) => f.chars >= MAX_JSON_CHARS);
+	for (const f of oversize) {
+		issues.push({
+			file: f.file,
+			field: '',
+			message: `the ${f.what} is ${f.chars} characters as JSON; ChatGPT reads at most ${MAX_JSON_CHARS - 1}: split it (fewer or shorter questions, or a second chapter)`,
+		});
+	}
+	if (issues.length > 0) throw new ContentValidationError(issues, warnings);
 
 	return {
 		course: {
@@ -200,7 +269,75 @@ export async function compileCourse(contentDir: string, rootDir = process.cwd())
 		},
 		chapters: compiledChapters,
 		quizzes: compiledQuizzes,
+		assets: assetList,
+		warnings,
 	};
+}
+
+/** `chapters/NN-id.md` files and `chapters/NN-id/` folders holding index.md or README.md. */
+async function findChapterFiles(
+	chapterDir: string,
+	rel: (p: string) => string,
+	issues: ContentIssue[],
+): Promise<{ absPath: string; folder?: string }[]> {
+	const entries = await readdir(chapterDir, { withFileTypes: true }).catch(() => []);
+	const found: { absPath: string; folder?: string }[] = [];
+	for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+		if (entry.name.startsWith('.') || entry.name.startsWith('_')) continue;
+		const full = path.join(chapterDir, entry.name);
+		if (entry.isFile() && entry.name.endsWith('.md')) found.push({ absPath: full });
+		else if (entry.isDirectory()) {
+			const present = FOLDER_CHAPTER_FILES.filter((n) => existsSync(path.join(full, n)));
+			if (present.length === 1) found.push({ absPath: path.join(full, present[0] as string), folder: full });
+			else if (present.length > 1) {
+				issues.push({ file: rel(full), field: '', message: 'a chapter folder holds either index.md or README.md, not both' });
+			}
+			// A folder without either is an asset folder (images shared by chapters): nothing to compile.
+		}
+	}
+	return found;
+}
+
+async function readChapter(
+	absPath: string,
+	file: string,
+	folder: string | undefined,
+	issues: ContentIssue[],
+): Promise<ChapterSource | null> {
+	const text = (await readFile(absPath, 'utf8')).replace(/\r\n/g, '\n');
+	const match = /^---\n([\s\S]*?)\n---[ \t]*(?:\n|$)/.exec(text);
+	if (!match) {
+		issues.push({
+			file,
+			field: 'frontmatter',
+			line: 1,
+			message: 'expected YAML frontmatter between --- lines at the top (npm run new -- chapter <id> writes a template)',
+		});
+		return null;
+	}
+	const frontText = match[1] ?? '';
+	const source = parseYaml(frontText, file, 1);
+	const result = validateYaml(source, chapterFrontmatterSchema, file);
+	issues.push(...result.issues);
+	const raw = (source.data ?? {}) as { id?: unknown; order?: unknown };
+	const bodyLine = frontText.split('\n').length + 3;
+	const body = text.slice(match[0].length);
+	for (const line of topLevelHeadingLines(body)) {
+		issues.push({
+			file,
+			field: 'body',
+			line: bodyLine + line - 1,
+			message: 'use ##, ### and #### for sections; the chapter title (# level) comes from the frontmatter',
+		});
+	}
+	const id = result.value?.id ?? (typeof raw.id === 'string' && /^[a-z0-9-]+$/.test(raw.id) ? raw.id : undefined);
+	const order = result.value?.order ?? (typeof raw.order === 'number' ? raw.order : undefined);
+	return { file, absPath, ...(folder ? { folder } : {}), front: result.value ?? null, id, order, body, bodyLine, lineOf: source.lineOf };
+}
+
+/** By file, then line: the order an author works through them. */
+function sortIssues(issues: ContentIssue[]): ContentIssue[] {
+	return [...issues].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : (a.line ?? 0) - (b.line ?? 0)));
 }
 
 async function listFiles(dir: string, ...extensions: string[]): Promise<string[]> {
@@ -210,7 +347,7 @@ async function listFiles(dir: string, ...extensions: string[]): Promise<string[]
 
 function reportDuplicates<T extends { file: string; lineOf: (p: readonly PropertyKey[]) => number | undefined }>(
 	items: T[],
-	key: (item: T) => string | number,
+	key: (item: T) => string | number | undefined,
 	field: string,
 	label: string,
 	issues: ContentIssue[],
@@ -218,6 +355,7 @@ function reportDuplicates<T extends { file: string; lineOf: (p: readonly Propert
 	const seen = new Map<string | number, T>();
 	for (const item of items) {
 		const value = key(item);
+		if (value === undefined) continue;
 		const first = seen.get(value);
 		if (first) {
 			issues.push({
@@ -237,7 +375,7 @@ export function checkQuizRules(quiz: QuizFile, file: string, lineOf: (p: readonl
 	const issues: ContentIssue[] = [];
 	const questionIds = new Set<string>();
 	quiz.questions.forEach((question, qi) => {
-		const at = (...rest: PropertyKey[]) => ({ field: fieldOf(['questions', qi, ...rest]), line: lineOf(['questions', qi, ...rest]) });
+		const at = (...rest: PropertyKey[]) => ({ field: fieldPath(['questions', qi, ...rest]), line: lineOf(['questions', qi, ...rest]) });
 		if (questionIds.has(question.id)) {
 			issues.push({ file, ...at('id'), message: `duplicate question id "${question.id}"; ids must be unique within a quiz` });
 		}
@@ -269,90 +407,55 @@ export function checkQuizRules(quiz: QuizFile, file: string, lineOf: (p: readonl
 	return issues;
 }
 
-function fieldOf(p: PropertyKey[]): string {
-	return p.reduce<string>((out, k) => (typeof k === 'number' ? `${out}[${k}]` : out ? `${out}.${String(k)}` : String(k)), '');
-}
-
 interface RenderedChapter {
-	id: string;
 	html: string;
-	headings: { depth: number; anchor: string; text: string }[];
+	headings: Heading[];
 	sections: Section[];
 }
 
-async function renderChapter(chapter: ParsedChapter, issues: ContentIssue[]): Promise<RenderedChapter> {
-	const { html, headings } = await renderMarkdown(chapter.body);
-	const sectionHeadings = headings.filter((h) => h.depth === 2 || h.depth === 3);
-	const raw = splitSections(chapter.body);
+async function renderChapter(
+	chapter: ChapterSource,
+	resolver: ReferenceResolver,
+	issues: ContentIssue[],
+	warnings: ContentIssue[],
+): Promise<RenderedChapter> {
+	const resolve = resolver.forChapter(chapter.file, chapter.bodyLine, chapter.id, issues);
+	const { html, headings, absoluteSource, problems } = await renderMarkdown(chapter.body, resolve);
+	for (const p of problems) {
+		const issue: ContentIssue = {
+			file: chapter.file,
+			field: 'body',
+			line: p.line === undefined ? undefined : chapter.bodyLine + p.line - 1,
+			message: p.message,
+			...(p.severity ? { severity: p.severity } : {}),
+		};
+		(p.severity === 'warning' ? warnings : issues).push(issue);
+	}
+	const sectionHeadings = headings.filter((h) => (SECTION_DEPTHS as readonly number[]).includes(h.depth));
+	// Sections carry absolute URLs: they are read outside the site (JSON for ChatGPT, search passages).
+	const raw = splitSections(absoluteSource);
 	const titled = raw.filter((s) => s.depth !== 1);
 	if (titled.length !== sectionHeadings.length) {
 		issues.push({
 			file: chapter.file,
 			field: 'body',
-			message: `found ${titled.length} ## / ### headings in the text but ${sectionHeadings.length} after rendering; check for headings inside HTML blocks`,
+			message: `found ${titled.length} ##–#### headings in the text but ${sectionHeadings.length} after rendering; check for headings inside HTML blocks or asides`,
 		});
 	}
 	let h = 0;
+	const title = chapter.front?.title ?? '';
 	const sections: Section[] = raw.flatMap((s) => {
-		const heading = s.depth === 1 ? { text: chapter.front.title, slug: '' } : sectionHeadings[h++];
+		const heading = s.depth === 1 ? { text: title, anchor: '' } : sectionHeadings[h++];
 		const parts = splitLongText(s.markdown, MAX_SECTION_CHARS);
 		return parts.map((markdown, i) => ({
 			heading: heading?.text ?? s.heading,
 			depth: s.depth,
-			anchor: heading?.slug ?? '',
+			anchor: heading?.anchor ?? '',
 			markdown,
 			...(parts.length > 1 ? { part: i + 1 } : {}),
 		}));
 	});
-	return {
-		id: chapter.front.id,
-		html,
-		headings: headings.map((x) => ({ depth: x.depth, anchor: x.slug, text: x.text })),
-		sections,
-	};
-}
-
-const INTERNAL_LINK = /\]\((\/[^)\s]*)(?:\s+"[^"]*")?\)/g;
-
-/** What internal links may point to: chapter anchors by chapter id, chapters that have a quiz, and chapters already reported invalid. */
-interface LinkTargets {
-	anchors: Map<string, Set<string>>;
-	quizzes: Set<string>;
-	invalidChapterIds: Set<string>;
-}
-
-function checkLinks(chapter: ParsedChapter, targets: LinkTargets): ContentIssue[] {
-	const issues: ContentIssue[] = [];
-	chapter.body.split('\n').forEach((lineText, index) => {
-		for (const match of lineText.matchAll(INTERNAL_LINK)) {
-			const href = match[1] ?? '';
-			const problem = internalLinkProblem(href, targets);
-			if (problem) {
-				issues.push({ file: chapter.file, field: 'body', line: chapter.bodyLine + index, message: `broken link ${href}: ${problem}` });
-			}
-		}
-	});
-	return issues;
-}
-
-const SITE_PATHS = new Set(['/', '/search', '/quizzes', '/privacy', '/dashboard', '/account', '/login', '/register']);
-
-function internalLinkProblem(href: string, { anchors, quizzes, invalidChapterIds }: LinkTargets): string | null {
-	const [pathPart = '', hash] = href.split('#');
-	const trimmed = pathPart.replace(/\/$/, '') || '/';
-	const chapterMatch = /^\/(chapters|quizzes)\/([^/]+)$/.exec(trimmed);
-	if (!chapterMatch) {
-		return SITE_PATHS.has(trimmed) ? null : 'internal links must point to /chapters/<id> or /quizzes/<id>';
-	}
-	const id = chapterMatch[2] ?? '';
-	const targetAnchors = anchors.get(id);
-	if (!targetAnchors) return invalidChapterIds.has(id) ? null : `no chapter has id "${id}"`;
-	if (chapterMatch[1] === 'quizzes' && !quizzes.has(id)) return `chapter "${id}" has no quiz`;
-	if (hash !== undefined && chapterMatch[1] === 'chapters' && !targetAnchors.has(hash)) {
-		const hint = [...targetAnchors].slice(0, 8).join(', ');
-		return `chapter "${id}" has no heading with anchor "#${hash}"; its anchors include: ${hint}`;
-	}
-	return null;
+	return { html, headings, sections };
 }
 
 function toQuizKey(parsed: ParsedQuiz, chapter: CompiledChapter, defaultPassMark: number): CompiledQuiz {

@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { type CompiledCourse, compileCourse } from './compile.ts';
 
-const CONTENT_DIR = path.resolve(process.env.CONTENT_DIR ?? 'content');
+/** The course this build compiles: content/, or the directory in CONTENT_DIR (the tests build fixture courses). */
+export const CONTENT_DIR = path.resolve(process.env.CONTENT_DIR ?? 'content');
 
 const state = globalThis as typeof globalThis & { __courseCompile?: Promise<CompiledCourse> };
 

@@ -5,17 +5,17 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { QuizKey } from '../domain/grading.ts';
+import type { CourseAsset } from './assets.ts';
+import { pageSections } from './paging.ts';
+import { chapterUrl } from './urls.ts';
 import type { CompiledChapter, CompiledCourse, CompiledQuiz } from './compile.ts';
 import type { ChapterPublic, ChapterSummary, CoursePublic, QuizPublic, QuizSummary, Section } from './schemas.ts';
-
-export function chapterUrl(id: string): string {
-	return `/chapters/${id}/`;
-}
 
 export function chapterSummary(chapter: CompiledChapter): ChapterSummary {
 	return {
 		id: chapter.id,
 		title: chapter.title,
+		position: chapter.position,
 		order: chapter.order,
 		difficulty: chapter.difficulty,
 		minutes: chapter.minutes,
@@ -25,8 +25,12 @@ export function chapterSummary(chapter: CompiledChapter): ChapterSummary {
 	};
 }
 
-/** Chapter metadata; the body (sections) only when `withBody` — callers pass true for free chapters or after a tier check. */
+/**
+ * Chapter metadata; the body (sections) only when `withBody` — callers pass true for free chapters or
+ * after a tier check. A long body carries its first page and `sectionPages`; getChapterContent pages the rest.
+ */
 export function chapterPublic(chapter: CompiledChapter, withBody: boolean): ChapterPublic {
+	const pages = withBody ? pageSections(chapter.sections) : [];
 	return {
 		...chapterSummary(chapter),
 		objectives: chapter.objectives,
@@ -38,7 +42,8 @@ export function chapterPublic(chapter: CompiledChapter, withBody: boolean): Chap
 		readingMinutes: chapter.readingMinutes,
 		headings: chapter.headings,
 		locked: !withBody,
-		...(withBody ? { sections: chapter.sections } : {}),
+		...(withBody ? { sections: pages[0] ?? [] } : {}),
+		...(pages.length > 1 ? { sectionPages: pages.length } : {}),
 	};
 }
 
@@ -99,6 +104,13 @@ export async function writePrivateArtifact(compiled: CompiledCourse, outDir: str
 		writes.push(writeJson(path.join(outDir, 'quizzes', `${q.id}.json`), key satisfies QuizKey));
 	}
 	await Promise.all(writes);
+}
+
+/** Writes the chapters' images and files into the public site (`<clientDir>/assets/<name>`). */
+export async function writeAssets(assets: readonly CourseAsset[], clientDir: string): Promise<void> {
+	const dir = path.join(clientDir, 'assets');
+	await mkdir(dir, { recursive: true });
+	await Promise.all(assets.map((a) => writeFile(path.join(dir, a.name), a.bytes)));
 }
 
 function writeJson(file: string, value: unknown): Promise<void> {

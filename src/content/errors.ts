@@ -7,20 +7,24 @@ export interface ContentIssue {
 	/** 1-based line in the file, when it can be located. */
 	line?: number;
 	message: string;
+	/** Warnings are shown by `npm run check` and the build but do not fail them. */
+	severity?: 'warning';
 }
 
 export class ContentValidationError extends Error {
 	readonly issues: ContentIssue[];
-	constructor(issues: ContentIssue[]) {
+	readonly warnings: ContentIssue[];
+	constructor(issues: ContentIssue[], warnings: ContentIssue[] = []) {
 		super(formatIssues(issues));
 		this.name = 'ContentValidationError';
 		this.issues = issues;
+		this.warnings = warnings;
 	}
 }
 
 export function formatIssue(issue: ContentIssue): string {
 	const where = issue.line ? `${issue.file}:${issue.line}` : issue.file;
-	return `${where}  ${issue.field || '(file)'}: ${issue.message}`;
+	return `${where}  ${issue.severity === 'warning' ? 'warning: ' : ''}${issue.field || '(file)'}: ${issue.message}`;
 }
 
 export function formatIssues(issues: ContentIssue[]): string {

@@ -1,25 +1,69 @@
 /**
- * Markdown → HTML with Astro's own pipeline (GFM, heading ids via github-slugger, Prism classes),
- * plus splitting a chapter body into `##`/`###` sections for the JSON and the search index.
+ * Markdown → HTML for chapters: GFM, smart quotes, Starlight-style asides, GitHub heading ids with
+ * anchor links, Prism-highlighted code blocks with titles and marked lines, and every link and image
+ * resolved by the compiler. Plus splitting a chapter body into sections for the JSON and search.
  */
-import { createMarkdownProcessor, type MarkdownHeading } from '@astrojs/markdown-remark';
+import rehypeRaw from 'rehype-raw';
+import rehypeStringify from 'rehype-stringify';
+import remarkDirective from 'remark-directive';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import remarkSmartypants from 'remark-smartypants';
+import { unified } from 'unified';
+import { VFile } from 'vfile';
+import { remarkAsides } from './markdown/asides.ts';
+import { rehypeCodeBlocks } from './markdown/code-blocks.ts';
+import { type Heading, rehypeHeadings, SECTION_DEPTHS } from './markdown/headings.ts';
+import type { MarkdownProblem } from './markdown/problems.ts';
+import { applyRewrites, type Reference, type ResolvedReference, remarkReferences } from './markdown/references.ts';
 
-type Renderer = Awaited<ReturnType<typeof createMarkdownProcessor>>;
-let renderer: Promise<Renderer> | undefined;
+export type { Heading } from './markdown/headings.ts';
+export type { MarkdownProblem } from './markdown/problems.ts';
+export type { Reference, ResolvedReference } from './markdown/references.ts';
 
-/** Prism emits classes, not inline styles, so pages satisfy a strict Content-Security-Policy. */
-function getRenderer(): Promise<Renderer> {
-	renderer ??= createMarkdownProcessor({ syntaxHighlight: { type: 'prism' } });
-	return renderer;
+const processor = unified()
+	.use(remarkParse)
+	.use(remarkGfm)
+	.use(remarkSmartypants)
+	.use(remarkDirective)
+	.use(remarkAsides)
+	.use(remarkReferences)
+	.use(remarkRehype, { allowDangerousHtml: true })
+	// Before rehype-raw, which rebuilds the tree and drops the code block's `meta` (title, marked lines).
+	.use(rehypeCodeBlocks)
+	.use(rehypeRaw)
+	.use(rehypeHeadings)
+	.use(rehypeStringify)
+	.freeze();
+
+export interface RenderedMarkdown {
+	html: string;
+	headings: Heading[];
+	/** The source with every resolved link and image replaced by its absolute URL. */
+	absoluteSource: string;
+	problems: MarkdownProblem[];
 }
 
-export async function renderMarkdown(markdown: string): Promise<{ html: string; headings: MarkdownHeading[] }> {
-	const result = await (await getRenderer()).render(markdown);
-	return { html: result.code, headings: result.metadata.headings };
+export async function renderMarkdown(
+	markdown: string,
+	resolveReference?: (reference: Reference) => Promise<ResolvedReference | null>,
+): Promise<RenderedMarkdown> {
+	const file = new VFile({ value: markdown });
+	if (resolveReference) file.data.resolveReference = resolveReference;
+	const html = String(await processor.process(file));
+	return {
+		html,
+		headings: file.data.headings ?? [],
+		absoluteSource: applyRewrites(markdown, file.data.rewrites ?? []),
+		problems: file.data.problems ?? [],
+	};
 }
+
+export type SectionDepth = 1 | (typeof SECTION_DEPTHS)[number];
 
 export interface RawSection {
-	depth: 1 | 2 | 3;
+	depth: SectionDepth;
 	/** Heading as written in markdown (empty for the introduction). */
 	heading: string;
 	markdown: string;
@@ -28,19 +72,20 @@ export interface RawSection {
 }
 
 const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
-const HEADING = /^(#{1,6})\s+(.*?)\s*#*\s*$/;
+const HEADING = /^ {0,3}(#{1,6})\s+(.*?)\s*#*\s*$/;
 
-/** Splits a markdown body at `##` and `###` headings, ignoring lines inside fenced code. */
+/** Splits a markdown body at `##`, `###` and `####` headings, ignoring lines inside fenced code. */
 export function splitSections(body: string): RawSection[] {
 	const sections: RawSection[] = [{ depth: 1, heading: '', markdown: '', line: 1 }];
 	let fence: string | null = null;
 	const lines = body.split('\n');
 	lines.forEach((line, index) => {
+		const inCode = fence !== null;
 		fence = fenceAfter(line, fence);
-		const heading = fence === null ? HEADING.exec(line) : null;
-		const level = heading?.[1]?.length;
-		if (heading && (level === 2 || level === 3)) {
-			sections.push({ depth: level, heading: heading[2] ?? '', markdown: '', line: index + 1 });
+		const heading = inCode || fence !== null ? null : HEADING.exec(line);
+		const level = heading?.[1]?.length ?? 0;
+		if (heading && (SECTION_DEPTHS as readonly number[]).includes(level)) {
+			sections.push({ depth: level as SectionDepth, heading: heading[2] ?? '', markdown: '', line: index + 1 });
 			return;
 		}
 		const current = sections[sections.length - 1] as RawSection;

@@ -30,7 +30,7 @@ export const courseFileSchema = z.strictObject({
 	description: z.string().min(1),
 	audience: z.string().min(1),
 	language: z.string().default('en'),
-	/** How many leading chapters (by order) are free. */
+	/** How many leading chapters (by reading position) are free. */
 	free_chapters: z.number().int().min(0).default(3),
 	/** Default quiz pass mark in percent. */
 	pass_mark: z.number().int().min(1).max(100).default(70),
@@ -55,7 +55,8 @@ export type TierDefinition = z.infer<typeof tierDefinitionSchema>;
 export const chapterFrontmatterSchema = z.strictObject({
 	id: slug,
 	title: z.string().min(1),
-	order: z.number().int().positive(),
+	/** Unique sort key; any integers (10, 20, 30 … leaves room to insert chapters). */
+	order: z.number().int(),
 	difficulty: difficultySchema,
 	/** Estimated minutes to read and practise. */
 	minutes: z.number().int().positive(),
@@ -109,8 +110,8 @@ export type QuizFile = z.infer<typeof quizFileSchema>;
 
 export const sectionSchema = z.object({
 	heading: z.string(),
-	/** Heading level: 2 for `##`, 3 for `###`; 1 for the chapter's introduction. */
-	depth: z.number().int().min(1).max(3),
+	/** Heading level: 2 for `##`, 3 for `###`, 4 for `####`; 1 for the chapter's introduction. */
+	depth: z.number().int().min(1).max(4),
 	/** Fragment id on the chapter page; empty for the introduction. */
 	anchor: z.string(),
 	/** The section's text as markdown. */
@@ -123,6 +124,9 @@ export type Section = z.infer<typeof sectionSchema>;
 export const chapterSummarySchema = z.object({
 	id: z.string(),
 	title: z.string(),
+	/** 1-based reading position: the chapter number shown to learners. */
+	position: z.number().int().positive(),
+	/** The author's sort key (any unique integers); use `position` for the chapter number. */
 	order: z.number().int(),
 	difficulty: difficultySchema,
 	minutes: z.number().int(),
@@ -143,6 +147,8 @@ export const chapterPublicSchema = chapterSummarySchema.extend({
 	headings: z.array(z.object({ depth: z.number().int(), anchor: z.string(), text: z.string() })),
 	/** Present for free chapters only; premium bodies live in the private artifact. */
 	sections: z.array(sectionSchema).optional(),
+	/** Set when the text is longer than one response: `sections` is page 1, getChapterContent?page=2… has the rest. */
+	sectionPages: z.number().int().optional(),
 	locked: z.boolean(),
 });
 export type ChapterPublic = z.infer<typeof chapterPublicSchema>;

@@ -1,13 +1,14 @@
 /** Helpers for the prerendered JSON endpoints under /api/v1/*.json. */
+import { MAX_JSON_CHARS } from './compile.ts';
+
+export { MAX_JSON_CHARS };
 import { getCompiledCourse } from './course.ts';
 import { chapterSummary } from './emit.ts';
-
-/** ChatGPT Actions refuse responses of 100,000 characters or more; fail the build instead. */
-export const MAX_JSON_CHARS = 100_000;
 
 export function jsonFile(value: unknown, name: string): Response {
 	const body = JSON.stringify(value);
 	if (body.length >= MAX_JSON_CHARS) {
+		// compileCourse reports oversize chapters and quizzes to the author first; this is the last guard.
 		throw new Error(`${name} is ${body.length} characters; the limit is ${MAX_JSON_CHARS}. Split long sections.`);
 	}
 	return new Response(body, { headers: { 'content-type': 'application/json; charset=utf-8' } });

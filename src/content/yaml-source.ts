@@ -4,6 +4,7 @@
 import { isCollection, isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { ZodType } from 'astro/zod';
 import { type ContentIssue, fieldPath } from './errors.ts';
+import { didYouMean } from './suggest.ts';
 
 export interface YamlSource {
 	data: unknown;
@@ -21,7 +22,7 @@ export function parseYaml(text: string, file: string, lineOffset = 0): YamlSourc
 		field: '',
 		// With prettyErrors off the parser leaves `linePos` unset, so locate the error from its offset.
 		line: lineCounter.linePos(err.pos[0]).line + lineOffset,
-		message: `invalid YAML: ${err.message.split('\n')[0]}`,
+		message: describeYamlError(err.code, err.message),
 	}));
 	const lineOf = (path: readonly PropertyKey[]): number | undefined => {
 		for (let n = path.length; n >= 0; n--) {
@@ -57,15 +58,76 @@ export function validateYaml<T>(
 			// zod puts an unknown key's issue on the enclosing object; point at the (first) misspelt key instead.
 			const key = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
 			const at = key === undefined ? issue.path : [...issue.path, key];
-			return { file, field: fieldPath(at), line: source.lineOf(at), message: describeZodIssue(issue) };
+			return { file, field: fieldPath(at), line: source.lineOf(at), message: describeZodIssue(issue, valueAt(source.data, at)) };
 		}),
 	};
 }
 
-function describeZodIssue(issue: { code: string; message: string; keys?: string[]; input?: unknown }): string {
+/** What the author wrote at `path` (zod 4 does not keep the input on its issues). */
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+	let value = data;
+	for (const key of path) {
+		if (value === null || typeof value !== 'object') return undefined;
+		value = (value as Record<PropertyKey, unknown>)[key];
+	}
+	return value;
+}
+
+/** Words YAML 1.1 read as booleans; YAML 1.2 (and this parser) reads them as text. */
+const BOOLEAN_WORDS = /^(?:yes|no|y|n|on|off|true|false)$/i;
+
+function shown(value: unknown): string {
+	if (typeof value === 'string') return `the text "${value.length > 60 ? `${value.slice(0, 57)}...` : value}"`;
+	if (Array.isArray(value)) return 'a list';
+	if (value === null) return 'an empty value';
+	if (typeof value === 'object') return 'a mapping (key: value lines)';
+	return `${typeof value} ${String(value)}`;
+}
+
+const EXPECTED_NAMES: Record<string, string> = {
+	boolean: 'true or false',
+	number: 'a number',
+	int: 'a whole number',
+	string: 'text',
+	array: 'a list (lines starting with "- ")',
+	object: 'a mapping (key: value lines)',
+};
+
+export function describeZodIssue(
+	issue: { code: string; message: string; keys?: string[]; expected?: string; values?: readonly unknown[] },
+	value: unknown,
+): string {
 	if (issue.code === 'unrecognized_keys' && issue.keys) {
 		return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} (check the spelling)`;
 	}
-	if (issue.code === 'invalid_type' && issue.input === undefined) return `is required (${issue.message})`;
+	if (issue.code === 'invalid_type') {
+		const expected = EXPECTED_NAMES[issue.expected ?? ''] ?? issue.expected ?? 'a different value';
+		if (value === undefined) return `is required: expected ${expected}`;
+		if (issue.expected === 'boolean' && typeof value === 'string' && BOOLEAN_WORDS.test(value.trim())) {
+			return `write true or false without quotes, not "${value}" (YAML reads ${value} as text)`;
+		}
+		return `expected ${expected}, got ${shown(value)}`;
+	}
+	if (issue.code === 'invalid_value' && issue.values) {
+		const allowed = issue.values.map(String);
+		const hint = typeof value === 'string' ? didYouMean(value, allowed) : '';
+		return `${value === undefined ? 'is required' : `${JSON.stringify(value)} is not allowed`}: use one of ${allowed.join(', ')}${hint}`;
+	}
 	return issue.message;
+}
+
+/** The YAML parser's messages, said the way an author can act on them. */
+function describeYamlError(code: string, message: string): string {
+	const first = message.split('\n')[0] ?? message;
+	if (code === 'BLOCK_AS_IMPLICIT_KEY' || /nested mappings|compact mappings|implicit (?:map )?keys/i.test(first)) {
+		return 'invalid YAML: a value on this line contains ": " (a colon and a space), which YAML reads as a new key; put the text in quotes, e.g. prompt: "Ratio: how much salt?"';
+	}
+	if (code === 'DUPLICATE_KEY') return `invalid YAML: a key appears twice in the same mapping (${first})`;
+	if (code === 'TAB_AS_INDENT') return 'invalid YAML: indent with spaces, not tabs';
+	if (code === 'BAD_INDENT' || /indent/i.test(first))
+		return `invalid YAML: the indentation does not line up (${first}); nested fields use the same number of spaces`;
+	if (code === 'MISSING_CHAR' || code === 'BAD_SCALAR_START') {
+		return `invalid YAML: ${first}; text that starts with a special character (* & ! | > ' " % @ \`) or contains " #" must be quoted`;
+	}
+	return `invalid YAML: ${first} (quote text that contains ": " or " #")`;
 }

@@ -9,13 +9,14 @@ export interface AccessDecision {
 }
 
 /**
- * The tier a chapter needs. An explicit `tier` in the chapter's frontmatter always wins (so an
- * author can lock an early chapter or free a late one); otherwise the first `freeChapters`
- * chapters by reading order are free and the rest are premium.
+ * The tier a chapter needs: the one rule for "the first N chapters are free". An explicit `tier` in
+ * the chapter's frontmatter always wins (so an author can lock an early chapter or free a late one);
+ * otherwise the first `freeChapters` chapters by reading position (1-based, whatever their `order`
+ * values) are free and the rest are premium.
  */
-export function requiredTierForChapter(chapter: { order: number; tier?: Tier }, freeChapters: number): Tier {
+export function requiredTierForChapter(chapter: { position: number; tier?: Tier | undefined }, freeChapters: number): Tier {
 	if (chapter.tier !== undefined) return chapter.tier;
-	return chapter.order <= freeChapters ? 'free' : 'premium';
+	return chapter.position <= freeChapters ? 'free' : 'premium';
 }
 
 /**

@@ -32,12 +32,14 @@ export function contentTypeFor(key: string): string {
 
 /**
  * Files whose name changes whenever their bytes change, so they can be cached for a year:
- * Astro's bundles under `_astro/` and Pagefind's index chunks (`en_19f7179.pf_fragment`,
+ * Astro's bundles under `_astro/`, the course's images under `assets/` and Pagefind's index chunks (`en_19f7179.pf_fragment`,
  * `pagefind.en_9223935dff.pf_meta`). Pagefind's entry files (`pagefind.js`, `pagefind-entry.json`,
  * `wasm.en.pagefind`) keep their names across builds and must revalidate.
  */
 export function isFingerprinted(key: string): boolean {
 	if (key.startsWith('_astro/')) return true;
+	// Chapter images and files: `crumb.3f9a1c0b2d4e5f60.jpg` (src/content/assets.ts).
+	if (/^assets\/[^/]+\.[0-9a-f]{16}\.[a-z0-9]+$/.test(key)) return true;
 	return /^pagefind\/(?:.*\/)?[^/]*_[0-9a-f]{7,}\.pf_(?:fragment|index|meta)$/.test(key);
 }
 

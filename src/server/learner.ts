@@ -86,6 +86,7 @@ export async function progressFor(db: Kysely<Database>, manifest: PrivateManifes
 		return {
 			chapterId: c.id,
 			title: c.title,
+			position: c.position,
 			order: c.order,
 			tier: c.tier,
 			state,

@@ -38,3 +38,6 @@ export function fieldErrors(error: unknown): { summary: string; fields: Record<s
 }
 
 export const TIME_ZONES: string[] = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
+
+/** Server-rendered pages rewrite here for an unknown chapter or quiz (src/pages/learn/not-found.astro). */
+export const NOT_FOUND_PAGE = '/learn/not-found';

@@ -19,8 +19,9 @@ export function openApiRoute(format: 'json' | 'yaml'): APIRoute {
 		const key = `${format}:${profile}`;
 		let body = cache.get(key);
 		if (!body) {
-			const { env } = await getServices();
-			const doc = buildOpenApiDocument(operations, env.PUBLIC_ORIGIN.replace(/\/$/, ''), profile);
+			const { env, content } = await getServices();
+			const { course } = await content.manifest();
+			const doc = buildOpenApiDocument(operations, env.PUBLIC_ORIGIN.replace(/\/$/, ''), profile, course);
 			body = format === 'json' ? JSON.stringify(doc) : stringify(doc, { aliasDuplicateObjects: false });
 			cache.set(key, body);
 		}

@@ -85,7 +85,17 @@ export const NOT_FOR_GPT = new Set([
 
 export type DocumentProfile = 'full' | 'gpt';
 
-export function buildOpenApiDocument(allOperations: AnyOperation[], origin: string, profile: DocumentProfile = 'full') {
+/** What the document says about the course it serves (from the built course's manifest). */
+export interface CourseIdentity {
+	title: string;
+}
+
+export function buildOpenApiDocument(
+	allOperations: AnyOperation[],
+	origin: string,
+	profile: DocumentProfile = 'full',
+	course: CourseIdentity = { title: 'this course' },
+) {
 	const operations = profile === 'gpt' ? allOperations.filter((op) => !NOT_FOR_GPT.has(op.operationId)) : allOperations;
 	const bearer = profile === 'gpt' ? [] : [{ bearerAuth: [] }];
 	const collector = new SchemaCollector();
@@ -123,10 +133,9 @@ export function buildOpenApiDocument(allOperations: AnyOperation[], origin: stri
 	return {
 		openapi: '3.1.0',
 		info: {
-			title: 'Course Companion API',
+			title: `${course.title} API`,
 			version: '1.0.0',
-			description:
-				'The AI Agent Development course for ChatGPT: read chapters, search the course, take quizzes and track progress and streaks. Every answer is deterministic; the tutor explains, the API supplies course text and facts.',
+			description: `The "${course.title}" course for ChatGPT: read chapters, search the course, take quizzes and track progress and streaks. Every answer is deterministic; the tutor explains, the API supplies course text and facts.`,
 		},
 		servers: [{ url: origin }],
 		paths,

@@ -10,22 +10,34 @@ import { errorResponse } from '../api/errors.ts';
 import { MAX_BODY_BYTES } from '../api/operation.ts';
 import { bearerToken } from '../auth/request-auth.ts';
 import { bearerChallenge, publicOrigin } from './auth.ts';
+import { getServices } from '../services.ts';
 import { registerResources } from './resources.ts';
 import { type McpCallContext, registerTools } from './tools.ts';
 
 export const MCP_SERVER_INFO = { name: 'course-companion', title: 'Course Companion', version: '1.0.0' };
 
+/** What the client's model reads about this server: names the course that is built. */
+export function mcpInstructions(course: { title: string; description: string }): string {
+	return [
+		`Course Companion for the course "${course.title}": ${course.description.trim()}`,
+		'It has chapters, quizzes, progress and streaks.',
+		INSTRUCTIONS,
+	].join(' ');
+}
+
 const INSTRUCTIONS = [
-	'Course Companion: a course on building AI agents, with quizzes, progress and streaks.',
 	'Before answering a course question call searchContent and answer only from the passages it returns, linking their urls;',
 	'when it finds nothing, say the course does not cover it. getChapterContent gives a whole chapter.',
 	'Premium chapters need a linked account whose tier includes them (checkAccess tells). Progress, streak and quiz tools act',
 	"for the linked learner only. Ask every quiz question before submitQuiz; never guess the learner's answers.",
 ].join(' ');
 
-export function createMcpServer(ctx: McpCallContext): McpServer {
+export function createMcpServer(ctx: McpCallContext, course: { title: string; description: string }): McpServer {
 	// A quiz answer set is at most 200 questions of 50 options: far below this bound.
-	const server = new McpServer(MCP_SERVER_INFO, { instructions: INSTRUCTIONS, maxToolInputElements: 12_000 });
+	const server = new McpServer(
+		{ ...MCP_SERVER_INFO, title: course.title },
+		{ instructions: mcpInstructions(course), maxToolInputElements: 12_000 },
+	);
 	registerTools(server, ctx);
 	registerResources(server, ctx);
 	return server;
@@ -42,7 +54,8 @@ export async function handleMcpRequest(context: APIContext): Promise<Response> {
 			'WWW-Authenticate': bearerChallenge(origin, 'invalid_token', 'The access token is invalid, expired or revoked'),
 		});
 	}
-	const server = createMcpServer({ user, session: hasBearer ? (context.locals.session ?? null) : null, astro: context, origin });
+	const { course } = await (await getServices()).content.manifest();
+	const server = createMcpServer({ user, session: hasBearer ? (context.locals.session ?? null) : null, astro: context, origin }, course);
 	const transport = new WebStandardStreamableHTTPServerTransport({
 		sessionIdGenerator: undefined,
 		enableJsonResponse: true,

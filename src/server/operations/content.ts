@@ -13,6 +13,7 @@ import {
 	tierSchema,
 } from '../../content/schemas.ts';
 import { quizPublic } from '../../content/emit.ts';
+import { CONTENT_PAGE_CHARS, pageSections } from '../../content/paging.ts';
 import { checkAccess } from '../../domain/access.ts';
 import { ApiError, notFound } from '../api/errors.ts';
 import { defineOperation } from '../api/operation.ts';
@@ -101,9 +102,6 @@ export const listQuizzes = defineOperation({
 	response: z.object({ quizzes: z.array(quizSummarySchema) }),
 });
 
-/** Sections are paged so each response stays far below ChatGPT's 100,000-character limit. */
-export const CONTENT_PAGE_CHARS = 40_000;
-
 export const getChapterContent = defineOperation({
 	operationId: 'getChapterContent',
 	method: 'GET',
@@ -162,22 +160,6 @@ export const getChapterContent = defineOperation({
 		};
 	},
 });
-
-export function pageSections<T extends { markdown: string }>(sections: T[], maxChars: number): T[][] {
-	const pages: T[][] = [[]];
-	let size = 0;
-	for (const section of sections) {
-		const current = pages[pages.length - 1] as T[];
-		if (current.length > 0 && size + section.markdown.length > maxChars) {
-			pages.push([section]);
-			size = section.markdown.length;
-		} else {
-			current.push(section);
-			size += section.markdown.length;
-		}
-	}
-	return pages;
-}
 
 export const getQuiz = defineOperation({
 	operationId: 'getQuiz',

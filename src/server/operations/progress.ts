@@ -29,6 +29,7 @@ export const progressSchema = z
 			z.object({
 				chapterId: z.string(),
 				title: z.string(),
+				position: z.number().int().describe('Reading position, from 1: the chapter number learners see.'),
 				order: z.number().int(),
 				tier: tierSchema,
 				state: z.enum(['not_started', 'read', 'quiz_passed']),

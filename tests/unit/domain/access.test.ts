@@ -4,19 +4,19 @@ import { TIERS } from '../../../src/domain/tiers.ts';
 
 describe('requiredTierForChapter', () => {
 	it('makes the first N chapters free and the rest premium', () => {
-		expect(requiredTierForChapter({ order: 1 }, 3)).toBe('free');
-		expect(requiredTierForChapter({ order: 3 }, 3)).toBe('free');
-		expect(requiredTierForChapter({ order: 4 }, 3)).toBe('premium');
+		expect(requiredTierForChapter({ position: 1 }, 3)).toBe('free');
+		expect(requiredTierForChapter({ position: 3 }, 3)).toBe('free');
+		expect(requiredTierForChapter({ position: 4 }, 3)).toBe('premium');
 	});
 
 	it('treats freeChapters 0 as "nothing free by default"', () => {
-		expect(requiredTierForChapter({ order: 1 }, 0)).toBe('premium');
+		expect(requiredTierForChapter({ position: 1 }, 0)).toBe('premium');
 	});
 
 	it('lets an explicit tier win in both directions', () => {
-		expect(requiredTierForChapter({ order: 1, tier: 'pro' }, 3)).toBe('pro');
-		expect(requiredTierForChapter({ order: 9, tier: 'free' }, 3)).toBe('free');
-		expect(requiredTierForChapter({ order: 2, tier: 'team' }, 3)).toBe('team');
+		expect(requiredTierForChapter({ position: 1, tier: 'pro' }, 3)).toBe('pro');
+		expect(requiredTierForChapter({ position: 9, tier: 'free' }, 3)).toBe('free');
+		expect(requiredTierForChapter({ position: 2, tier: 'team' }, 3)).toBe('team');
 	});
 });
 
@@ -46,7 +46,7 @@ describe('checkAccess', () => {
 	});
 
 	it('composes with requiredTierForChapter', () => {
-		const required = requiredTierForChapter({ order: 5 }, 3);
+		const required = requiredTierForChapter({ position: 5 }, 3);
 		expect(checkAccess('free', required).reason).toBe('upgrade_required');
 		expect(checkAccess('premium', required).allowed).toBe(true);
 	});
