@@ -330,8 +330,11 @@ async function readChapter(
 			message: 'use ##, ### and #### for sections; the chapter title (# level) comes from the frontmatter',
 		});
 	}
-	const id = result.value?.id ?? (typeof raw.id === 'string' && /^[a-z0-9-]+$/.test(raw.id) ? raw.id : undefined);
-	const order = result.value?.order ?? (typeof raw.order === 'number' ? raw.order : undefined);
+	// Even unparseable YAML names its chapter, so quizzes and links that point to it are not reported again.
+	const rawId = typeof raw.id === 'string' ? raw.id : /^id:\s*([a-z0-9-]+)\s*(?:#.*)?$/m.exec(frontText)?.[1];
+	const rawOrder = typeof raw.order === 'number' ? raw.order : Number(/^order:\s*(-?\d+)\s*(?:#.*)?$/m.exec(frontText)?.[1] ?? Number.NaN);
+	const id = result.value?.id ?? (rawId && /^[a-z0-9-]+$/.test(rawId) ? rawId : undefined);
+	const order = result.value?.order ?? (Number.isInteger(rawOrder) ? rawOrder : undefined);
 	return { file, absPath, ...(folder ? { folder } : {}), front: result.value ?? null, id, order, body, bodyLine, lineOf: source.lineOf };
 }
 

@@ -161,7 +161,7 @@ export class ReferenceResolver {
 				file: p.file,
 				field: 'body',
 				line: p.line,
-				message: `broken link ${p.written}: chapter "${p.chapterId}" has no heading with anchor "#${p.anchor}"${didYouMean(p.anchor, anchors, (a) => `"#${a}"`)}${list.length ? ` (its anchors: ${list.join(', ')})` : ''}`,
+				message: `broken link ${p.written}: chapter "${p.chapterId}" has no heading with anchor "#${p.anchor}"${didYouMean(p.anchor, anchors, (a) => `"#${a}"`)}${list.length ? `; its anchors include: ${list.join(', ')}` : ''}`,
 			});
 		}
 	}

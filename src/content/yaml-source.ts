@@ -111,7 +111,7 @@ export function describeZodIssue(
 	if (issue.code === 'invalid_value' && issue.values) {
 		const allowed = issue.values.map(String);
 		const hint = typeof value === 'string' ? didYouMean(value, allowed) : '';
-		return `${value === undefined ? 'is required' : `${JSON.stringify(value)} is not allowed`}: use one of ${allowed.join(', ')}${hint}`;
+		return `${value === undefined ? 'is required' : `${JSON.stringify(value)} is not allowed`}: use one of ${allowed.map((v) => `"${v}"`).join(', ')}${hint}`;
 	}
 	return issue.message;
 }

@@ -34,9 +34,9 @@ export interface SearchDoc {
 	chapterOrder: number;
 	position: number;
 	heading: string;
-	/** The enclosing ## heading of a ### section. */
+	/** The enclosing heading: the ## of a ### section, the ### of a #### section. */
 	parentHeading?: string;
-	/** 1 = introduction, 2 = ##, 3 = ###. */
+	/** 1 = introduction, 2 = ##, 3 = ###, 4 = ####. */
 	depth: number;
 	/** Fragment id on the chapter page; '' for the introduction. */
 	anchor: string;
@@ -202,11 +202,12 @@ function countTerms(text: string): { counts: Map<string, number>; length: number
 
 function docsForChapter(chapter: CompiledChapter): { doc: Omit<SearchDoc, 'lengths'>; fields: string[] }[] {
 	const sections = mergeParts(chapter.sections);
-	let parent: string | undefined;
+	// The enclosing heading of each level: a ### sits under its ##, a #### under its ###.
+	const open: string[] = [];
 	return sections.map((s, index) => {
-		if (s.depth <= 2) parent = undefined;
-		const parentHeading = s.depth === 3 ? parent : undefined;
-		if (s.depth === 2) parent = s.heading;
+		open.length = Math.max(0, s.depth - 2);
+		const parentHeading = s.depth >= 3 ? open[s.depth - 3] : undefined;
+		if (s.depth >= 2) open[s.depth - 2] = s.heading;
 		const fieldText: Record<SearchField, string> = {
 			title: chapter.title,
 			// The introduction's "heading" is the chapter title, already in `title`; counting it twice would make every intro win.

@@ -32,22 +32,26 @@ const FENCE_LINE = /^[ \t]{0,3}(?:`{3,}|~{3,})[^\n]*$/gm;
  * bare URLs and emphasis/heading/list/table punctuation, but keeps every word, including code.
  */
 export function stripMarkdown(markdown: string): string {
-	return markdown
-		.replace(FENCE_LINE, '')
-		.replace(/<!--[\s\S]*?-->/g, ' ')
-		.replace(/<\/?[A-Za-z][^>]*>/g, ' ')
-		.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-		.replace(/!?\[([^\]]*)\]\[[^\]]*\]/g, '$1')
-		.replace(/^[ \t]*\[[^\]]+\]:[ \t]*\S+.*$/gm, '')
-		.replace(/\bhttps?:\/\/[^\s)>\]]+/g, ' ')
-		.replace(/^[ \t]{0,3}#{1,6}[ \t]+/gm, '')
-		.replace(/^[ \t]*>[ \t]?/gm, '')
-		.replace(/^[ \t]*(?:[-*+]|\d+[.)])[ \t]+/gm, '')
-		.replace(/^[ \t|:-]*-{3,}[ \t|:-]*$/gm, '')
-		.replace(/[`*|]+/g, ' ')
-		.replace(/[ \t]+/g, ' ')
-		.replace(/\n{3,}/g, '\n\n')
-		.trim();
+	return (
+		markdown
+			.replace(FENCE_LINE, '')
+			.replace(/<!--[\s\S]*?-->/g, ' ')
+			.replace(/<\/?[A-Za-z][^>]*>/g, ' ')
+			.replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+			.replace(/!?\[([^\]]*)\]\[[^\]]*\]/g, '$1')
+			.replace(/^[ \t]*\[[^\]]+\]:[ \t]*\S+.*$/gm, '')
+			.replace(/\bhttps?:\/\/[^\s)>\]]+/g, ' ')
+			.replace(/^[ \t]{0,3}#{1,6}[ \t]+/gm, '')
+			// Aside fences (`:::tip[Title]`, `:::`) keep only their title.
+			.replace(/^[ \t]*:::[a-z]*(?:\[([^\]]*)\])?[ \t]*$/gm, '$1')
+			.replace(/^[ \t]*>[ \t]?/gm, '')
+			.replace(/^[ \t]*(?:[-*+]|\d+[.)])[ \t]+/gm, '')
+			.replace(/^[ \t|:-]*-{3,}[ \t|:-]*$/gm, '')
+			.replace(/[`*|]+/g, ' ')
+			.replace(/[ \t]+/g, ' ')
+			.replace(/\n{3,}/g, '\n\n')
+			.trim()
+	);
 }
 
 /**

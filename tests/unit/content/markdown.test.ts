@@ -4,15 +4,31 @@ import { countWords, splitLongText, splitSections, topLevelHeadingLines } from '
 const lines = (...l: string[]) => l.join('\n');
 
 describe('splitSections', () => {
-	it('splits at ## and ### and keeps the introduction as a depth-1 section', () => {
-		const body = lines('Intro text.', '', '## First', 'One.', '', '### Sub', 'Two.', '', '#### Deeper', 'Three.', '## Second ##', 'Four.');
+	it('splits at ##, ### and #### and keeps the introduction as a depth-1 section', () => {
+		const body = lines(
+			'Intro text.',
+			'',
+			'## First',
+			'One.',
+			'',
+			'### Sub',
+			'Two.',
+			'',
+			'#### Deeper',
+			'Three.',
+			'##### Deepest',
+			'Five.',
+			'## Second ##',
+			'Four.',
+		);
 		expect(splitSections(body)).toEqual([
 			{ depth: 1, heading: '', markdown: 'Intro text.', line: 1 },
 			{ depth: 2, heading: 'First', markdown: 'One.', line: 3 },
-			// #### is not a section boundary: it stays in the text of its ### section
-			{ depth: 3, heading: 'Sub', markdown: 'Two.\n\n#### Deeper\nThree.', line: 6 },
+			{ depth: 3, heading: 'Sub', markdown: 'Two.', line: 6 },
+			// ##### is not a section boundary: it stays in the text of its #### section
+			{ depth: 4, heading: 'Deeper', markdown: 'Three.\n##### Deepest\nFive.', line: 9 },
 			// closing #s are not part of the heading
-			{ depth: 2, heading: 'Second', markdown: 'Four.', line: 11 },
+			{ depth: 2, heading: 'Second', markdown: 'Four.', line: 13 },
 		]);
 	});
 

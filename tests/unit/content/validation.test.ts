@@ -113,7 +113,7 @@ describe('chapters', () => {
 			file: BASICS,
 			field: 'body',
 			line: fx.lineOf(BASICS, '# Not A Title'),
-			message: /use ## and ### for sections/,
+			message: /use ##, ### and #### for sections/,
 		});
 	});
 
@@ -154,7 +154,8 @@ describe('chapters', () => {
 			file: ADVANCED,
 			field: 'body',
 			line: fx.lineOf(ADVANCED, '/chapters/basics#first-step'),
-			message: /chapter "basics" has no heading with anchor "#first-step"; its anchors include: .*first-steps/,
+			message:
+				/chapter "basics" has no heading with anchor "#first-step"; did you mean "#first-steps"\?; its anchors include: .*first-steps/,
 		});
 	});
 	it('rejects a link to the quiz of a chapter that has none', async () => {
@@ -375,6 +376,6 @@ describe('npm run check (scripts/check-content.ts)', () => {
 		const result = run('content');
 		expect(result.stderr).toBe('');
 		expect(result.status).toBe(0);
-		expect(result.stdout).toMatch(/^✓ content: \d+ chapters, \d+ quizzes, \d+ questions — no problems found\.\n$/);
+		expect(result.stdout).toMatch(/^✓ content: \d+ chapters, \d+ quizzes, \d+ questions, \d+ images and files — no problems found\.\n$/);
 	});
 });

@@ -1,0 +1,243 @@
+/**
+ * A course written the way another author writes one (tests/fixtures/courses/sourdough: orders 10…60,
+ * folder chapters, images relative to the file, GitHub-style links, asides, code titles, ####, a chapter
+ * without a quiz), its broken twin with planted mistakes, and the markdown features on their own.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { MAX_IMAGE_WIDTH } from '../../../src/content/assets.ts';
+import { type CompiledCourse, compileCourse } from '../../../src/content/compile.ts';
+import { ContentValidationError } from '../../../src/content/errors.ts';
+import { renderMarkdown } from '../../../src/content/markdown.ts';
+import { parseCodeMeta } from '../../../src/content/markdown/code-blocks.ts';
+
+const SOURDOUGH = path.resolve('tests/fixtures/courses/sourdough');
+const BROKEN = path.resolve('tests/fixtures/courses/sourdough-broken');
+const ORIGIN = 'https://bake.example.org';
+
+async function problemsOf(dir: string) {
+	try {
+		await compileCourse(dir, { rootDir: dir, origin: ORIGIN });
+	} catch (error) {
+		if (error instanceof ContentValidationError) return error.issues;
+		throw error;
+	}
+	throw new Error(`${dir} compiled without problems`);
+}
+
+const temps: string[] = [];
+function copyOf(dir: string): string {
+	const copy = mkdtempSync(path.join(os.tmpdir(), 'cc-author-'));
+	temps.push(copy);
+	cpSync(dir, copy, { recursive: true });
+	return copy;
+}
+afterAll(() => {
+	for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('a course by another author', () => {
+	let compiled: CompiledCourse;
+	beforeAll(async () => {
+		compiled = await compileCourse(SOURDOUGH, { rootDir: SOURDOUGH, origin: ORIGIN });
+	});
+	const chapter = (id: string) => {
+		const found = compiled.chapters.find((c) => c.id === id);
+		if (!found) throw new Error(`no chapter ${id}`);
+		return found;
+	};
+
+	it('numbers chapters by reading position and frees the first free_chapters of them, whatever the order values', () => {
+		expect(compiled.chapters.map((c) => [c.order, c.position, c.tier])).toEqual([
+			[10, 1, 'free'],
+			[20, 2, 'free'],
+			[30, 3, 'premium'],
+			[40, 4, 'premium'],
+			[50, 5, 'premium'],
+			[60, 6, 'premium'],
+		]);
+	});
+
+	it('finds folder chapters (index.md and README.md) and treats a chapter without a quiz as normal', () => {
+		expect(chapter('shaping').file).toBe('chapters/30-shaping/index.md');
+		expect(chapter('baking').file).toBe('chapters/50-baking/README.md');
+		expect(chapter('troubleshooting').hasQuiz).toBe(false);
+		expect(compiled.quizzes.map((q) => q.chapterId)).not.toContain('troubleshooting');
+	});
+
+	it('turns relative .md links, folder links and anchors into site URLs in the HTML', () => {
+		const html = chapter('starter').html;
+		expect(html).toContain('href="/chapters/fermentation/#signs-of-overproofing"');
+		expect(html).toContain('href="/chapters/flour-and-water/"');
+		expect(chapter('flour-and-water').html).toContain('href="/chapters/shaping/"');
+		expect(chapter('flour-and-water').html).toContain('href="/chapters/baking/#preheating-the-dutch-oven"');
+		for (const c of compiled.chapters) expect(c.html, c.id).not.toMatch(/href="[^"]*\.md[#"]/);
+	});
+
+	it('gives ChatGPT absolute URLs: no relative link or image is left in any section', () => {
+		const all = compiled.chapters.flatMap((c) => c.sections.map((s) => s.markdown)).join('\n');
+		expect(all).toContain(`](${ORIGIN}/chapters/fermentation/#signs-of-overproofing)`);
+		expect(all).toMatch(new RegExp(`!\\[[^\\]]*\\]\\(${ORIGIN.replace(/\./g, '\\.')}/assets/crumb\\.[0-9a-f]{16}\\.jpg\\)`));
+		const links = [...all.matchAll(/\]\(([^)\s]+)/g)].map((m) => m[1] as string);
+		expect(links.length).toBeGreaterThan(10);
+		expect(links.filter((l) => !l.startsWith(`${ORIGIN}/`) && !/^https?:/.test(l))).toEqual([]);
+	});
+
+	it('publishes images with content-hashed names and their size, resizing large ones', async () => {
+		const large = compiled.assets.find((a) => a.source.endsWith('crumb-large.jpg'));
+		expect(large?.name).toMatch(/^crumb-large\.[0-9a-f]{16}\.jpg$/);
+		expect(large?.width).toBe(MAX_IMAGE_WIDTH);
+		const meta = await sharp(large?.bytes).metadata();
+		expect([meta.width, meta.height]).toEqual([large?.width, large?.height]);
+		expect(large?.height).toBe(1200);
+		// Colocated in a folder chapter, referenced without ./
+		expect(compiled.assets.some((a) => a.source === 'chapters/50-baking/scoring.png')).toBe(true);
+		const html = chapter('troubleshooting').html;
+		expect(html).toContain(`src="/assets/${large?.name}"`);
+		expect(html).toMatch(new RegExp(`<img src="/assets/${large?.name}" alt="[^"]+" width="1600" height="1200" loading="lazy"`));
+		expect(chapter('troubleshooting').tier).toBe('premium');
+		expect(large?.chapters).toEqual(['troubleshooting']);
+	});
+
+	it('renders asides, code titles with marked lines, and anchors for ##–#### headings', () => {
+		const flour = chapter('flour-and-water');
+		expect(flour.html).toContain('<aside class="aside aside-tip" aria-label="Baker’s shortcut">');
+		expect(flour.html).toContain('<figcaption class="code-title">hydration.py</figcaption>');
+		expect(flour.html.match(/<span class="line mark">/g)?.length).toBe(3);
+		const deep = compiled.chapters.flatMap((c) => c.headings).filter((h) => h.depth === 4);
+		expect(deep.length).toBeGreaterThan(1);
+		for (const c of compiled.chapters) {
+			for (const h of c.headings.filter((x) => x.depth >= 2 && x.depth <= 4)) {
+				expect(c.html).toContain(`<a class="heading-anchor" href="#${h.anchor}"`);
+				expect(c.sections.some((s) => s.anchor === h.anchor && s.depth === h.depth)).toBe(true);
+			}
+		}
+	});
+});
+
+describe('the broken twin', () => {
+	const expected = parseYaml(readFileSync(path.join(BROKEN, 'EXPECTED.yaml'), 'utf8')) as {
+		file: string;
+		line: number;
+		contains: string;
+		what: string;
+	}[];
+
+	it('reports every planted mistake with its file and line, in one pass, and nothing else', async () => {
+		const issues = await problemsOf(BROKEN);
+		for (const planted of expected) {
+			const match = issues.find((i) => i.file === planted.file && i.line === planted.line && i.message.includes(planted.contains));
+			expect(
+				match,
+				`${planted.what} (${planted.file}:${planted.line}) not reported; got:\n${issues.map((i) => `${i.file}:${i.line} ${i.message}`).join('\n')}`,
+			).toBeDefined();
+		}
+		expect(issues).toHaveLength(expected.length);
+	});
+
+	it('says how to fix each one', async () => {
+		const messages = (await problemsOf(BROKEN)).map((i) => i.message).join('\n');
+		expect(messages).toContain('did you mean ./40-fermentation.md?');
+		expect(messages).toContain('did you mean "#the-poke-test"?');
+		expect(messages).toContain('put the text in quotes');
+		expect(messages).toContain('write true or false');
+		expect(messages).toMatch(/"expert" is not allowed: use one of "beginner", "intermediate", "advanced"/);
+	});
+});
+
+describe('links and images an author gets wrong', () => {
+	async function oneProblem(change: (dir: string) => void) {
+		const dir = copyOf(SOURDOUGH);
+		change(dir);
+		const issues = await problemsOf(dir);
+		expect(issues, issues.map((i) => i.message).join('\n')).toHaveLength(1);
+		return issues[0] as NonNullable<(typeof issues)[0]>;
+	}
+	const append = (dir: string, file: string, text: string) => {
+		const full = path.join(dir, file);
+		writeFileSync(full, `${readFileSync(full, 'utf8')}\n${text}\n`);
+	};
+
+	it('refuses an external image and says how to fix it', async () => {
+		const issue = await oneProblem((d) => append(d, 'chapters/10-starter.md', '![A loaf](https://cdn.example.com/loaf.png)'));
+		expect(issue.message).toMatch(/external image .*download the file into the course .*\.\.\/images\/loaf\.png/);
+		expect(issue.file).toBe('chapters/10-starter.md');
+	});
+
+	it('refuses links that leave the course folder or point to files that are never published', async () => {
+		expect((await oneProblem((d) => append(d, 'chapters/10-starter.md', '[secret](../../../package.json)'))).message).toMatch(
+			/outside the course folder/,
+		);
+		expect((await oneProblem((d) => append(d, 'chapters/10-starter.md', '[config](../course.yaml)'))).message).toMatch(/never published/);
+	});
+
+	it('links a quiz file to its quiz page, never publishing the answer key', async () => {
+		const dir = copyOf(SOURDOUGH);
+		append(dir, 'chapters/10-starter.md', 'Try [the quiz](../quizzes/starter.yaml).');
+		const compiled = await compileCourse(dir, { rootDir: dir, origin: ORIGIN });
+		expect(compiled.chapters[0]?.html).toContain('href="/quizzes/starter/"');
+		expect(compiled.assets.some((a) => a.source.endsWith('.yaml'))).toBe(false);
+	});
+
+	it('reports an unknown aside with its line', async () => {
+		const issue = await oneProblem((d) => append(d, 'chapters/10-starter.md', ':::warning\nHot oven.\n:::'));
+		expect(issue.message).toMatch(/unknown aside ":::warning"; use :::note, :::tip, :::caution or :::danger/);
+		expect(issue.line).toBe(readFileSync(path.join(SOURDOUGH, 'chapters/10-starter.md'), 'utf8').split('\n').length + 1);
+	});
+});
+
+describe('markdown features', () => {
+	it('gives back directive-like text that is not an aside', async () => {
+		const { html } = await renderMarkdown('Mix at ratio:salt, 10:30, and :wink[ok].');
+		expect(html).toContain('ratio:salt, 10:30, and :wink[ok].');
+	});
+
+	it('parses Expressive Code style code-block options', () => {
+		const meta = parseCodeMeta('title="src/app.ts" {1,3-4} ins={6} del={7} wrap');
+		expect(meta.title).toBe('src/app.ts');
+		expect([...meta.mark]).toEqual([1, 3, 4]);
+		expect([...meta.ins]).toEqual([6]);
+		expect([...meta.del]).toEqual([7]);
+		expect(meta.unknown).toEqual(['wrap']);
+	});
+
+	it('keeps a token that spans lines well-formed on each line', async () => {
+		const { html } = await renderMarkdown('```js {2}\n/* one\ntwo */ let x = 1;\n```');
+		const lines = html.match(/<span class="line[^"]*">.*?<\/span>(?=\n|<\/code>)/g) ?? [];
+		expect(lines).toHaveLength(2);
+		expect(lines[1]).toMatch(/^<span class="line mark"><span class="token comment">two \*\/<\/span>/);
+	});
+
+	it('rewrites link destinations for the absolute copy without touching the rest', async () => {
+		const source = 'See [a](./a.md "A title"), ![b](<../images/b c.png>) and [ref][r].\n\n[r]: ./c.md#x';
+		const { absoluteSource } = await renderMarkdown(source, async (ref) => ({
+			href: `/site/${ref.kind}`,
+			absolute: `https://o/${ref.kind}`,
+		}));
+		expect(absoluteSource).toBe('See [a](https://o/link "A title"), ![b](<https://o/image>) and [ref][r].\n\n[r]: https://o/definition');
+	});
+});
+
+describe('npm run new', () => {
+	it('scaffolds a chapter with the next order and a quiz, and the course stays valid', async () => {
+		const dir = copyOf(SOURDOUGH);
+		const run = (...args: string[]) =>
+			spawnSync(process.execPath, ['scripts/new.ts', ...args], { env: { ...process.env, CONTENT_DIR: dir }, encoding: 'utf8' });
+		const chapter = run('chapter', 'proofing-basics');
+		expect(chapter.status, chapter.stderr).toBe(0);
+		expect(chapter.stdout).toContain('70-proofing-basics.md (order 70)');
+		expect(run('quiz', 'proofing-basics').status).toBe(0);
+		const compiled = await compileCourse(dir, { rootDir: dir, origin: ORIGIN });
+		expect(compiled.chapters.at(-1)?.id).toBe('proofing-basics');
+		expect(compiled.quizzes.some((q) => q.chapterId === 'proofing-basics')).toBe(true);
+		const again = run('chapter', 'proofing-basics');
+		expect(again.status).toBe(1);
+		expect(again.stderr).toContain('already exists');
+		expect(run('quiz', 'no-such-chapter').stderr).toContain('No chapter has id "no-such-chapter"');
+	});
+});
