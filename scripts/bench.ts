@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import type { PrivateManifest } from '../src/content/emit.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
@@ -48,7 +49,13 @@ await admin.end();
 const dbUrl = new URL(baseUrl);
 dbUrl.pathname = `/${dbName}`;
 
-const staticPath = '/api/v1/chapters/tool-use.json';
+// Targets come from the built course, whatever it is: a free chapter, a premium quiz, a real section heading.
+const manifest = JSON.parse(readFileSync(path.join(dist, 'private', 'manifest.json'), 'utf8')) as PrivateManifest;
+const freeChapter = manifest.chapters.find((c) => c.tier === 'free') ?? manifest.chapters[0];
+const benchQuiz = manifest.quizzes.find((q) => q.tier !== 'free') ?? manifest.quizzes[0];
+if (!freeChapter || !benchQuiz) throw new Error('The built course needs at least one chapter and one quiz to benchmark.');
+const searchQuery = freeChapter.headings.find((h) => h.depth === 2)?.text ?? freeChapter.title;
+const staticPath = `/api/v1/chapters/${freeChapter.id}.json`;
 const loadBefore = os.loadavg();
 
 // The baseline: bare node:http serving the same bytes, in its own process like the real server.
@@ -127,7 +134,7 @@ for (let i = 0; i < LEARNERS; i++) {
 	manyTokens.push(made.token);
 }
 
-const key = JSON.parse(readFileSync(path.join(dist, 'private', 'quizzes', 'agent-skills.json'), 'utf8')) as {
+const key = JSON.parse(readFileSync(path.join(dist, 'private', 'quizzes', `${benchQuiz.id}.json`), 'utf8')) as {
 	questions: { id: string; correct: string[] }[];
 };
 const answers = Object.fromEntries(key.questions.map((q) => [q.id, q.correct]));
@@ -150,14 +157,14 @@ interface Endpoint {
 	body?: string;
 }
 const dynamic: Endpoint[] = [
-	{ name: 'searchContent', path: `/api/v1/search?q=${encodeURIComponent('how does the model call a tool')}` },
-	{ name: 'updateProgress', path: '/api/v1/me/progress', method: 'POST', body: JSON.stringify({ chapterId: 'tool-use' }) },
+	{ name: 'searchContent', path: `/api/v1/search?q=${encodeURIComponent(searchQuery.toLowerCase())}` },
+	{ name: 'updateProgress', path: '/api/v1/me/progress', method: 'POST', body: JSON.stringify({ chapterId: freeChapter.id }) },
 	{ name: 'recordCheckin', path: '/api/v1/me/streak/checkins', method: 'POST' },
-	{ name: 'submitQuiz', path: '/api/v1/me/quizzes/agent-skills/attempts', method: 'POST', body: JSON.stringify({ answers }) },
+	{ name: 'submitQuiz', path: `/api/v1/me/quizzes/${benchQuiz.id}/attempts`, method: 'POST', body: JSON.stringify({ answers }) },
 ];
 const targets: Target[] = [
 	{ name: 'baseline: bare node:http, chapter JSON', kind: 'static', url: `http://127.0.0.1:${barePort}${staticPath}` },
-	{ name: 'chapter page (static HTML)', kind: 'static', url: `${base}/chapters/tool-use/` },
+	{ name: 'chapter page (static HTML)', kind: 'static', url: `${base}/chapters/${freeChapter.id}/` },
 	{ name: 'chapter JSON (static)', kind: 'static', url: `${base}${staticPath}` },
 	{ name: 'health (Astro pipeline, no database)', kind: 'dynamic', url: `${base}/api/health` },
 	...dynamic.flatMap((e): Target[] =>

@@ -1,6 +1,6 @@
 /** One problem an author must fix: where it is and what is expected. */
 export interface ContentIssue {
-	/** Path relative to the project root, e.g. `content/quizzes/tool-use.yaml`. */
+	/** Path relative to the project root, e.g. `content/quizzes/getting-started.yaml`. */
 	file: string;
 	/** Dotted field path inside the file, e.g. `questions[2].options`. */
 	field: string;

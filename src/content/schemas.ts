@@ -5,7 +5,7 @@
 import { z } from 'astro/zod';
 import { TIERS } from '../domain/tiers.ts';
 
-const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lowercase slug such as "tool-use" (letters, digits, single hyphens)');
+const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lowercase slug such as "getting-started" (letters, digits, single hyphens)');
 
 export const tierSchema = z.enum(TIERS);
 export const difficultySchema = z.enum(['beginner', 'intermediate', 'advanced']);

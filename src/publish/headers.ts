@@ -21,7 +21,7 @@ const OVERRIDES: Record<string, string> = {
 /** Types that carry text: our build writes UTF-8, so say so (R2 serves the stored header as is). */
 const TEXT_TYPES = /^(text\/|application\/(json|xml|manifest\+json|ld\+json)$|image\/svg\+xml$)/;
 
-/** @param key an object key or relative path with forward slashes, e.g. `chapters/tool-use/index.html` */
+/** @param key an object key or relative path with forward slashes, e.g. `chapters/getting-started/index.html` */
 export function contentTypeFor(key: string): string {
 	const name = key.slice(key.lastIndexOf('/') + 1);
 	const dot = name.lastIndexOf('.');

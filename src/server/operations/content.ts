@@ -113,7 +113,7 @@ export const getChapterContent = defineOperation({
 	auth: 'optional',
 	params: chapterIdParams,
 	query: z.object({
-		section: z.string().max(200).optional().describe('Anchor of one section to return, e.g. "how-a-tool-call-flows".'),
+		section: z.string().max(200).optional().describe('Anchor of one section to return, e.g. "first-steps".'),
 		page: z.coerce.number().int().min(1).max(1000).default(1).describe('Page of sections, from 1; see pageCount.'),
 	}),
 	response: z.object({
@@ -198,7 +198,7 @@ export const checkAccessOp = defineOperation({
 		resource: z
 			.string()
 			.regex(/^(chapter|quiz):[a-z0-9-]+$/, 'must look like "chapter:<id>" or "quiz:<id>"')
-			.describe('The resource to check: "chapter:<id>" or "quiz:<id>", e.g. "chapter:agent-skills".'),
+			.describe('The resource to check: "chapter:<id>" or "quiz:<id>", e.g. "chapter:getting-started".'),
 	}),
 	response: z.object({
 		resource: z.string(),
@@ -216,7 +216,7 @@ export const checkAccessOp = defineOperation({
 		// The regex lets through ids such as "-x" or "a--b"; a bare parse() would throw a ZodError (a 500).
 		if (!slugParam.safeParse(id).success) {
 			throw new ApiError(400, 'validation_failed', `Invalid query.resource: "${id}" is not a valid id.`, [
-				{ in: 'query', field: 'resource', message: 'the id must be a lowercase id such as "tool-use"' },
+				{ in: 'query', field: 'resource', message: 'the id must be a lowercase id such as "getting-started"' },
 			]);
 		}
 		const item = kind === 'chapter' ? manifest.chapters.find((c) => c.id === id) : manifest.quizzes.find((q) => q.id === id);

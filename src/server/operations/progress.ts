@@ -84,7 +84,7 @@ export const updateProgress = defineOperation({
 	auth: 'learner',
 	consequential: false,
 	body: z.object({
-		chapterId: slugParam.describe('The chapter the learner completed, e.g. "tool-use".'),
+		chapterId: slugParam.describe('The chapter the learner completed, e.g. "getting-started".'),
 		status: z.literal('completed').default('completed').describe('Only "completed" is supported.'),
 	}),
 	response: progressSchema.extend({ changed: z.boolean().describe('false when the chapter was already completed.') }),

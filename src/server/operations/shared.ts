@@ -9,10 +9,10 @@ import type { CurrentUser } from '../auth/current-user.ts';
 
 export const slugParam = z
 	.string()
-	.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase id such as "tool-use"')
+	.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase id such as "getting-started"')
 	.max(100);
-export const chapterIdParams = z.object({ id: slugParam.describe('Chapter id, e.g. "tool-use" (see listChapters).') });
-export const quizIdParams = z.object({ id: slugParam.describe('Quiz id; equal to its chapter id, e.g. "tool-use".') });
+export const chapterIdParams = z.object({ id: slugParam.describe('Chapter id, e.g. "getting-started" (see listChapters).') });
+export const quizIdParams = z.object({ id: slugParam.describe('Quiz id; equal to its chapter id, e.g. "getting-started".') });
 /** Postgres text cannot hold U+0000: refuse it as a 400 here rather than fail in the database with a 500. */
 export const hasNoNul = (value: string) => !value.includes('\u0000');
 export const NO_NUL = 'must not contain the NUL character (U+0000)';
