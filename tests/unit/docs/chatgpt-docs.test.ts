@@ -7,6 +7,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import {
+	freeChaptersSentence,
+	GPT_INSTRUCTIONS_LIMIT,
+	MAX_FREE_CHARS,
+	MAX_OUTLINE_CHARS,
+	MAX_TITLE_CHARS,
+	renderInstructions,
+} from '../../../src/chatgpt/instructions.ts';
+import { compileCourse } from '../../../src/content/compile.ts';
 import { buildOpenApiDocument, OAUTH_SCOPES } from '../../../src/server/api/openapi.ts';
 import { MCP_TOOLS } from '../../../src/server/mcp/tools.ts';
 import { operations } from '../../../src/server/operations/index.ts';
@@ -118,20 +127,54 @@ describe('docs/chatgpt', () => {
 	});
 });
 
-describe('instructions.md', () => {
-	const { header, body } = instructionsParts();
+describe('instructions.md (the template) and the instructions built from it', () => {
+	const { body } = instructionsParts();
+	const template = read(path.join(DOCS, 'instructions.md'));
 
-	it(`fits the GPT editor's ${INSTRUCTIONS_LIMIT.toLocaleString('en')}-character field, even with a long origin`, () => {
-		const placeholders = body.split('{ORIGIN}').length - 1;
-		expect(placeholders).toBeGreaterThan(0);
-		expect([...body].length).toBeLessThanOrEqual(INSTRUCTIONS_LIMIT);
-		expect([...body].length + placeholders * (LONGEST_ORIGIN - '{ORIGIN}'.length)).toBeLessThanOrEqual(INSTRUCTIONS_LIMIT);
+	it(`fits the GPT editor's ${INSTRUCTIONS_LIMIT.toLocaleString('en')}-character field for any course, even with a long origin`, () => {
+		const count = (placeholder: string) => body.split(placeholder).length - 1;
+		expect(count('{ORIGIN}')).toBeGreaterThan(0);
+		for (const placeholder of ['{COURSE_TITLE}', '{COURSE_OUTLINE}', '{FREE_CHAPTERS}']) expect(count(placeholder), placeholder).toBe(1);
+		const worst =
+			[...body].length +
+			count('{ORIGIN}') * (LONGEST_ORIGIN - '{ORIGIN}'.length) +
+			(MAX_TITLE_CHARS - '{COURSE_TITLE}'.length) +
+			(MAX_OUTLINE_CHARS - '{COURSE_OUTLINE}'.length) +
+			(MAX_FREE_CHARS - '{FREE_CHAPTERS}'.length);
+		expect(worst).toBeLessThanOrEqual(GPT_INSTRUCTIONS_LIMIT);
+		expect(GPT_INSTRUCTIONS_LIMIT).toBe(INSTRUCTIONS_LIMIT);
 	});
 
-	it('states its own length correctly in the header', () => {
-		const stated = /Length of the text below: ([\d,]+) characters/.exec(header)?.[1];
-		expect(stated, 'the header should say "Length of the text below: N characters"').toBeDefined();
-		expect(Number(stated?.replace(/,/g, ''))).toBe([...body].length);
+	it('names the built course, its chapters and its free split, with nothing left to fill in', async () => {
+		const course = await compileCourse(path.join(ROOT, 'tests/fixtures/courses/sourdough'));
+		const text = renderInstructions(template, { title: course.course.title, chapters: course.chapters }, 'https://bake.example.org');
+		expect(text).not.toMatch(/\{[A-Z_]+\}/);
+		expect(text).toContain(`the course "${course.course.title}": 6 chapters: ${course.chapters[0]?.title};`);
+		expect(text).toContain('Chapters 1-2 are free; the others are premium.');
+		expect(text).toContain('https://bake.example.org/chapters/');
+		expect([...text].length).toBeLessThanOrEqual(INSTRUCTIONS_LIMIT);
+	});
+
+	it('caps a course whose titles would not fit', () => {
+		const chapters = Array.from({ length: 200 }, (_, i) => ({
+			title: `A rather long chapter title number ${i + 1}`,
+			tier: i < 3 ? 'free' : 'premium',
+		}));
+		const text = renderInstructions(template, { title: 'T'.repeat(500), chapters }, 'https://course-companion.example.com');
+		expect([...text].length).toBeLessThanOrEqual(INSTRUCTIONS_LIMIT);
+		expect(text).toContain('Chapters 1-3 are free; the others are premium.');
+		expect(text).toContain('…');
+	});
+
+	it('says which chapters are free when they are not the first ones', () => {
+		expect(
+			freeChaptersSentence([
+				{ title: 'a', tier: 'premium' },
+				{ title: 'b', tier: 'free' },
+			]),
+		).toBe('Chapter 2 is free; the others are premium.');
+		expect(freeChaptersSentence([{ title: 'a', tier: 'free' }])).toBe('Every chapter is free.');
+		expect(freeChaptersSentence([{ title: 'a', tier: 'pro' }])).toBe('Every chapter needs a paid tier.');
 	});
 });
 
