@@ -7,7 +7,7 @@ import { defineMiddleware } from 'astro:middleware';
 import { ApiError, apiErrorResponse, errorResponse } from './server/api/errors.ts';
 import { authenticate, setSessionCookie } from './server/auth/request-auth.ts';
 import { SESSION_LIFETIME_MS } from './server/auth/sessions.ts';
-import { clientIp } from './server/client-ip.ts';
+import { clientAddress } from './server/client-address.ts';
 import { csrfViolation } from './server/csrf.ts';
 import { hasSessionCookie, learnRewrite } from './server/premium-routes.ts';
 import { consumeOrThrow } from './server/rate-limit.ts';
@@ -49,7 +49,7 @@ export const onRequest = defineMiddleware(async (context, next) => {
 
 	let limitHeaders: Record<string, string> = {};
 	if (LIMITED.test(url.pathname)) {
-		const key = auth ? `user:${auth.user.id}` : `ip:${clientIp(context)}`;
+		const key = auth ? `user:${auth.user.id}` : `ip:${clientAddress(context)}`;
 		try {
 			limitHeaders = await consumeOrThrow(services.limits.general, key, 'requests');
 		} catch (error) {

@@ -4,11 +4,6 @@
  */
 import { z } from 'astro/zod';
 
-const booleanish = z
-	.enum(['true', 'false', '1', '0', ''])
-	.optional()
-	.transform((v) => v === 'true' || v === '1');
-
 export const envSchema = z.object({
 	NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 	HOST: z.string().default('localhost'),
@@ -45,7 +40,18 @@ export const envSchema = z.object({
 	/** Seed the demo accounts on start. Default: on with the embedded database, off with DATABASE_URL. */
 	SEED_DEMO: z.enum(['true', 'false', '1', '0', '']).optional(),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-	TRUST_PROXY: booleanish,
+	/** Proxies in front of the server whose X-Forwarded-For is trusted: false/0 (none), true (one), or a number. */
+	TRUST_PROXY: z
+		.string()
+		.optional()
+		.transform((v, ctx) => {
+			const value = (v ?? '').trim().toLowerCase();
+			if (value === '' || value === 'false') return 0;
+			if (value === 'true') return 1;
+			if (/^\d{1,2}$/.test(value)) return Number(value);
+			ctx.addIssue({ code: 'custom', message: 'use false, true (one proxy) or the number of proxies in front of the server (e.g. 2)' });
+			return z.NEVER;
+		}),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -5,7 +5,7 @@
 import type { APIContext, APIRoute } from 'astro';
 import { type ZodType, z } from 'astro/zod';
 import type { CurrentUser } from '../auth/current-user.ts';
-import { clientIp } from '../client-ip.ts';
+import { clientAddress } from '../client-address.ts';
 import { ApiError, apiErrorResponse, errorResponse, forbidden, unauthorized } from './errors.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -138,10 +138,6 @@ export function json(value: unknown, status = 200, headers: Record<string, strin
 	});
 }
 
-export function clientIpOf(context: APIContext): string {
-	return clientIp(context);
-}
-
 /**
  * Runs an operation on already-read input: guards in a fixed order (401 → 403 → 400), then the
  * handler. Throws ApiError. Used by the HTTP routes, the server-rendered pages' forms and MCP.
@@ -188,7 +184,7 @@ export async function invokeOperation<
 		request: context.request,
 		astro: context,
 		now: new Date(),
-		clientIp: clientIpOf(context),
+		clientIp: clientAddress(context),
 	});
 }
 

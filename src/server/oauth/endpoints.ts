@@ -7,7 +7,7 @@ import { createClient, MAX_CLIENT_NAME_LENGTH, MAX_REDIRECT_URIS, redirectUriPro
 import { issuerOf, SUPPORTED_SCOPES } from './config.ts';
 import { jsonResponse, OAuthError, oauthErrorResponse } from './errors.ts';
 import { authenticateClient, readParams } from './http.ts';
-import { clientAddressOf } from './sign-in.ts';
+import { clientAddress } from '../client-address.ts';
 import { exchangeCode, refresh, revoke } from './tokens.ts';
 
 async function guarded(work: () => Promise<Response>): Promise<Response> {
@@ -62,7 +62,7 @@ function metadataError(description: string): OAuthError {
 export function registrationEndpoint(context: APIContext): Promise<Response> {
 	return guarded(async () => {
 		const { db, limits } = await getServices();
-		await consumeOrThrow(limits.auth, `register:${clientAddressOf(context)}`, 'client registrations from this address');
+		await consumeOrThrow(limits.auth, `register:${clientAddress(context)}`, 'client registrations from this address');
 		const type = (context.request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
 		if (type !== 'application/json')
 			throw new OAuthError('invalid_request', 'Send the client metadata as application/json (RFC 7591 §3.1).');

@@ -4,18 +4,10 @@ import { isValidTimeZone } from '../../domain/dates.ts';
 import { ApiError, notFound } from '../api/errors.ts';
 import { defineOperation } from '../api/operation.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { INVALID_CREDENTIALS, throttleSignIn, verifyCredentials } from '../auth/sign-in.ts';
 import { clearSessionCookie, setSessionCookie, setUserHintCookie } from '../auth/request-auth.ts';
 import { createSession, invalidateSession, invalidateUserSessions, listUserSessions } from '../auth/sessions.ts';
-import { consumeOrThrow } from '../rate-limit.ts';
-import {
-	createUser,
-	EmailTakenError,
-	findUserByEmail,
-	findUserById,
-	normalizeEmail,
-	setPassword,
-	updateProfile,
-} from '../repositories/users.ts';
+import { createUser, EmailTakenError, findUserById, setPassword, updateProfile } from '../repositories/users.ts';
 import { getServices } from '../services.ts';
 import { hasNoNul, isoDateTime, NO_NUL, userSchema, userView } from './shared.ts';
 
@@ -37,13 +29,9 @@ const authResultSchema = z.object({
 	expiresAt: isoDateTime,
 });
 
-/** Verified against when the email is unknown, so a miss takes as long as a wrong password. */
-let dummyHash: Promise<string> | undefined;
-
 async function throttleAuth(ip: string, email: string): Promise<void> {
 	const { limits } = await getServices();
-	await consumeOrThrow(limits.auth, `ip:${ip}`, 'sign-in attempts from this address');
-	await consumeOrThrow(limits.auth, `email:${normalizeEmail(email)}`, 'sign-in attempts for this account');
+	await throttleSignIn(limits.auth, ip, email);
 }
 
 export const register = defineOperation({
@@ -101,10 +89,8 @@ export const login = defineOperation({
 	async handler({ body, clientIp, astro, now, request }) {
 		await throttleAuth(clientIp, body.email);
 		const { db } = await getServices();
-		const user = await findUserByEmail(db, body.email);
-		dummyHash ??= hashPassword('not-a-real-password-0');
-		const ok = await verifyPassword(user?.password_hash ?? (await dummyHash), body.password);
-		if (!user || !ok) throw new ApiError(401, 'invalid_credentials', 'Email or password is incorrect.');
+		const user = await verifyCredentials(db, body.email, body.password);
+		if (!user) throw new ApiError(401, 'invalid_credentials', INVALID_CREDENTIALS);
 		return startSession(user, body.session, astro, now, request);
 	},
 });
