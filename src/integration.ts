@@ -11,7 +11,7 @@ import { CONTENT_DIR, getCompiledCourse, invalidateCompiledCourse } from './cont
 import { ASSET_PREFIX } from './content/assets.ts';
 import { contentTypeFor } from './publish/headers.ts';
 import { writeAssets, writePrivateArtifact } from './content/emit.ts';
-import { buildSearchIndex } from './content/search-index.ts';
+import { buildSearchIndex } from './search/index-builder.ts';
 
 /** `import { course } from 'virtual:course'` in .astro files: see src/env.d.ts. */
 const COURSE_MODULE = 'virtual:course';

@@ -5,11 +5,21 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { QuizKey } from '../domain/grading.ts';
+import type { z } from 'astro/zod';
+import {
+	ARTIFACT_FILES,
+	ARTIFACT_VERSION,
+	type PrivateManifest,
+	parseArtifactFile,
+	privateChapterSchema,
+	privateManifestSchema,
+	quizKeySchema,
+} from './artifact.ts';
 import type { CourseAsset } from './assets.ts';
 import { pageSections } from './paging.ts';
 import { chapterUrl } from './urls.ts';
 import type { CompiledChapter, CompiledCourse, CompiledQuiz } from './compile.ts';
-import type { ChapterPublic, ChapterSummary, CoursePublic, QuizPublic, QuizSummary, Section } from './schemas.ts';
+import type { ChapterPublic, ChapterSummary, QuizPublic, QuizSummary } from './schemas.ts';
 
 export function chapterSummary(chapter: CompiledChapter): ChapterSummary {
 	return {
@@ -71,18 +81,7 @@ export function quizPublic(quiz: CompiledQuiz | QuizKey, tier = (quiz as Compile
 	};
 }
 
-/** The server's view of the course, stored in the private artifact. */
-export interface PrivateManifest {
-	course: CoursePublic;
-	chapters: ChapterPublic[];
-	quizzes: QuizSummary[];
-}
-
-export interface PrivateChapter {
-	id: string;
-	html: string;
-	sections: Section[];
-}
+export type { PrivateChapter, PrivateManifest } from './artifact.ts';
 
 /** Writes `<outDir>/manifest.json`, `chapters/<id>.json` and `quizzes/<id>.json` (answer keys). */
 export async function writePrivateArtifact(compiled: CompiledCourse, outDir: string): Promise<void> {
@@ -90,18 +89,21 @@ export async function writePrivateArtifact(compiled: CompiledCourse, outDir: str
 	await mkdir(path.join(outDir, 'chapters'), { recursive: true });
 	await mkdir(path.join(outDir, 'quizzes'), { recursive: true });
 	const manifest: PrivateManifest = {
+		version: ARTIFACT_VERSION,
 		course: compiled.course,
 		chapters: compiled.chapters.map((c) => chapterPublic(c, false)),
 		quizzes: compiled.quizzes.map((q) => quizSummary(q)),
 	};
-	const writes = [writeJson(path.join(outDir, 'manifest.json'), manifest)];
+	// Written through the same schemas the server reads with: a shape the reader would refuse fails the build.
+	const write = <T>(schema: z.ZodType<T>, name: string, value: T) =>
+		writeJson(path.join(outDir, name), parseArtifactFile(schema, name, value));
+	const writes = [write(privateManifestSchema, ARTIFACT_FILES.manifest, manifest)];
 	for (const c of compiled.chapters) {
-		const body: PrivateChapter = { id: c.id, html: c.html, sections: c.sections };
-		writes.push(writeJson(path.join(outDir, 'chapters', `${c.id}.json`), body));
+		writes.push(write(privateChapterSchema, ARTIFACT_FILES.chapter(c.id), { id: c.id, html: c.html, sections: c.sections }));
 	}
 	for (const q of compiled.quizzes) {
 		const { file: _file, tier: _tier, ...key } = q;
-		writes.push(writeJson(path.join(outDir, 'quizzes', `${q.id}.json`), key satisfies QuizKey));
+		writes.push(write(quizKeySchema, ARTIFACT_FILES.quizKey(q.id), key satisfies QuizKey));
 	}
 	await Promise.all(writes);
 }

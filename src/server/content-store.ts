@@ -4,7 +4,16 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { PrivateChapter, PrivateManifest } from '../content/emit.ts';
+import type { z } from 'astro/zod';
+import {
+	ARTIFACT_FILES,
+	type PrivateChapter,
+	type PrivateManifest,
+	parseArtifactFile,
+	privateChapterSchema,
+	privateManifestSchema,
+	quizKeySchema,
+} from '../content/artifact.ts';
 import type { QuizKey } from '../domain/grading.ts';
 
 export interface ContentStore {
@@ -21,23 +30,24 @@ const SAFE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export function storeOver(readText: (name: string) => Promise<string | null>): ContentStore {
 	// Parsed once per distinct text: the reader decides how fresh the text is.
 	const parsed = new Map<string, { text: string; value: unknown }>();
-	const readJson = async <T>(name: string): Promise<T | null> => {
+	// Validated against the artifact's contract once per distinct text.
+	const readJson = async <T>(schema: z.ZodType<T>, name: string): Promise<T | null> => {
 		const text = await readText(name);
 		if (text === null) return null;
 		const hit = parsed.get(name);
 		if (hit && hit.text === text) return hit.value as T;
-		const value = JSON.parse(text) as T;
+		const value = parseArtifactFile(schema, name, JSON.parse(text));
 		parsed.set(name, { text, value });
 		return value;
 	};
 	return {
 		async manifest() {
-			const manifest = await readJson<PrivateManifest>('manifest.json');
+			const manifest = await readJson(privateManifestSchema, ARTIFACT_FILES.manifest);
 			if (!manifest) throw new Error('The private content artifact has no manifest.json: run `npm run build` first.');
 			return manifest;
 		},
-		chapter: (id) => (SAFE_ID.test(id) ? readJson<PrivateChapter>(`chapters/${id}.json`) : Promise.resolve(null)),
-		quizKey: (id) => (SAFE_ID.test(id) ? readJson<QuizKey>(`quizzes/${id}.json`) : Promise.resolve(null)),
+		chapter: (id) => (SAFE_ID.test(id) ? readJson(privateChapterSchema, ARTIFACT_FILES.chapter(id)) : Promise.resolve(null)),
+		quizKey: (id) => (SAFE_ID.test(id) ? readJson(quizKeySchema, ARTIFACT_FILES.quizKey(id)) : Promise.resolve(null)),
 		readText,
 	};
 }

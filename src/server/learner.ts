@@ -3,7 +3,7 @@
  * progress and next step, tier entitlements. Shared by the API and the server-rendered pages.
  */
 import type { Kysely } from 'kysely';
-import type { PrivateManifest } from '../content/emit.ts';
+import type { PrivateManifest } from '../content/artifact.ts';
 import type { TierPublic } from '../content/schemas.ts';
 import { localDate, startOfNextLocalDay } from '../domain/dates.ts';
 import { nextStep, percentComplete } from '../domain/next-step.ts';

@@ -21,12 +21,14 @@ export function remarkAsides() {
 		visit(tree, (node, index, parent) => {
 			if (node.type === 'containerDirective') {
 				transformAside(node, file);
-				return;
+				return undefined;
 			}
 			if ((node.type === 'leafDirective' || node.type === 'textDirective') && parent && index !== undefined) {
 				parent.children.splice(index, 1, ...(restoreDirective(node) as never[]));
+				// Visit the restored nodes too (a label may hold another directive).
 				return index;
 			}
+			return undefined;
 		});
 	};
 }

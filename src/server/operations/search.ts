@@ -3,7 +3,8 @@ import { z } from 'astro/zod';
 import { tierSchema } from '../../content/schemas.ts';
 import { checkAccess } from '../../domain/access.ts';
 import type { Tier } from '../../domain/tiers.ts';
-import type { SearchIndexData } from '../../search/index-builder.ts';
+import { ARTIFACT_FILES, ArtifactError } from '../../content/artifact.ts';
+import { SEARCH_INDEX_VERSION, type SearchIndexData } from '../../search/index-builder.ts';
 import { createSearcher, type Searcher } from '../../search/search.ts';
 import { defineOperation } from '../api/operation.ts';
 import type { ContentStore } from '../content-store.ts';
@@ -13,9 +14,17 @@ let searcher: { text: string; searcher: Searcher } | undefined;
 
 /** The searcher for the current index; rebuilt only when the index text changes (a new publish). */
 export async function getSearcher(content: ContentStore): Promise<Searcher> {
-	const text = await content.readText('search-index.json');
-	if (text === null) throw new Error('The private artifact has no search-index.json: run `npm run build`.');
-	if (searcher?.text !== text) searcher = { text, searcher: createSearcher(JSON.parse(text) as SearchIndexData) };
+	const text = await content.readText(ARTIFACT_FILES.searchIndex);
+	if (text === null) throw new ArtifactError('The private artifact has no search-index.json: run `npm run build`.');
+	if (searcher?.text !== text) {
+		const data = JSON.parse(text) as SearchIndexData;
+		if (data.version !== SEARCH_INDEX_VERSION) {
+			throw new ArtifactError(
+				`The search index is version ${data.version}; this server reads version ${SEARCH_INDEX_VERSION}: rebuild and republish.`,
+			);
+		}
+		searcher = { text, searcher: createSearcher(data) };
+	}
 	return searcher.searcher;
 }
 

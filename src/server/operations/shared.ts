@@ -1,6 +1,6 @@
 /** Schemas several operations share, and helpers that turn domain decisions into API errors. */
 import { z } from 'astro/zod';
-import type { PrivateManifest } from '../../content/emit.ts';
+import type { PrivateManifest } from '../../content/artifact.ts';
 import { tierSchema } from '../../content/schemas.ts';
 import { checkAccess } from '../../domain/access.ts';
 import type { Tier } from '../../domain/tiers.ts';
