@@ -1,10 +1,10 @@
 /** `npm run db:migrate`: applies pending migrations to DATABASE_URL, or to the embedded database. */
-import { openDatabase } from '../src/server/db/factory.ts';
+import { openDatabaseFromEnv } from '../src/server/db/open-from-env.ts';
 import { migrateToLatest, migrationStatus } from '../src/server/db/migrate.ts';
 import { parseEnv } from '../src/server/env.ts';
 
 const env = parseEnv();
-const handle = await openDatabase({ url: env.DATABASE_URL, driver: env.DATABASE_DRIVER, dataDir: env.DATA_DIR });
+const handle = await openDatabaseFromEnv(env);
 try {
 	const { applied } = await migrateToLatest(handle.db);
 	const status = await migrationStatus(handle.db);

@@ -4,7 +4,7 @@
  * does one thing and closes it.
  */
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../src/server/db/factory.ts';
+import { openDatabaseFromEnv } from '../src/server/db/open-from-env.ts';
 import { migrateToLatest } from '../src/server/db/migrate.ts';
 import { parseEnv } from '../src/server/env.ts';
 import { createClient, listClients, removeClient } from '../src/server/oauth/clients.ts';
@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
 	}
 
 	const env = parseEnv();
-	const handle = await openDatabase({ url: env.DATABASE_URL, driver: env.DATABASE_DRIVER, dataDir: env.DATA_DIR });
+	const handle = await openDatabaseFromEnv(env);
 	try {
 		await migrateToLatest(handle.db);
 		if (command === 'add-client') {

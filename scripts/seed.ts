@@ -1,11 +1,11 @@
 /** `npm run seed`: creates the demo accounts (skipped when they exist). */
-import { openDatabase } from '../src/server/db/factory.ts';
+import { openDatabaseFromEnv } from '../src/server/db/open-from-env.ts';
 import { migrateToLatest } from '../src/server/db/migrate.ts';
 import { parseEnv } from '../src/server/env.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, seedDemoAccounts } from '../src/server/seed.ts';
 
 const env = parseEnv();
-const handle = await openDatabase({ url: env.DATABASE_URL, driver: env.DATABASE_DRIVER, dataDir: env.DATA_DIR });
+const handle = await openDatabaseFromEnv(env);
 try {
 	await migrateToLatest(handle.db);
 	const created = await seedDemoAccounts(handle.db);

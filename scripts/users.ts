@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { isValidTimeZone } from '../src/domain/dates.ts';
 import { isTier, type Tier } from '../src/domain/tiers.ts';
 import { hashPassword } from '../src/server/auth/passwords.ts';
-import { openDatabase } from '../src/server/db/factory.ts';
+import { openDatabaseFromEnv } from '../src/server/db/open-from-env.ts';
 import { migrateToLatest } from '../src/server/db/migrate.ts';
 import { parseEnv } from '../src/server/env.ts';
 import { createUser, EmailTakenError, findUserByEmail, searchUsers, setRole, setTier } from '../src/server/repositories/users.ts';
@@ -38,7 +38,7 @@ const usage =
 if (!command || !['create', 'set-tier', 'set-role', 'list'].includes(command)) fail(usage);
 
 const env = parseEnv();
-const handle = await openDatabase({ url: env.DATABASE_URL, driver: env.DATABASE_DRIVER, dataDir: env.DATA_DIR });
+const handle = await openDatabaseFromEnv(env);
 try {
 	await migrateToLatest(handle.db);
 	const db = handle.db;

@@ -5,6 +5,7 @@
  */
 import { z } from 'astro/zod';
 import type { QuizKey } from '../domain/grading.ts';
+import { fieldPath } from './errors.ts';
 import { chapterPublicSchema, coursePublicSchema, quizSummarySchema, sectionSchema } from './schemas.ts';
 
 /** Bumped whenever a file's shape changes; the server refuses an artifact of another version. */
@@ -63,6 +64,6 @@ export function parseArtifactFile<T>(schema: z.ZodType<T>, name: string, value: 
 	}
 	const result = schema.safeParse(value);
 	if (result.success) return result.data;
-	const problems = result.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+	const problems = result.error.issues.slice(0, 3).map((i) => `${fieldPath(i.path) || '(root)'}: ${i.message}`);
 	throw new ArtifactError(`The private content artifact's ${name} does not match its schema (${problems.join('; ')}); rebuild it.`);
 }

@@ -1,5 +1,6 @@
 /** The on-page contents: `##` sections with their `###` subsections, and `####` under those. */
 import { SECTION_DEPTHS } from './markdown/headings.ts';
+import type { Heading } from './schemas.ts';
 
 export interface ContentsItem {
 	depth: number;
@@ -8,7 +9,7 @@ export interface ContentsItem {
 	children: ContentsItem[];
 }
 
-export function contentsTree(headings: readonly { depth: number; anchor: string; text: string }[]): ContentsItem[] {
+export function contentsTree(headings: readonly Heading[]): ContentsItem[] {
 	const root: ContentsItem[] = [];
 	const stack: ContentsItem[] = [];
 	for (const h of headings) {

@@ -3,7 +3,7 @@
  * commented, valid as written (the test compiles a course made from them).
  */
 
-export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export { SLUG } from '../domain/ids.ts';
 
 /** The next order after the existing ones: steps of 10 when the author numbers 10, 20, 30 …, else 1. */
 export function nextOrder(orders: readonly number[]): number {

@@ -3,9 +3,10 @@
  * and of what the build emits (public and private JSON). Types flow from these schemas.
  */
 import { z } from 'astro/zod';
+import { SLUG } from '../domain/ids.ts';
 import { TIERS } from '../domain/tiers.ts';
 
-const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'a lowercase slug such as "getting-started" (letters, digits, single hyphens)');
+const slug = z.string().regex(SLUG, 'a lowercase slug such as "getting-started" (letters, digits, single hyphens)');
 
 export const tierSchema = z.enum(TIERS);
 export const difficultySchema = z.enum(['beginner', 'intermediate', 'advanced']);
@@ -121,6 +122,10 @@ export const sectionSchema = z.object({
 });
 export type Section = z.infer<typeof sectionSchema>;
 
+/** A heading of a chapter: depth 1–6, its anchor (GitHub slug) and its text. */
+export const headingSchema = z.object({ depth: z.number().int(), anchor: z.string(), text: z.string() });
+export type Heading = z.infer<typeof headingSchema>;
+
 export const chapterSummarySchema = z.object({
 	id: z.string(),
 	title: z.string(),
@@ -144,7 +149,7 @@ export const chapterPublicSchema = chapterSummarySchema.extend({
 	url: z.string(),
 	words: z.number().int(),
 	readingMinutes: z.number().int(),
-	headings: z.array(z.object({ depth: z.number().int(), anchor: z.string(), text: z.string() })),
+	headings: z.array(headingSchema),
 	/** Present for free chapters only; premium bodies live in the private artifact. */
 	sections: z.array(sectionSchema).optional(),
 	/** Set when the text is longer than one response: `sections` is page 1, getChapterContent?page=2… has the rest. */

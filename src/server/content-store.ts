@@ -15,6 +15,7 @@ import {
 	quizKeySchema,
 } from '../content/artifact.ts';
 import type { QuizKey } from '../domain/grading.ts';
+import { isSlug } from '../domain/ids.ts';
 
 export interface ContentStore {
 	manifest(): Promise<PrivateManifest>;
@@ -23,8 +24,6 @@ export interface ContentStore {
 	/** Raw JSON text of a file in the artifact, or null when it does not exist. */
 	readText(name: string): Promise<string | null>;
 }
-
-const SAFE_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** Shared by both stores: ids are checked before they become object keys or paths. */
 export function storeOver(readText: (name: string) => Promise<string | null>): ContentStore {
@@ -46,8 +45,8 @@ export function storeOver(readText: (name: string) => Promise<string | null>): C
 			if (!manifest) throw new Error('The private content artifact has no manifest.json: run `npm run build` first.');
 			return manifest;
 		},
-		chapter: (id) => (SAFE_ID.test(id) ? readJson(privateChapterSchema, ARTIFACT_FILES.chapter(id)) : Promise.resolve(null)),
-		quizKey: (id) => (SAFE_ID.test(id) ? readJson(quizKeySchema, ARTIFACT_FILES.quizKey(id)) : Promise.resolve(null)),
+		chapter: (id) => (isSlug(id) ? readJson(privateChapterSchema, ARTIFACT_FILES.chapter(id)) : Promise.resolve(null)),
+		quizKey: (id) => (isSlug(id) ? readJson(quizKeySchema, ARTIFACT_FILES.quizKey(id)) : Promise.resolve(null)),
 		readText,
 	};
 }

@@ -3,6 +3,7 @@
  * value stops the process with a list of every problem, not a crash later.
  */
 import { z } from 'astro/zod';
+import { fieldPath } from '../content/errors.ts';
 
 export const envSchema = z.object({
 	NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -73,7 +74,7 @@ function crossFieldProblems(source: Record<string, string | undefined>): string[
 export function parseEnv(source: Record<string, string | undefined> = process.env): Env {
 	const result = envSchema.safeParse(source);
 	const problems = [
-		...(result.success ? [] : result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`)),
+		...(result.success ? [] : result.error.issues.map((i) => `${fieldPath(i.path) || '(env)'}: ${i.message}`)),
 		...crossFieldProblems(source),
 	];
 	if (result.success && problems.length === 0) return result.data;

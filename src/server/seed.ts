@@ -1,4 +1,5 @@
 /** Demo accounts for the embedded database (listed in the README). Safe to run twice. */
+import type { Role } from '../domain/roles.ts';
 import type { Kysely } from 'kysely';
 import type { Tier } from '../domain/tiers.ts';
 import { hashPassword } from './auth/passwords.ts';
@@ -7,7 +8,7 @@ import { createUser, EmailTakenError, findUserByEmail, setRole, setTier } from '
 
 export const DEMO_PASSWORD = 'learn-with-chatgpt';
 
-export const DEMO_ACCOUNTS: { email: string; displayName: string; tier: Tier; role: 'student' | 'admin' }[] = [
+export const DEMO_ACCOUNTS: { email: string; displayName: string; tier: Tier; role: Role }[] = [
 	{ email: 'free@demo.test', displayName: 'Free Learner', tier: 'free', role: 'student' },
 	{ email: 'premium@demo.test', displayName: 'Premium Learner', tier: 'premium', role: 'student' },
 	{ email: 'admin@demo.test', displayName: 'Course Admin', tier: 'team', role: 'admin' },

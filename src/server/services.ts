@@ -4,7 +4,8 @@
  */
 import type { Kysely } from 'kysely';
 import { type ContentStore, localContentStore } from './content-store.ts';
-import { closeOnSignals, type DatabaseHandle, openDatabase } from './db/factory.ts';
+import { closeOnSignals, type DatabaseHandle } from './db/factory.ts';
+import { openDatabaseFromEnv } from './db/open-from-env.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Database } from './db/schema.ts';
 import { type Env, parseEnv, seedDemoEnabled } from './env.ts';
@@ -31,12 +32,7 @@ export function getServices(): Promise<Services> {
 
 async function createServices(): Promise<Services> {
 	const env = parseEnv();
-	const handle = await openDatabase({
-		url: env.DATABASE_URL,
-		driver: env.DATABASE_DRIVER,
-		dataDir: env.DATA_DIR,
-		neonWsProxy: env.NEON_WS_PROXY,
-	});
+	const handle = await openDatabaseFromEnv(env);
 	// scripts/serve.ts closes the database itself after in-flight requests finish.
 	if (!(globalThis as { __ccManagedShutdown?: boolean }).__ccManagedShutdown) closeOnSignals(handle);
 	await migrateToLatest(handle.db);

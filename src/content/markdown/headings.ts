@@ -8,11 +8,9 @@ import type { Element, ElementContent, Root } from 'hast';
 import type { VFile } from 'vfile';
 import { SKIP, visit } from 'unist-util-visit';
 
-export interface Heading {
-	depth: number;
-	anchor: string;
-	text: string;
-}
+import type { Heading } from '../schemas.ts';
+
+export type { Heading };
 
 declare module 'vfile' {
 	interface DataMap {

@@ -2,6 +2,7 @@
  * One definition per API operation: its zod schemas validate the request, type the handler and
  * generate the OpenAPI document (src/server/api/openapi.ts). Endpoint files only bind a route.
  */
+import { fieldPath } from '../../content/errors.ts';
 import type { APIContext, APIRoute } from 'astro';
 import { type ZodType, z } from 'astro/zod';
 import type { CurrentUser } from '../auth/current-user.ts';
@@ -81,7 +82,7 @@ const NO_FIELDS = z.object({});
 export function validationDetails(error: z.ZodError, location: 'body' | 'query' | 'path') {
 	return error.issues.map((issue) => ({
 		in: location,
-		field: issue.path.map(String).join('.') || null,
+		field: fieldPath(issue.path) || null,
 		message: issue.message,
 	}));
 }

@@ -1,4 +1,5 @@
 /** The signed-in user as endpoints see it: identity always comes from the session, never from input. */
+import type { Role } from '../../domain/roles.ts';
 import type { Tier } from '../../domain/tiers.ts';
 
 export interface CurrentUser {
@@ -6,6 +7,6 @@ export interface CurrentUser {
 	email: string;
 	displayName: string;
 	timezone: string;
-	role: 'student' | 'admin';
+	role: Role;
 	tier: Tier;
 }

@@ -10,8 +10,7 @@
 import type { ColumnType, Generated, GeneratedAlways, Insertable, JSONColumnType, Selectable, Updateable } from 'kysely';
 import type { Tier } from '../../domain/tiers.ts';
 
-export const ROLES = ['student', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../../domain/roles.ts';
 
 /** Tiers are a domain concept (their order is the access ranking); defined once, in `domain/tiers.ts`. */
 export { TIERS, type Tier } from '../../domain/tiers.ts';

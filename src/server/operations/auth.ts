@@ -1,4 +1,5 @@
 /** Accounts and sessions: register, log in and out, who am I, profile, password, sessions. */
+import type { Role } from '../../domain/roles.ts';
 import { z } from 'astro/zod';
 import { isValidTimeZone } from '../../domain/dates.ts';
 import { ApiError, notFound } from '../api/errors.ts';
@@ -101,7 +102,7 @@ async function startSession(
 		email: string;
 		display_name: string;
 		timezone: string;
-		role: 'student' | 'admin';
+		role: Role;
 		tier: 'free' | 'premium' | 'pro' | 'team';
 	},
 	kind: 'cookie' | 'bearer',

@@ -18,7 +18,7 @@ import { checkAccess } from '../../domain/access.ts';
 import { ApiError, notFound } from '../api/errors.ts';
 import { defineOperation } from '../api/operation.ts';
 import { getServices } from '../services.ts';
-import { assertCanRead, chapterIdParams, quizIdParams, slugParam, upgradeOfferSchema } from './shared.ts';
+import { assertCanRead, chapterIdParams, quizIdParams, slugParam, upgradeOffer, upgradeOfferSchema } from './shared.ts';
 
 const neighbourSchema = z.object({ from: z.string().nullable(), chapter: chapterSummarySchema.nullable() });
 
@@ -229,7 +229,7 @@ export const checkAccessOp = defineOperation({
 			requiredTier: decision.requiredTier,
 			yourTier: user?.tier ?? null,
 			reason: decision.reason,
-			upgrade: offer ? { tier: offer.id, name: offer.name, priceMonthly: offer.priceMonthly, includes: offer.includes } : null,
+			upgrade: offer ? upgradeOffer(offer) : null,
 		};
 	},
 });

@@ -1,16 +1,15 @@
 /** Schemas several operations share, and helpers that turn domain decisions into API errors. */
 import { z } from 'astro/zod';
 import type { PrivateManifest } from '../../content/artifact.ts';
-import { tierSchema } from '../../content/schemas.ts';
+import { type TierPublic, tierSchema } from '../../content/schemas.ts';
 import { checkAccess } from '../../domain/access.ts';
+import { SLUG } from '../../domain/ids.ts';
+import { type Role, ROLES } from '../../domain/roles.ts';
 import type { Tier } from '../../domain/tiers.ts';
 import { ApiError } from '../api/errors.ts';
 import type { CurrentUser } from '../auth/current-user.ts';
 
-export const slugParam = z
-	.string()
-	.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a lowercase id such as "getting-started"')
-	.max(100);
+export const slugParam = z.string().regex(SLUG, 'must be a lowercase id such as "getting-started"').max(100);
 export const chapterIdParams = z.object({ id: slugParam.describe('Chapter id, e.g. "getting-started" (see listChapters).') });
 export const quizIdParams = z.object({ id: slugParam.describe('Quiz id; equal to its chapter id, e.g. "getting-started".') });
 /** Postgres text cannot hold U+0000: refuse it as a 400 here rather than fail in the database with a 500. */
@@ -25,25 +24,31 @@ export const userSchema = z
 		email: z.string(),
 		displayName: z.string(),
 		timezone: z.string().describe('IANA time zone used for streak days, e.g. "Europe/Paris".'),
-		role: z.enum(['student', 'admin']),
+		role: z.enum(ROLES),
 		tier: tierSchema,
 	})
 	.meta({ id: 'User' });
 
 export function userView(
-	user: CurrentUser | { id: string; email: string; display_name: string; timezone: string; role: 'student' | 'admin'; tier: Tier },
+	user: CurrentUser | { id: string; email: string; display_name: string; timezone: string; role: Role; tier: Tier },
 ) {
 	return 'displayName' in user
 		? { id: user.id, email: user.email, displayName: user.displayName, timezone: user.timezone, role: user.role, tier: user.tier }
 		: { id: user.id, email: user.email, displayName: user.display_name, timezone: user.timezone, role: user.role, tier: user.tier };
 }
 
+/** What a learner can upgrade to: shown on the paywall, in checkAccess and in getUserTier. */
 export const upgradeOfferSchema = z.object({
 	tier: tierSchema,
 	name: z.string(),
 	priceMonthly: z.number(),
 	includes: z.array(z.string()),
 });
+export type UpgradeOffer = z.infer<typeof upgradeOfferSchema>;
+
+export function upgradeOffer(tier: TierPublic): UpgradeOffer {
+	return { tier: tier.id, name: tier.name, priceMonthly: tier.priceMonthly, includes: tier.includes };
+}
 
 /** Refuses content the learner's tier does not include: 401 for anonymous, 403 with the upgrade otherwise. */
 export function assertCanRead(manifest: PrivateManifest, user: CurrentUser | null, required: Tier, what: string): void {
@@ -53,7 +58,7 @@ export function assertCanRead(manifest: PrivateManifest, user: CurrentUser | nul
 	const details = {
 		requiredTier: required,
 		yourTier: user?.tier ?? null,
-		upgrade: offer ? { tier: offer.id, name: offer.name, priceMonthly: offer.priceMonthly, includes: offer.includes } : null,
+		upgrade: offer ? upgradeOffer(offer) : null,
 	};
 	if (decision.reason === 'sign_in_required') {
 		throw new ApiError(

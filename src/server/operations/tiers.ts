@@ -2,13 +2,13 @@
 import { z } from 'astro/zod';
 import { tierSchema } from '../../content/schemas.ts';
 import { ApiError, notFound } from '../api/errors.ts';
-import { defineOperation, json } from '../api/operation.ts';
+import { defineOperation, json, validationDetails } from '../api/operation.ts';
 import { MAX_BODY_BYTES } from '../api/operation.ts';
 import { SIGNATURE_HEADER, verifyBillingSignature } from '../billing.ts';
 import { progressFor, tierDefinition } from '../learner.ts';
 import { findUserByEmail, findUserById, searchUsers, setTier, tierHistory, UserNotFoundError } from '../repositories/users.ts';
 import { getServices } from '../services.ts';
-import { hasNoNul, isoDateTime, NO_NUL, userSchema, userView } from './shared.ts';
+import { hasNoNul, isoDateTime, NO_NUL, upgradeOffer, upgradeOfferSchema, userSchema, userView } from './shared.ts';
 
 const tierChangeSchema = z.object({
 	from: tierSchema,
@@ -33,7 +33,7 @@ export const getUserTier = defineOperation({
 		includes: z.array(z.string()),
 		quizAttemptsPerDay: z.number().int().nullable(),
 		streakFreezesPerMonth: z.number().int(),
-		upgrades: z.array(z.object({ tier: tierSchema, name: z.string(), priceMonthly: z.number(), includes: z.array(z.string()) })),
+		upgrades: z.array(upgradeOfferSchema),
 	}),
 	errors: [401],
 	async handler({ user }) {
@@ -47,9 +47,7 @@ export const getUserTier = defineOperation({
 			includes: def.includes,
 			quizAttemptsPerDay: def.quizAttemptsPerDay,
 			streakFreezesPerMonth: def.streakFreezesPerMonth,
-			upgrades: manifest.course.tiers
-				.filter((t) => order.indexOf(t.id) > order.indexOf(user.tier))
-				.map((t) => ({ tier: t.id, name: t.name, priceMonthly: t.priceMonthly, includes: t.includes })),
+			upgrades: manifest.course.tiers.filter((t) => order.indexOf(t.id) > order.indexOf(user.tier)).map(upgradeOffer),
 		};
 	},
 });
@@ -181,7 +179,12 @@ export const billingWebhook = defineOperation({
 		}
 		const event = billingEventSchema.safeParse(parsed);
 		if (!event.success)
-			throw new ApiError(400, 'validation_failed', `Invalid webhook event: ${event.error.issues[0]?.message}`, event.error.issues);
+			throw new ApiError(
+				400,
+				'validation_failed',
+				`Invalid webhook event: ${event.error.issues[0]?.message}`,
+				validationDetails(event.error, 'body'),
+			);
 		const user = event.data.userId
 			? await findUserById(db, event.data.userId)
 			: event.data.email

@@ -2,7 +2,8 @@
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { Database, PublicUser, Role, Tier, TierChange, User } from '../db/schema.ts';
+import type { Role } from '../../domain/roles.ts';
+import type { Database, PublicUser, Tier, TierChange, User } from '../db/schema.ts';
 
 /** The email is already registered (unique constraint `users_email_key`). */
 export class EmailTakenError extends Error {

@@ -1,0 +1,9 @@
+/** The database the configuration names: the one way the server and every CLI open it. */
+import type { Env } from '../env.ts';
+import { type DatabaseHandle, openDatabase } from './factory.ts';
+
+export function openDatabaseFromEnv(
+	env: Pick<Env, 'DATABASE_URL' | 'DATABASE_DRIVER' | 'DATA_DIR' | 'NEON_WS_PROXY'>,
+): Promise<DatabaseHandle> {
+	return openDatabase({ url: env.DATABASE_URL, driver: env.DATABASE_DRIVER, dataDir: env.DATA_DIR, neonWsProxy: env.NEON_WS_PROXY });
+}
