@@ -21,6 +21,7 @@ import { ReferenceResolver } from './references.ts';
 import {
 	type ChapterFrontmatter,
 	type CoursePublic,
+	type CourseSearchSettings,
 	chapterFrontmatterSchema,
 	courseFileSchema,
 	type QuizFile,
@@ -58,6 +59,8 @@ export interface CompiledCourse {
 	assets: CourseAsset[];
 	/** Problems that do not stop the build (large images, unknown code-block options). */
 	warnings: ContentIssue[];
+	/** The author's search settings (course.yaml `search:`), for the index builder. */
+	search: CourseSearchSettings;
 }
 
 export interface CompileOptions {
@@ -271,6 +274,7 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 		quizzes: compiledQuizzes,
 		assets: assetList,
 		warnings,
+		search: course.search,
 	};
 }
 

@@ -25,6 +25,18 @@ export const tierDefinitionSchema = z.strictObject({
 	streak_freezes_per_month: z.number().int().min(0).default(0),
 });
 
+/** Search settings an author may give in course.yaml (all optional). */
+export const courseSearchSchema = z.strictObject({
+	/** Groups of words learners use interchangeably in this subject: ["levain", "starter"], ["llm", "language model"]. */
+	synonyms: z.array(z.array(z.string().min(1)).min(2)).default([]),
+	/**
+	 * Headings of sections that introduce or recap rather than teach ("Learning Goals", "Further Reading"): they
+	 * rank below the section that treats a topic. Added to the built-in list; matched case-insensitively.
+	 */
+	boilerplate_headings: z.array(z.string().min(1)).default([]),
+});
+export type CourseSearchSettings = z.infer<typeof courseSearchSchema>;
+
 export const courseFileSchema = z.strictObject({
 	id: slug,
 	title: z.string().min(1),
@@ -35,6 +47,7 @@ export const courseFileSchema = z.strictObject({
 	free_chapters: z.number().int().min(0).default(3),
 	/** Default quiz pass mark in percent. */
 	pass_mark: z.number().int().min(1).max(100).default(70),
+	search: courseSearchSchema.default({ synonyms: [], boilerplate_headings: [] }),
 	tiers: z
 		.array(tierDefinitionSchema)
 		.min(1)

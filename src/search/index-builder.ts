@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CompiledChapter, CompiledCourse } from '../content/compile.ts';
 import type { Section } from '../content/schemas.ts';
-import { analyze, stripMarkdown } from './text.ts';
+import { analyze, isStopWord, phraseVariants, stripMarkdown, tokenize } from './text.ts';
 
 /** Indexed fields, in the order their term frequencies appear in a posting. */
 export const SEARCH_FIELDS = ['title', 'heading', 'parent', 'keywords', 'summary', 'body', 'children'] as const;
@@ -18,14 +18,19 @@ export type SearchField = (typeof SEARCH_FIELDS)[number];
  */
 export const OWN_FIELDS: readonly SearchField[] = ['heading', 'body'];
 
-export const SEARCH_INDEX_VERSION = 1;
+export const SEARCH_INDEX_VERSION = 2;
 
 /** Passages are cut at a paragraph boundary so they stay readable; this is the ceiling. */
 export const MAX_PASSAGE_CHARS = 1_500;
 /** A section this short (a ## that only introduces its ###s) borrows its subsections' text for the passage. */
 const THIN_SECTION_CHARS = 300;
-/** Headings of recap sections that restate the whole chapter. */
-const RECAP_HEADING = /^(?:key (?:takeaways?|points|ideas)|takeaways?|summary|recap|wrap[- ]?up|conclusions?|in summary|review)$/i;
+/**
+ * Headings of sections that introduce, recap or point elsewhere instead of teaching one thing: they touch
+ * every topic of the chapter, so they rank below the section that treats it. Authors add their own
+ * (course.yaml `search.boilerplate_headings`).
+ */
+const BOILERPLATE_HEADING =
+	/^(?:key (?:takeaways?|points|ideas|concepts|terms)|takeaways?|summary|chapter summary|recap|wrap[- ]?up|conclusions?|in summary|review|introduction|intro|overview|learning (?:goals|objectives|outcomes)|objectives|goals|what you(?:'|’)?ll learn|what you will learn|before you (?:begin|start)|prerequisites|further reading|additional resources|resources|references|see also|next steps|what(?:'|’)?s next|exercises|glossary)$/i;
 
 export interface SearchDoc {
 	chapterId: string;
@@ -55,6 +60,10 @@ export interface SearchIndexData {
 	docs: SearchDoc[];
 	/** Mean token count per field over all docs, in SEARCH_FIELDS order. */
 	avgLengths: number[];
+	/** The course's own words as written (lowercase, letters only, at least 3 long): what a typo is corrected to. */
+	words: string[];
+	/** The author's synonyms (course.yaml): a query span's stems joined by PHRASE_JOINER → the other ways to say it, as stem lists. */
+	synonyms: Record<string, string[][]>;
 	/**
 	 * Term → one row per doc containing it, sorted by doc: `[docIndex, field, tf, field, tf, …]`
 	 * with `field` an index into `fields` (only fields where tf > 0). A term is a stem ("agent")
@@ -200,7 +209,10 @@ function countTerms(text: string): { counts: Map<string, number>; length: number
 	return { counts, length: stems.length };
 }
 
-function docsForChapter(chapter: CompiledChapter): { doc: Omit<SearchDoc, 'lengths'>; fields: string[] }[] {
+function docsForChapter(
+	chapter: CompiledChapter,
+	boilerplate: (heading: string) => boolean,
+): { doc: Omit<SearchDoc, 'lengths'>; fields: string[] }[] {
 	const sections = mergeParts(chapter.sections);
 	// The enclosing heading of each level: a ### sits under its ##, a #### under its ###.
 	const open: string[] = [];
@@ -228,7 +240,7 @@ function docsForChapter(chapter: CompiledChapter): { doc: Omit<SearchDoc, 'lengt
 				...(parentHeading ? { parentHeading } : {}),
 				depth: s.depth,
 				anchor: s.anchor,
-				...(s.depth === 1 || RECAP_HEADING.test(s.heading.trim()) ? { overview: true as const } : {}),
+				...(s.depth === 1 || boilerplate(s.heading) ? { overview: true as const } : {}),
 				tier: chapter.tier,
 				passage: passageFor(sections, index),
 			},
@@ -237,14 +249,38 @@ function docsForChapter(chapter: CompiledChapter): { doc: Omit<SearchDoc, 'lengt
 	});
 }
 
+function normalHeading(heading: string): string {
+	return heading.trim().replace(/’/g, "'").toLowerCase();
+}
+
+/** Synonym groups analysed like the index: each member's stems (joined by PHRASE_JOINER) → the other members' stem lists. */
+function analyseSynonyms(groups: readonly (readonly string[])[]): Record<string, string[][]> {
+	const map = new Map<string, string[][]>();
+	for (const group of groups) {
+		const members = group.map(phraseVariants);
+		members.forEach((variants, i) => {
+			const others = members.filter((_, j) => j !== i).flat();
+			for (const variant of variants) {
+				const key = variant.join(PHRASE_JOINER);
+				if (key) map.set(key, [...(map.get(key) ?? []), ...others]);
+			}
+		});
+	}
+	return Object.fromEntries([...map.keys()].sort().map((k) => [k, map.get(k) as string[][]]));
+}
+
 /** Pure: the same course always yields the same (byte-identical once serialised) index. */
 export function buildSearchIndexData(compiled: CompiledCourse): SearchIndexData {
 	const chapters = [...compiled.chapters].sort((a, b) => a.order - b.order);
 	const docs: SearchDoc[] = [];
 	const postings = new Map<string, number[][]>();
 	const totals = SEARCH_FIELDS.map(() => 0);
+	const own = new Set(compiled.search.boilerplate_headings.map(normalHeading));
+	const boilerplate = (heading: string) => BOILERPLATE_HEADING.test(normalHeading(heading)) || own.has(normalHeading(heading));
+	const words = new Set<string>();
 	for (const chapter of chapters) {
-		for (const { doc, fields } of docsForChapter(chapter)) {
+		for (const { doc, fields } of docsForChapter(chapter, boilerplate)) {
+			for (const text of fields) for (const word of tokenize(text, { joined: false })) if (/^\p{L}{3,}$/u.test(word)) words.add(word);
 			const docIndex = docs.length;
 			const analysed = fields.map(countTerms);
 			const counts = analysed.map((a) => a.counts);
@@ -271,6 +307,8 @@ export function buildSearchIndexData(compiled: CompiledCourse): SearchIndexData 
 		version: SEARCH_INDEX_VERSION,
 		fields: [...SEARCH_FIELDS],
 		docs,
+		words: [...words].filter((w) => !isStopWord(w)).sort(),
+		synonyms: analyseSynonyms(compiled.search.synonyms),
 		avgLengths: totals.map((t) => (docs.length ? t / docs.length : 0)),
 		postings: Object.fromEntries(sortedTerms.map((t) => [t, postings.get(t) as number[][]])),
 	};

@@ -11,8 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OWN_FIELDS, PHRASE_JOINER, SEARCH_INDEX_VERSION, type SearchDoc, type SearchIndexData } from './index-builder.ts';
-import { SYNONYM_SETS } from './synonyms.ts';
-import { isStopWord, phraseVariants, splitWords, stemToken } from './text.ts';
+import { isStopWord, splitWords, stemToken } from './text.ts';
 
 export interface SearchHit {
 	chapterId: string;
@@ -40,8 +39,16 @@ export interface SearchOptions {
 	canRead: (chapterId: string, tier: string) => boolean;
 }
 
+/** How the query was read: words corrected to the course's spelling, and words the course never uses. */
+export interface QueryReading {
+	corrections: { from: string; to: string }[];
+	unknownWords: string[];
+}
+
 export interface Searcher {
 	search(query: string, opts: SearchOptions): SearchHit[];
+	/** The same reading search() makes, for telling the caller what was corrected or not known. */
+	read(query: string): QueryReading;
 }
 
 /** Ranker settings. Query-time only, so tuning them never needs an index rebuild. */
@@ -61,6 +68,21 @@ export interface RankerSettings {
 	phraseWeight: number;
 	/** Score multiplier for introductions and recaps, so the section that treats a topic comes first. */
 	overviewFactor: number;
+	/** Weight of a word corrected to the course's spelling ("fermantation" → fermentation). */
+	typoWeight: number;
+	/**
+	 * How much a word the course never uses (after correction and synonyms) counts against coverage, as a share of
+	 * the most specific word's IDF: 1 refuses any query with one unknown word; 0 ignores such words entirely.
+	 */
+	unknownWeight: number;
+	/** A hit must score at least this (0..1, the same scale as SearchHit.score): below it the course does not answer. */
+	minScore: number;
+	/**
+	 * When the query has words the course never uses, a hit must also match one of its specific words: a query
+	 * word whose IDF is at least this share of the rarest possible. "sourdough pizza dough" matches only words
+	 * every chapter uses, so the course does not teach it; "forgot my starter in the fridge" matches "fridge".
+	 */
+	anchorShare: number;
 }
 
 /**
@@ -70,12 +92,16 @@ export interface RankerSettings {
 export const DEFAULT_RANKER: RankerSettings = {
 	weights: { title: 1, heading: 3, parent: 1, keywords: 1, summary: 0.5, body: 1, children: 0.2 },
 	b: { title: 0, heading: 0.3, parent: 0.3, keywords: 0.3, summary: 0, body: 0.5, children: 0.75 },
-	k1: 1.6,
-	minCoverage: 0.5,
+	k1: 1.2,
+	minCoverage: 0.4,
 	minRelativeScore: 0.2,
 	expansionWeight: 0.7,
 	phraseWeight: 0.3,
 	overviewFactor: 0.8,
+	typoWeight: 0.8,
+	unknownWeight: 1,
+	minScore: 0.25,
+	anchorShare: 0.7,
 };
 
 const DEFAULT_LIMIT = 5;
@@ -92,6 +118,8 @@ interface QueryGroup {
 	alts: Alternative[];
 	/** Required groups count towards coverage; optional ones (expansions) only add score. */
 	required: boolean;
+	/** A word the course never uses, even corrected or through a synonym. */
+	unknown?: boolean;
 }
 
 interface Posting {
@@ -113,22 +141,6 @@ export async function loadSearchIndex(privateDir: string): Promise<SearchIndexDa
 		throw new Error(`${file}: not a search index of version ${SEARCH_INDEX_VERSION}; rebuild the site`);
 	}
 	return data as SearchIndexData;
-}
-
-/** Synonym sets analysed like the index: each member's stems (joined by spaces) → the other members' stem lists. */
-function analyseSynonyms(): Map<string, string[][]> {
-	const map = new Map<string, string[][]>();
-	for (const set of SYNONYM_SETS) {
-		const members = set.map(phraseVariants);
-		members.forEach((variants, i) => {
-			const others = members.filter((_, j) => j !== i).flat();
-			for (const variant of variants) {
-				const key = variant.join(PHRASE_JOINER);
-				map.set(key, [...(map.get(key) ?? []), ...others]);
-			}
-		});
-	}
-	return map;
 }
 
 export function createSearcher(data: SearchIndexData, settings: RankerSettings = DEFAULT_RANKER): Searcher {
@@ -170,7 +182,19 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 	const idfOf = (term: string): number => idf.get(term) ?? 0;
 	/** A word the course never uses is as informative as a word in a single section: unknown words sink coverage. */
 	const unknownIdf = Math.log(1 + (n - 1 + 0.5) / 1.5);
-	const synonyms = analyseSynonyms();
+	const synonyms = new Map(Object.entries(data.synonyms));
+	const vocabulary = spellingVocabulary(data.words, (term) => postings.get(term)?.length ?? 0);
+	const corrections = new Map<string, string | null>();
+	/** The course word a misspelt query word most likely means, or null; memoised per query word. */
+	const correct = (word: string): string | null => {
+		let found = corrections.get(word);
+		if (found === undefined) {
+			found = vocabulary.closest(word);
+			if (corrections.size > 10_000) corrections.clear();
+			corrections.set(word, found);
+		}
+		return found;
+	};
 
 	/**
 	 * Query → groups. Each content word is a required group. A compound the course also writes
@@ -178,9 +202,10 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 	 * part. Synonyms become extra alternatives of the groups they stand for, so "components" is
 	 * covered by "building blocks". Adjacent words become optional phrase groups.
 	 */
-	function parseQuery(query: string): QueryGroup[] {
+	function parseQuery(query: string): { groups: QueryGroup[]; reading: QueryReading } {
 		const groups: QueryGroup[] = [];
 		const byTerm = new Map<string, QueryGroup>();
+		const reading: QueryReading = { corrections: [], unknownWords: [] };
 		/** Content stems in query order, each with the required group it belongs to. */
 		const stems: { term: string; group: QueryGroup | undefined }[] = [];
 		const add = (term: string, weight: number, required: boolean): QueryGroup | undefined => {
@@ -194,17 +219,36 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 			groups.push(group);
 			return group;
 		};
+		/** A content word: as the course writes it, else corrected to the course's spelling, else unknown. */
+		const addWord = (surface: string, term: string) => {
+			if (postings.has(term) || byTerm.has(term)) {
+				stems.push({ term, group: add(term, 1, true) });
+				return;
+			}
+			const fixed = /\p{L}/u.test(surface) ? correct(surface) : null;
+			if (fixed) {
+				const fixedTerm = stemToken(fixed);
+				reading.corrections.push({ from: surface, to: fixed });
+				const group = add(fixedTerm, settings.typoWeight, true);
+				stems.push({ term: fixedTerm, group });
+				return;
+			}
+			reading.unknownWords.push(surface);
+			const group = add(term, 1, true) as QueryGroup;
+			group.unknown = true;
+			stems.push({ term, group });
+		};
 		for (const parts of splitWords(query.slice(0, MAX_QUERY_CHARS))) {
-			const content = parts.filter((p) => !isStopWord(p)).map(stemToken);
+			const content = parts.filter((p) => !isStopWord(p));
 			const joined = parts.length > 1 ? stemToken(parts.join('')) : undefined;
 			if (joined !== undefined && postings.has(joined)) {
 				const group = add(joined, 1, true);
-				for (const part of content) {
+				for (const part of content.map(stemToken)) {
 					if (group && !group.alts.some((a) => a.term === part)) group.alts.push({ term: part, weight: settings.expansionWeight });
 				}
 				stems.push({ term: joined, group });
 			} else {
-				for (const term of content) stems.push({ term, group: add(term, 1, true) });
+				for (const surface of content) addWord(surface, stemToken(surface));
 			}
 		}
 		for (let size = 3; size >= 1; size--) {
@@ -233,20 +277,21 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 				if (postings.has(phrase) && !byTerm.has(phrase)) add(phrase, settings.phraseWeight, false);
 			}
 		}
-		return groups;
+		return { groups, reading };
 	}
 
-	/** The most a group can contribute: its best alternative's weighted IDF, or unknownIdf when the course lacks every alternative. */
+	/** The most a group can contribute: its best alternative's weighted IDF; for a word the course lacks, a share of unknownIdf. */
 	function groupIdf(group: QueryGroup): number {
 		let best = 0;
 		for (const a of group.alts) best = Math.max(best, a.weight * idfOf(a.term));
-		return best > 0 ? best : group.required ? unknownIdf : 0;
+		if (best > 0) return best;
+		return group.required ? settings.unknownWeight * unknownIdf : 0;
 	}
 
 	function search(query: string, opts: SearchOptions): SearchHit[] {
 		const limit = Math.min(Math.max(Math.floor(opts.limit ?? DEFAULT_LIMIT), 0), MAX_LIMIT);
 		if (limit === 0 || query.trim() === '') return [];
-		const groups = parseQuery(query);
+		const { groups } = parseQuery(query);
 		const required = groups.filter((g) => g.required);
 		if (required.length === 0) return [];
 		const totalIdf = required.reduce((sum, g) => sum + groupIdf(g), 0);
@@ -256,6 +301,9 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 
 		const raw = new Float64Array(n);
 		const covered = new Float64Array(n);
+		/** Per doc: the most specific required query word it matches (for the anchor rule). */
+		const anchor = new Float64Array(n);
+		const hasUnknown = required.some((g) => g.unknown);
 		const best = new Float64Array(n);
 		for (const group of groups) {
 			best.fill(0);
@@ -277,14 +325,18 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 				if (value <= 0) continue;
 				raw[d] = (raw[d] as number) + value;
 				covered[d] = (covered[d] as number) + gIdf;
+				if (gIdf > (anchor[d] as number)) anchor[d] = gIdf;
 			}
 		}
 
 		const ranked: { doc: number; score: number }[] = [];
 		for (let d = 0; d < n; d++) {
 			if ((covered[d] as number) / totalIdf < settings.minCoverage) continue;
+			if (hasUnknown && (anchor[d] as number) < settings.anchorShare * unknownIdf) continue;
 			const prior = docs[d]?.overview ? settings.overviewFactor : 1;
-			ranked.push({ doc: d, score: Math.min(1, (prior * (raw[d] as number)) / maxScore) });
+			const score = Math.min(1, (prior * (raw[d] as number)) / maxScore);
+			if (score < settings.minScore) continue;
+			ranked.push({ doc: d, score });
 		}
 		ranked.sort((a, b) => b.score - a.score || a.doc - b.doc);
 		const top = ranked[0]?.score ?? 0;
@@ -312,5 +364,65 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 		return hits;
 	}
 
-	return { search };
+	return { search, read: (query) => parseQuery(query).reading };
+}
+
+/** Edits allowed for a word of this length, as Meilisearch and Lucene scale them: none below 4 letters, 2 from 8. */
+export function typoBudget(length: number): number {
+	return length < 4 ? 0 : length < 8 ? 1 : 2;
+}
+
+/** Optimal string alignment distance (a swap of neighbours is one edit: "agnet" → "agent"), or max + 1 once past `max`. */
+export function typoDistance(a: string, b: string, max: number): number {
+	if (Math.abs(a.length - b.length) > max) return max + 1;
+	const rows = [new Array<number>(b.length + 1).fill(0), new Array<number>(b.length + 1).fill(0), new Array<number>(b.length + 1).fill(0)];
+	for (let j = 0; j <= b.length; j++) (rows[1] as number[])[j] = j;
+	for (let i = 1; i <= a.length; i++) {
+		const [before, prev, cur] = [rows[0] as number[], rows[1] as number[], rows[2] as number[]];
+		cur[0] = i;
+		let rowMin = i;
+		for (let j = 1; j <= b.length; j++) {
+			const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+			let d = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (before[j - 2] as number) + 1);
+			cur[j] = d;
+			if (d < rowMin) rowMin = d;
+		}
+		if (rowMin > max) return max + 1;
+		rows.push(rows.shift() as number[]);
+	}
+	return rows[1]?.[b.length] as number;
+}
+
+/** The course's words bucketed by length, so a correction only compares words that could be within budget. */
+function spellingVocabulary(words: readonly string[], frequency: (term: string) => number) {
+	const byLength = new Map<number, { word: string; df: number }[]>();
+	for (const word of words) {
+		const list = byLength.get(word.length) ?? [];
+		list.push({ word, df: frequency(stemToken(word)) });
+		byLength.set(word.length, list);
+	}
+	return {
+		/** The closest course word within the typo budget (ties: the more common word, then alphabetical), or null. */
+		closest(word: string): string | null {
+			const max = typoBudget(word.length);
+			if (max === 0) return null;
+			let best: { word: string; df: number; d: number } | null = null;
+			for (let length = word.length - max; length <= word.length + max; length++) {
+				for (const candidate of byLength.get(length) ?? []) {
+					if (candidate.df === 0) continue;
+					const d = typoDistance(word, candidate.word, best ? Math.min(max, best.d) : max);
+					if (d > max) continue;
+					if (
+						!best ||
+						d < best.d ||
+						(d === best.d && (candidate.df > best.df || (candidate.df === best.df && candidate.word < best.word)))
+					) {
+						best = { ...candidate, d };
+					}
+				}
+			}
+			return best?.word ?? null;
+		},
+	};
 }

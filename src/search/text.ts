@@ -21,7 +21,7 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
 	should shouldnt so some such than that thats the their theirs them then there these they this those
 	through thus to too under until up upon us very via was wasnt we were werent what whats when where
 	whether which while who whom whose why will with wont would wouldnt yet you your youre yours
-	yourself`.split(/\s+/),
+	yourself vs versus`.split(/\s+/),
 );
 
 /** Fenced-code marker lines (```python, ~~~); the code inside them stays, identifiers and all. */

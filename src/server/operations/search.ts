@@ -48,7 +48,7 @@ export const searchContent = defineOperation({
 	path: '/api/v1/search',
 	summary: 'Search the course text and get the passages that answer a question',
 	description:
-		'Call before answering any course question. Returns section passages with deep links; answer only from them. No results means the course does not cover it. Locked results need a higher tier.',
+		'Call before answering any course question. Returns section passages with deep links; answer only from them. With no results, retry once using the words in unknownWords replaced by the course’s own terms; still nothing means the course does not cover it. Locked results need a higher tier.',
 	tags: ['Course'],
 	auth: 'optional',
 	query: z.object({
@@ -60,13 +60,30 @@ export const searchContent = defineOperation({
 			.describe('The learner’s question or keywords, e.g. "how does MCP discover tools".'),
 		limit: z.coerce.number().int().min(1).max(20).default(5).describe('Maximum passages to return (1-20, default 5).'),
 	}),
-	response: z.object({ query: z.string(), count: z.number().int(), results: z.array(searchHitSchema) }),
+	response: z.object({
+		query: z.string(),
+		count: z.number().int(),
+		results: z.array(searchHitSchema),
+		corrections: z
+			.array(z.object({ from: z.string(), to: z.string() }))
+			.describe('Words read as the course spells them ("fermantation" → "fermentation").'),
+		unknownWords: z
+			.array(z.string())
+			.describe('Words of the query the course never uses: with no results, rephrase them in the course’s terms and search once more.'),
+	}),
 	errors: [400],
 	async handler({ query, user }) {
 		const { content } = await getServices();
 		const search = await getSearcher(content);
 		const tier = user?.tier ?? null;
 		const results = search.search(query.q, { limit: query.limit, canRead: (_id, required) => checkAccess(tier, required as Tier).allowed });
-		return { query: query.q, count: results.length, results: results.map((r) => ({ ...r, tier: r.tier as Tier })) };
+		const { corrections, unknownWords } = search.read(query.q);
+		return {
+			query: query.q,
+			count: results.length,
+			results: results.map((r) => ({ ...r, tier: r.tier as Tier })),
+			corrections,
+			unknownWords,
+		};
 	},
 });

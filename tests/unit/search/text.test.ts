@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { SYNONYM_SETS } from '../../../src/search/synonyms.ts';
 import {
 	americanSpelling,
 	analyze,
@@ -80,21 +79,9 @@ describe('phraseVariants', () => {
 	});
 });
 
-describe('synonym sets', () => {
-	it('only hold members that survive analysis as distinct, specific terms', () => {
-		for (const set of SYNONYM_SETS) {
-			const keys = set.map((m) => phraseVariants(m).map((v) => v.join(' ')));
-			expect(keys.every((k) => k.length > 0)).toBe(true);
-			const all = keys.flat();
-			expect(new Set(all).size).toBe(all.length);
-			for (const k of all) expect(['agent', 'model', 'tool', 'list', 'use', 'run']).not.toContain(k);
-		}
-	});
-});
-
 describe('stop words', () => {
 	it('covers function words but not course vocabulary', () => {
-		for (const w of ['the', 'how', 'what', 'should', 'i', 'do', 'dont']) expect(isStopWord(w)).toBe(true);
+		for (const w of ['the', 'how', 'what', 'should', 'i', 'do', 'dont', 'vs', 'versus']) expect(isStopWord(w)).toBe(true);
 		for (const w of ['use', 'call', 'run', 'stop', 'first', 'tool', 'agent', 'mcp']) expect(isStopWord(w)).toBe(false);
 	});
 });
