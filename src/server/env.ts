@@ -38,6 +38,10 @@ export const envSchema = z.object({
 	RATE_LIMIT_STORE: z.enum(['database', 'memory']).optional(),
 	RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
 	AUTH_RATE_LIMIT_PER_15_MINUTES: z.coerce.number().int().positive().default(10),
+	/** How often the server deletes expired sessions, tokens, codes and rate-limit counters and unused clients (db/cleanup.ts); 0 turns it off. */
+	DB_CLEANUP_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+	/** A dynamically registered OAuth client that no code, token or session was ever issued for is deleted after this many days. */
+	OAUTH_UNUSED_CLIENT_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 	/** Seed the demo accounts on start. Default: on with the embedded database, off with DATABASE_URL. */
 	SEED_DEMO: z.enum(['true', 'false', '1', '0', '']).optional(),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

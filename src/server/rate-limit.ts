@@ -40,7 +40,7 @@ export async function createRateLimits(handle: DatabaseHandle, options: RateLimi
 					...opts,
 					storeClient: handle.raw,
 					storeType: 'pool',
-					tableName: TABLE,
+					tableName: RATE_LIMIT_TABLE,
 					tableCreated,
 					clearExpiredByTimeout: false,
 					// A key that has used its budget is refused from memory until its window ends: a client
@@ -53,20 +53,21 @@ export async function createRateLimits(handle: DatabaseHandle, options: RateLimi
 	return { general: await make(general), auth: await make(auth) };
 }
 
-const TABLE = 'rate_limits';
+/** The table the database-backed limiters keep their counters in (cleaned by db/cleanup.ts). */
+export const RATE_LIMIT_TABLE = 'rate_limits';
 
 /** The table rate-limiter-flexible would create (same columns), but UNLOGGED; converts a logged one left by an older version. */
 async function createUnloggedTable(handle: DatabaseHandle): Promise<true> {
 	try {
 		await handle.raw.query(
-			`CREATE UNLOGGED TABLE IF NOT EXISTS "${TABLE}" (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
+			`CREATE UNLOGGED TABLE IF NOT EXISTS "${RATE_LIMIT_TABLE}" (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
 		);
 	} catch (error) {
 		// Two processes creating it at once: the other one won (as rate-limiter-flexible handles it).
 		if ((error as { code?: string }).code !== '23505') throw error;
 	}
-	const { rows } = await handle.raw.query(`SELECT relpersistence FROM pg_class WHERE oid = to_regclass($1)`, [`"${TABLE}"`]);
-	if (rows[0]?.relpersistence === 'p') await handle.raw.query(`ALTER TABLE "${TABLE}" SET UNLOGGED`);
+	const { rows } = await handle.raw.query(`SELECT relpersistence FROM pg_class WHERE oid = to_regclass($1)`, [`"${RATE_LIMIT_TABLE}"`]);
+	if (rows[0]?.relpersistence === 'p') await handle.raw.query(`ALTER TABLE "${RATE_LIMIT_TABLE}" SET UNLOGGED`);
 	return true;
 }
 

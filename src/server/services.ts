@@ -1,10 +1,13 @@
 /**
  * The server's long-lived parts, created once per process on first use: configuration,
- * database (migrated, demo-seeded on the embedded database), private content, rate limits.
+ * database (migrated, demo-seeded on the embedded database, cleaned up hourly), private content, rate limits.
  */
 import type { Kysely } from 'kysely';
 import { type ContentStore, localContentStore } from './content-store.ts';
-import { closeOnSignals, type DatabaseHandle } from './db/factory.ts';
+import { CLEANUP_LABELS, type CleanupCounts, cleanupDatabase } from './db/cleanup.ts';
+import { type CleanupSchedule, startCleanupSchedule } from './db/cleanup-schedule.ts';
+import { closeOnSignals } from './db/close-on-signals.ts';
+import type { DatabaseHandle } from './db/handle.ts';
 import { openDatabaseFromEnv } from './db/open-from-env.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Database } from './db/schema.ts';
@@ -32,7 +35,16 @@ export function getServices(): Promise<Services> {
 
 async function createServices(): Promise<Services> {
 	const env = parseEnv();
-	const handle = await openDatabaseFromEnv(env);
+	const opened = await openDatabaseFromEnv(env);
+	let cleanup: CleanupSchedule | undefined;
+	// Whoever closes the database (scripts/serve.ts, closeOnSignals) stops the cleanup first, so no run meets a closed pool.
+	const handle: DatabaseHandle = {
+		...opened,
+		async close() {
+			await cleanup?.stop();
+			await opened.close();
+		},
+	};
 	// scripts/serve.ts closes the database itself after in-flight requests finish.
 	if (!(globalThis as { __ccManagedShutdown?: boolean }).__ccManagedShutdown) closeOnSignals(handle);
 	await migrateToLatest(handle.db);
@@ -43,7 +55,22 @@ async function createServices(): Promise<Services> {
 		authPer15Minutes: env.AUTH_RATE_LIMIT_PER_15_MINUTES,
 		store: env.RATE_LIMIT_STORE,
 	});
+	// Started last: a start-up that fails leaves no timer behind.
+	if (env.DB_CLEANUP_INTERVAL_MINUTES > 0) {
+		cleanup = startCleanupSchedule(
+			async () => logCleanup(await cleanupDatabase(handle.db, { now: new Date(), unusedClientDays: env.OAUTH_UNUSED_CLIENT_DAYS })),
+			{ intervalMs: env.DB_CLEANUP_INTERVAL_MINUTES * 60_000 },
+		);
+	}
 	return { env, handle, db: handle.db, content, limits };
+}
+
+/** One line when something was deleted; silence otherwise. */
+function logCleanup(counts: CleanupCounts): void {
+	const parts = (Object.keys(counts) as (keyof CleanupCounts)[])
+		.filter((k) => counts[k] > 0)
+		.map((k) => `${counts[k]} ${CLEANUP_LABELS[k]}`);
+	if (parts.length > 0) console.info(`[db] cleanup deleted ${parts.join(', ')}`);
 }
 
 async function createContentStore(env: Env): Promise<ContentStore> {

@@ -173,7 +173,7 @@ export async function listUserSessions(db: Kysely<Database>, userId: string): Pr
 		.execute();
 }
 
-/** Removes every session that expired before `now` (for a periodic cleanup). */
+/** Removes every session expired at `now`, as `validateSessionToken` judges it; run by the periodic cleanup (db/cleanup.ts). Their refresh tokens go with them. */
 export async function deleteExpiredSessions(db: Kysely<Database>, now: Date): Promise<number> {
 	const result = await db.deleteFrom('sessions').where('expires_at', '<=', now).executeTakeFirst();
 	return Number(result.numDeletedRows);

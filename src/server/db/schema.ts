@@ -3,7 +3,7 @@
  * from these table interfaces (`Selectable`/`Insertable`/`Updateable`), never
  * written out a second time.
  *
- * Driver differences are normalized in `factory.ts`, so these types hold on
+ * Driver differences are normalized in `pg-types.ts`, so these types hold on
  * PGlite, `pg` and Neon alike: `date` columns are 'YYYY-MM-DD' strings, int8
  * and `count(*)` are numbers, bytea is a `Uint8Array`, timestamptz a `Date`.
  */
@@ -116,6 +116,13 @@ export interface OauthClientsTable {
 	secret_hash: string | null;
 	redirect_uris: JSONColumnType<string[]>;
 	created_at: DefaultTimestamp;
+	/**
+	 * True when the client registered itself (RFC 7591): the cleanup deletes such a client once it is
+	 * old and was never used. False for operator-registered clients and any created before migration 0004.
+	 */
+	dynamically_registered: Generated<boolean>;
+	/** When a code, token or session was first issued for the client; null: never used. Only a trigger writes it. */
+	first_used_at: ColumnType<Date | null, never, never>;
 }
 
 export interface OauthCodesTable {

@@ -3,6 +3,7 @@
  * issuance. The client and redirect URI are checked first: until both are known to be right,
  * every problem is shown to the user and nothing is redirected (§3.1.2.4, §4.1.2.1).
  */
+import { CODE_REPLAY_WINDOW_MS } from '../db/cleanup.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { type Client, findClient, isRegisteredRedirectUri } from './clients.ts';
@@ -120,7 +121,7 @@ export async function approve(
 	// Used codes are kept while they could still be replayed, so a replay can revoke the grant.
 	await db
 		.deleteFrom('oauth_codes')
-		.where('expires_at', '<', new Date(now.getTime() - 24 * 60 * 60 * 1000))
+		.where('expires_at', '<', new Date(now.getTime() - CODE_REPLAY_WINDOW_MS))
 		.execute();
 	await db
 		.insertInto('oauth_codes')

@@ -21,6 +21,8 @@ export interface NewClientInput {
 	name: string;
 	redirectUris: string[];
 	isPublic: boolean;
+	/** Registered through POST /oauth/register (RFC 7591): deleted by the cleanup if never used. Default false. */
+	dynamicallyRegistered?: boolean;
 }
 
 export const MAX_CLIENT_NAME_LENGTH = 100;
@@ -76,6 +78,7 @@ export async function createClient(db: Kysely<Database>, input: NewClientInput):
 			name,
 			secret_hash: secret === null ? null : sha256Hex(secret),
 			redirect_uris: JSON.stringify([...new Set(input.redirectUris)]),
+			dynamically_registered: input.dynamicallyRegistered ?? false,
 		})
 		.returningAll()
 		.executeTakeFirstOrThrow();
@@ -114,4 +117,19 @@ export async function removeClient(db: Kysely<Database>, clientId: string): Prom
 		const result = await trx.deleteFrom('oauth_clients').where('id', '=', clientId).executeTakeFirst();
 		return Number(result.numDeletedRows) > 0;
 	});
+}
+
+/**
+ * Deletes clients that registered themselves before `registeredBefore` and never had a code, token or
+ * session issued (`first_used_at`, recorded by the database on the first issue). Anyone may register a
+ * client, so without this the table only grows. Operator-registered clients are never deleted here.
+ */
+export async function deleteUnusedDynamicClients(db: Kysely<Database>, registeredBefore: Date): Promise<number> {
+	const result = await db
+		.deleteFrom('oauth_clients')
+		.where('dynamically_registered', '=', true)
+		.where('first_used_at', 'is', null)
+		.where('created_at', '<', registeredBefore)
+		.executeTakeFirst();
+	return Number(result.numDeletedRows);
 }

@@ -107,7 +107,12 @@ export function registrationEndpoint(context: APIContext): Promise<Response> {
 		if (typeof rawName !== 'string' || !rawName.trim()) throw metadataError('client_name must be a non-empty string.');
 		const name = rawName.trim().slice(0, MAX_CLIENT_NAME_LENGTH);
 
-		const { client, secret } = await createClient(db, { name, redirectUris: uris as string[], isPublic: method === 'none' });
+		const { client, secret } = await createClient(db, {
+			name,
+			redirectUris: uris as string[],
+			isPublic: method === 'none',
+			dynamicallyRegistered: true,
+		});
 		return jsonResponse(
 			{
 				client_id: client.id,

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as initial from '../../../src/server/db/migrations/0001_initial.ts';
 import * as oauthRefresh from '../../../src/server/db/migrations/0002_oauth_refresh.ts';
 import * as attemptsByDay from '../../../src/server/db/migrations/0003_attempts_by_day.ts';
+import * as oauthClientUsage from '../../../src/server/db/migrations/0004_oauth_client_usage.ts';
 import { migrateToLatest, migrationStatus } from '../../../src/server/db/migrate.ts';
 import { createUser } from '../../../src/server/repositories/users.ts';
 import { openTestDatabase, type TargetName, TARGETS, type TestDatabase, uniqueEmail } from './harness.ts';
@@ -41,18 +42,20 @@ for (const target of TARGETS) {
 		it('reports every migration as pending on an empty database', async () => {
 			const status = await migrationStatus(t.handle.db);
 			expect(status).toEqual({
-				pending: 3,
-				pendingNames: ['0001_initial', '0002_oauth_refresh', '0003_attempts_by_day'],
+				pending: 4,
+				pendingNames: ['0001_initial', '0002_oauth_refresh', '0003_attempts_by_day', '0004_oauth_client_usage'],
 				appliedNames: [],
 			});
 		});
 
 		it('applies every migration, then reports none pending', async () => {
-			expect(await migrateToLatest(t.handle.db)).toEqual({ applied: ['0001_initial', '0002_oauth_refresh', '0003_attempts_by_day'] });
+			expect(await migrateToLatest(t.handle.db)).toEqual({
+				applied: ['0001_initial', '0002_oauth_refresh', '0003_attempts_by_day', '0004_oauth_client_usage'],
+			});
 			expect(await migrationStatus(t.handle.db)).toEqual({
 				pending: 0,
 				pendingNames: [],
-				appliedNames: ['0001_initial', '0002_oauth_refresh', '0003_attempts_by_day'],
+				appliedNames: ['0001_initial', '0002_oauth_refresh', '0003_attempts_by_day', '0004_oauth_client_usage'],
 			});
 			expect(await appTables()).toEqual(TABLES);
 		});
@@ -63,6 +66,7 @@ for (const target of TARGETS) {
 
 		it('down drops every table and up recreates them', async () => {
 			// Newest first: oauth_refresh_tokens references sessions and oauth_clients.
+			await oauthClientUsage.down(t.handle.db);
 			await attemptsByDay.down(t.handle.db);
 			await oauthRefresh.down(t.handle.db);
 			await initial.down(t.handle.db);
@@ -70,6 +74,7 @@ for (const target of TARGETS) {
 			await initial.up(t.handle.db);
 			await oauthRefresh.up(t.handle.db);
 			await attemptsByDay.up(t.handle.db);
+			await oauthClientUsage.up(t.handle.db);
 			expect(await appTables()).toEqual(TABLES);
 		});
 

@@ -1,0 +1,122 @@
+/**
+ * Embedded PGlite: one instance per data directory per process, shared by every handle opened on it
+ * and closed with the last one; the directory is guarded by a lock file (`pglite-lock.ts`).
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Kysely, PGliteDialect } from 'kysely';
+import type { DatabaseHandle, RawClient } from './handle.ts';
+import { pgliteParsers } from './pg-types.ts';
+import { acquireLock, lockFilePath, releaseLock } from './pglite-lock.ts';
+import type { Database } from './schema.ts';
+
+interface OpenPglite {
+	db: Kysely<Database>;
+	raw: RawClient;
+	shutdown(): Promise<void>;
+}
+
+interface SharedPglite {
+	refs: number;
+	opened: Promise<OpenPglite>;
+	/** Set while the last handle closes, so a new open waits instead of racing it. */
+	closing?: Promise<void>;
+}
+
+const REGISTRY_KEY = Symbol.for('course-companion.db.pglite-registry');
+
+/** Lives on globalThis so a dev-server module reload finds the instance already open. */
+function registry(): Map<string, SharedPglite> {
+	const g = globalThis as unknown as Record<symbol, Map<string, SharedPglite> | undefined>;
+	let map = g[REGISTRY_KEY];
+	if (!map) {
+		map = new Map();
+		g[REGISTRY_KEY] = map;
+	}
+	return map;
+}
+
+/** A handle on the directory's shared instance; the instance closes (and unlocks) with its last handle. */
+export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+	const dir = path.resolve(dataDir);
+	const reg = registry();
+	let entry = reg.get(dir);
+	while (entry?.closing) {
+		await entry.closing.catch(() => {});
+		entry = reg.get(dir);
+	}
+	if (!entry) {
+		const created: SharedPglite = { refs: 0, opened: createPglite(dir, dataDir) };
+		created.opened.catch(() => {
+			if (reg.get(dir) === created) reg.delete(dir);
+		});
+		reg.set(dir, created);
+		entry = created;
+	}
+	const shared = entry;
+	shared.refs++;
+	let inner: OpenPglite;
+	try {
+		inner = await shared.opened;
+	} catch (error) {
+		shared.refs--;
+		throw error;
+	}
+	let closed: Promise<void> | undefined;
+	return {
+		db: inner.db,
+		dialect: 'pglite',
+		raw: inner.raw,
+		close() {
+			closed ??= (async () => {
+				shared.refs--;
+				if (shared.refs > 0) return;
+				shared.closing = inner.shutdown();
+				try {
+					await shared.closing;
+				} finally {
+					if (reg.get(dir) === shared) reg.delete(dir);
+				}
+			})();
+			return closed;
+		},
+	};
+}
+
+async function createPglite(dir: string, displayDir: string): Promise<OpenPglite> {
+	mkdirSync(path.dirname(dir), { recursive: true });
+	const lockPath = lockFilePath(dir);
+	const lock = await acquireLock(lockPath, displayDir);
+	const releaseOnExit = () => releaseLock(lockPath, lock);
+	process.once('exit', releaseOnExit);
+	try {
+		mkdirSync(dir, { recursive: true });
+		const { PGlite } = await import('@electric-sql/pglite');
+		const pglite = await PGlite.create(dir, { parsers: pgliteParsers });
+		const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+		return {
+			db,
+			raw: {
+				async query(text, values) {
+					const q = typeof text === 'string' ? { text, values } : text;
+					const result = await pglite.query(q.text, q.values as unknown[] | undefined);
+					return { rows: result.rows };
+				},
+			},
+			async shutdown() {
+				try {
+					await db.destroy();
+					// Kysely closes PGlite only if it ever ran a query.
+					if (!pglite.closed) await pglite.close();
+				} finally {
+					process.removeListener('exit', releaseOnExit);
+					releaseLock(lockPath, lock);
+				}
+			},
+		};
+	} catch (error) {
+		process.removeListener('exit', releaseOnExit);
+		releaseLock(lockPath, lock);
+		throw error;
+	}
+}
