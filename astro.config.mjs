@@ -11,7 +11,8 @@ const site = SITE_ORIGIN;
 export default defineConfig({
 	site,
 	output: 'static',
-	adapter: node({ mode: 'middleware' }),
+	// A backstop: every handler reads bodies bounded (src/server/http/body.ts) far below this.
+	adapter: node({ mode: 'middleware', bodySizeLimit: 1024 * 1024 }),
 	trailingSlash: 'ignore',
 	build: { format: 'directory' },
 	server: { host: process.env.HOST ?? 'localhost', port: Number(process.env.PORT ?? 4321) },

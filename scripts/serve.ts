@@ -149,6 +149,10 @@ function pathWithoutQuery(raw: string): string {
 
 const serveStatic = memoryStatic(path.join(dist, 'client'), sirvStatic);
 
+const ALLOWED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+/** The largest body any route accepts (the Astro adapter's own backstop is the same, astro.config.mjs). */
+const MAX_DECLARED_BODY = 1024 * 1024;
+
 const server = http.createServer((req, res) => {
 	const started = process.hrtime.bigint();
 	const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
@@ -159,6 +163,18 @@ const server = http.createServer((req, res) => {
 		const ms = Number(process.hrtime.bigint() - started) / 1e6;
 		log.info({ reqId: requestId, method: req.method, url: req.url, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
 	});
+	// TRACE echoes requests (cross-site tracing) and CONNECT is for proxies: no route of ours answers either.
+	if (!ALLOWED_METHODS.has(req.method ?? '')) {
+		res.writeHead(405, { 'content-type': 'application/json; charset=utf-8', allow: [...ALLOWED_METHODS].join(', ') });
+		res.end(JSON.stringify({ error: { code: 'method_not_allowed', message: `${req.method} is not supported here.` } }));
+		return;
+	}
+	// No handler reads more than a few kB (src/server/http/body.ts): refuse a declared giant body before reading any of it.
+	if (Number(req.headers['content-length'] ?? 0) > MAX_DECLARED_BODY) {
+		res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+		res.end(JSON.stringify({ error: { code: 'payload_too_large', message: `The request body is larger than ${MAX_DECLARED_BODY} bytes.` } }));
+		return;
+	}
 	const url = new URL(req.url ?? '/', 'http://local');
 	const target =
 		req.method === 'GET' || req.method === 'HEAD' ? learnRewrite(url.pathname, premiumIds, hasSessionCookie(req.headers.cookie)) : null;

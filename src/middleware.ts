@@ -17,8 +17,19 @@ import { getServices } from './server/services.ts';
 /** Built once, not per response. */
 const SECURITY_HEADERS = Object.entries(securityHeaders());
 
-/** Paths that count against the per-learner request limit. */
-const LIMITED = /^\/(api\/v1\/|oauth\/|mcp$)/;
+/**
+ * Every dynamic request counts against the per-learner (or per-address) limit, whatever its spelling
+ * (`/mcp/`, `//api/v1/me`, `/Dashboard`): only the health probes are exempt. Prerendered files never get here.
+ */
+const UNLIMITED = new Set(['/api/health', '/api/ready']);
+function isLimited(pathname: string): boolean {
+	const normal =
+		pathname
+			.toLowerCase()
+			.replace(/\/{2,}/g, '/')
+			.replace(/\/+$/, '') || '/';
+	return !UNLIMITED.has(normal);
+}
 
 export const onRequest = defineMiddleware(async (context, next) => {
 	if (context.isPrerendered && !import.meta.env.DEV) return next();
@@ -41,14 +52,14 @@ export const onRequest = defineMiddleware(async (context, next) => {
 	if (auth?.via === 'cookie' && auth.session.expiresAt.getTime() - now.getTime() > SESSION_LIFETIME_MS - 60_000) {
 		// The session's expiry just slid forward: move the cookie's with it.
 		const token = cookies.get('cc_session')?.value;
-		if (token) setSessionCookie(cookies, url, token, auth.session.expiresAt);
+		if (token) setSessionCookie(cookies, token, auth.session.expiresAt);
 	}
 
 	const violation = csrfViolation(request, url, [services.env.PUBLIC_ORIGIN]);
 	if (violation) return withHeaders(errorResponse(403, 'csrf_refused', `Refused: ${violation}.`), locals.requestId);
 
 	let limitHeaders: Record<string, string> = {};
-	if (LIMITED.test(url.pathname)) {
+	if (isLimited(url.pathname)) {
 		const key = auth ? `user:${auth.user.id}` : `ip:${clientAddress(context)}`;
 		try {
 			limitHeaders = await consumeOrThrow(services.limits.general, key, 'requests');

@@ -6,8 +6,8 @@ import { getServices } from '../server/services.ts';
 export const prerender = false;
 
 /** A form POST (CSRF-checked by the middleware); GET would let any page sign the learner out. */
-export const POST: APIRoute = async ({ locals, cookies, url, redirect }) => {
+export const POST: APIRoute = async ({ locals, cookies, redirect }) => {
 	if (locals.session) await invalidateSession((await getServices()).db, locals.session.id);
-	clearSessionCookie(cookies, url);
+	clearSessionCookie(cookies);
 	return redirect('/', 303);
 };

@@ -13,7 +13,8 @@ export function signBillingPayload(secret: string, timestamp: number, body: stri
 	return `t=${timestamp},v1=${digest}`;
 }
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: string };
+/** On success, the signed timestamp (Unix seconds): the event time when the event carries none. */
+export type SignatureCheck = { ok: true; timestamp: number } | { ok: false; reason: string };
 
 export function verifyBillingSignature(secret: string, header: string | null, body: string, nowSeconds: number): SignatureCheck {
 	if (!header) return { ok: false, reason: `missing ${SIGNATURE_HEADER} header` };
@@ -26,5 +27,5 @@ export function verifyBillingSignature(secret: string, header: string | null, bo
 	const expected = Buffer.from(createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex'), 'hex');
 	const given = Buffer.from(/^[0-9a-f]+$/i.test(parts.v1) ? parts.v1 : '', 'hex');
 	if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature does not match' };
-	return { ok: true };
+	return { ok: true, timestamp };
 }

@@ -1,21 +1,68 @@
 /** Small helpers for the server-rendered pages and their plain HTML forms (they work without JavaScript). */
+import { BodyTooLargeError, MAX_FORM_BYTES, readBodyBytes } from './http/body.ts';
 import type { AstroGlobal } from 'astro';
 import { ApiError } from './api/errors.ts';
 import type { CurrentUser } from './auth/current-user.ts';
 
 /** Only same-site relative paths, so a crafted ?next= cannot send the learner elsewhere. */
+/**
+ * Where to send a learner after signing in: a path on this site, never anywhere else. Refuses what browsers
+ * would read as another host — `//x`, `/\\x`, backslashes, control characters (`/%09/x` becomes `/\t/x` and
+ * then `//x`), in plain or percent-encoded form — and returns the path as the URL parser normalises it, so the
+ * Location header is plain ASCII.
+ */
 export function safeNext(value: string | null | undefined, fallback = '/dashboard'): string {
-	if (!value?.startsWith('/') || value.startsWith('//') || value.includes('\\')) return fallback;
-	return value;
+	if (!value || value.length > 2000 || !value.startsWith('/')) return fallback;
+	let decoded = value;
+	for (let i = 0; i < 3; i++) {
+		try {
+			const next = decodeURIComponent(decoded);
+			if (next === decoded) break;
+			decoded = next;
+		} catch {
+			return fallback;
+		}
+	}
+	for (const text of [value, decoded]) {
+		if (/[\u0000-\u001f\u007f-\u009f\\]/.test(text) || /^\/[\s/\\]/.test(text)) return fallback;
+	}
+	const base = 'https://course.invalid';
+	let url: URL;
+	try {
+		url = new URL(value, base);
+	} catch {
+		return fallback;
+	}
+	if (url.origin !== base) return fallback;
+	const path = `${url.pathname}${url.search}${url.hash}`;
+	return path.startsWith('/') && !path.startsWith('//') ? path : fallback;
 }
 
+/**
+ * A page's form post, bounded while it streams. Anything the page cannot read — too large, malformed
+ * multipart, another content type — comes back as no fields, so the page answers with its own plain
+ * "fill in …" message instead of an error page.
+ */
 export async function readForm(request: Request): Promise<URLSearchParams> {
 	const type = request.headers.get('content-type') ?? '';
-	if (!type.includes('application/x-www-form-urlencoded') && !type.includes('multipart/form-data')) return new URLSearchParams();
-	const form = await request.formData();
-	const params = new URLSearchParams();
-	for (const [key, value] of form.entries()) if (typeof value === 'string') params.append(key, value);
-	return params;
+	const urlencoded = type.includes('application/x-www-form-urlencoded');
+	if (!urlencoded && !type.includes('multipart/form-data')) return new URLSearchParams();
+	let bytes: Uint8Array;
+	try {
+		bytes = await readBodyBytes(request, MAX_FORM_BYTES);
+	} catch (error) {
+		if (error instanceof BodyTooLargeError) return new URLSearchParams();
+		throw error;
+	}
+	if (urlencoded) return new URLSearchParams(new TextDecoder().decode(bytes));
+	try {
+		const form = await new Response(Buffer.from(bytes), { headers: { 'content-type': type } }).formData();
+		const params = new URLSearchParams();
+		for (const [key, value] of form.entries()) if (typeof value === 'string') params.append(key, value);
+		return params;
+	} catch {
+		return new URLSearchParams();
+	}
 }
 
 /** The signed-in user, or a redirect to the sign-in page that comes back here. */

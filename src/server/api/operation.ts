@@ -2,6 +2,7 @@
  * One definition per API operation: its zod schemas validate the request, type the handler and
  * generate the OpenAPI document (src/server/api/openapi.ts). Endpoint files only bind a route.
  */
+import { BodyTooLargeError, MAX_BODY_BYTES, readBodyText } from '../http/body.ts';
 import { fieldPath } from '../../content/errors.ts';
 import type { APIContext, APIRoute } from 'astro';
 import { type ZodType, z } from 'astro/zod';
@@ -73,7 +74,7 @@ export function defineOperation<
 }
 
 /** Larger request bodies are refused with 413 before parsing. */
-export const MAX_BODY_BYTES = 64 * 1024;
+export { MAX_BODY_BYTES };
 
 /** Built once: zod 4 compiles an object schema on its first parse, so a fresh `z.object({})` per request cost ~5% of a request. */
 const NO_FIELDS = z.object({});
@@ -98,10 +99,6 @@ function parseOrThrow<T extends ZodType>(schema: T, input: unknown, location: 'b
 
 export async function readJsonBody(request: Request): Promise<unknown> {
 	const type = request.headers.get('content-type') ?? '';
-	const length = Number(request.headers.get('content-length') ?? 0);
-	if (length > MAX_BODY_BYTES) {
-		throw new ApiError(413, 'payload_too_large', `The request body is larger than ${MAX_BODY_BYTES} bytes.`);
-	}
 	const text = await readLimited(request, MAX_BODY_BYTES);
 	if (text.trim() === '') return undefined;
 	if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
@@ -114,22 +111,13 @@ export async function readJsonBody(request: Request): Promise<unknown> {
 	}
 }
 
-async function readLimited(request: Request, limit: number): Promise<string> {
-	if (!request.body) return '';
-	const reader = request.body.getReader();
-	const chunks: Uint8Array[] = [];
-	let size = 0;
-	for (;;) {
-		const { done, value } = await reader.read();
-		if (done) break;
-		size += value.byteLength;
-		if (size > limit) {
-			await reader.cancel();
-			throw new ApiError(413, 'payload_too_large', `The request body is larger than ${limit} bytes.`);
-		}
-		chunks.push(value);
+export async function readLimited(request: Request, limit: number): Promise<string> {
+	try {
+		return await readBodyText(request, limit);
+	} catch (error) {
+		if (error instanceof BodyTooLargeError) throw new ApiError(413, 'payload_too_large', error.message);
+		throw error;
 	}
-	return new TextDecoder().decode(Buffer.concat(chunks));
 }
 
 export function json(value: unknown, status = 200, headers: Record<string, string> = {}): Response {

@@ -2,6 +2,7 @@
 import type { AstroCookies } from 'astro';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { parseEnv } from '../env.ts';
 import type { CurrentUser } from './current-user.ts';
 import { SESSION_COOKIE, sessionCookieAttributes, validateSessionToken } from './sessions.ts';
 
@@ -39,13 +40,22 @@ export async function authenticate(db: Kysely<Database>, request: Request, cooki
 	};
 }
 
-/** Secure cookies everywhere except plain-http localhost (local development). */
-export function cookieIsSecure(url: URL): boolean {
-	return url.protocol === 'https:' || !['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+let secure: boolean | undefined;
+
+/**
+ * Secure cookies unless the configured public origin is plain-http loopback (local development). Decided by
+ * PUBLIC_ORIGIN, never by the request: a Host header is whatever the client sends.
+ */
+export function cookieIsSecure(): boolean {
+	if (secure === undefined) {
+		const origin = new URL(parseEnv().PUBLIC_ORIGIN);
+		secure = origin.protocol === 'https:' || !['localhost', '127.0.0.1', '[::1]'].includes(origin.hostname);
+	}
+	return secure;
 }
 
-export function setSessionCookie(cookies: AstroCookies, url: URL, token: string, expires: Date): void {
-	const attrs = sessionCookieAttributes({ secure: cookieIsSecure(url), expires });
+export function setSessionCookie(cookies: AstroCookies, token: string, expires: Date): void {
+	const attrs = sessionCookieAttributes({ secure: cookieIsSecure(), expires });
 	cookies.set(SESSION_COOKIE, token, {
 		httpOnly: attrs.httpOnly,
 		sameSite: 'lax',
@@ -58,17 +68,17 @@ export function setSessionCookie(cookies: AstroCookies, url: URL, token: string,
 /** Readable by the static pages' script to show who is signed in; holds the display name only, never a secret. */
 export const USER_HINT_COOKIE = 'cc_user';
 
-export function setUserHintCookie(cookies: AstroCookies, url: URL, displayName: string, expires: Date): void {
+export function setUserHintCookie(cookies: AstroCookies, displayName: string, expires: Date): void {
 	cookies.set(USER_HINT_COOKIE, displayName.slice(0, 80), {
 		httpOnly: false,
 		sameSite: 'lax',
 		path: '/',
-		secure: cookieIsSecure(url),
+		secure: cookieIsSecure(),
 		expires,
 	});
 }
 
-export function clearSessionCookie(cookies: AstroCookies, url: URL): void {
-	cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', secure: cookieIsSecure(url), maxAge: 0 });
-	cookies.set(USER_HINT_COOKIE, '', { httpOnly: false, sameSite: 'lax', path: '/', secure: cookieIsSecure(url), maxAge: 0 });
+export function clearSessionCookie(cookies: AstroCookies): void {
+	cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', secure: cookieIsSecure(), maxAge: 0 });
+	cookies.set(USER_HINT_COOKIE, '', { httpOnly: false, sameSite: 'lax', path: '/', secure: cookieIsSecure(), maxAge: 0 });
 }

@@ -9,6 +9,7 @@ import * as m0001 from './migrations/0001_initial.ts';
 import * as m0002 from './migrations/0002_oauth_refresh.ts';
 import * as m0003 from './migrations/0003_attempts_by_day.ts';
 import * as m0004 from './migrations/0004_oauth_client_usage.ts';
+import * as m0005 from './migrations/0005_billing_events.ts';
 
 /** Every migration, by name; names sort in the order they must run. Add new ones here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
 	'0002_oauth_refresh': m0002,
 	'0003_attempts_by_day': m0003,
 	'0004_oauth_client_usage': m0004,
+	'0005_billing_events': m0005,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -164,6 +164,18 @@ export interface Database {
 	oauth_clients: OauthClientsTable;
 	oauth_codes: OauthCodesTable;
 	oauth_refresh_tokens: OauthRefreshTokensTable;
+	billing_events: BillingEventsTable;
+}
+
+/** Webhook events by the provider's id (migration 0005): dedupe and event-time ordering. */
+export interface BillingEventsTable {
+	id: string;
+	user_id: string;
+	type: string;
+	tier: Tier;
+	event_at: Date;
+	applied: boolean;
+	received_at: Generated<Date>;
 }
 
 export type User = Selectable<UsersTable>;

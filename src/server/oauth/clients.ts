@@ -86,7 +86,8 @@ export async function createClient(db: Kysely<Database>, input: NewClientInput):
 }
 
 export async function findClient(db: Kysely<Database>, clientId: string): Promise<Client | undefined> {
-	if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 200) return undefined;
+	// PostgreSQL refuses NUL in text: such an id names no client (and must not become a 500).
+	if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 200 || clientId.includes('\0')) return undefined;
 	const row = await db.selectFrom('oauth_clients').selectAll().where('id', '=', clientId).executeTakeFirst();
 	return row ? toClient(row) : undefined;
 }

@@ -6,7 +6,7 @@ import { getServices } from '../services.ts';
 import { createClient, MAX_CLIENT_NAME_LENGTH, MAX_REDIRECT_URIS, redirectUriProblem } from './clients.ts';
 import { issuerOf, SUPPORTED_SCOPES } from './config.ts';
 import { jsonResponse, OAuthError, oauthErrorResponse } from './errors.ts';
-import { authenticateClient, readParams } from './http.ts';
+import { authenticateClient, readOAuthBody, readParams } from './http.ts';
 import { clientAddress } from '../client-address.ts';
 import { exchangeCode, refresh, revoke } from './tokens.ts';
 
@@ -66,8 +66,7 @@ export function registrationEndpoint(context: APIContext): Promise<Response> {
 		const type = (context.request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
 		if (type !== 'application/json')
 			throw new OAuthError('invalid_request', 'Send the client metadata as application/json (RFC 7591 §3.1).');
-		const text = await context.request.text();
-		if (text.length > 16 * 1024) throw metadataError('The metadata document is too large.');
+		const text = await readOAuthBody(context.request);
 		let body: Record<string, unknown>;
 		try {
 			const parsed: unknown = JSON.parse(text);

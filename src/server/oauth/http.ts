@@ -2,9 +2,19 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { type Client, findClient, verifyClientSecret } from './clients.ts';
+import { BodyTooLargeError, MAX_OAUTH_BODY_BYTES, readBodyText } from '../http/body.ts';
 import { invalidClient, OAuthError } from './errors.ts';
 
-const MAX_BODY_BYTES = 16 * 1024;
+/** The body of an OAuth request, bounded while it streams; too large is an RFC 6749 `invalid_request`. */
+export async function readOAuthBody(request: Request): Promise<string> {
+	try {
+		return await readBodyText(request, MAX_OAUTH_BODY_BYTES);
+	} catch (error) {
+		if (error instanceof BodyTooLargeError)
+			throw new OAuthError('invalid_request', `The request body is larger than ${error.limit} bytes.`);
+		throw error;
+	}
+}
 
 /**
  * The request parameters. RFC 6749 §4.1.3 and RFC 7009 §2.1 use application/x-www-form-urlencoded;
@@ -12,8 +22,7 @@ const MAX_BODY_BYTES = 16 * 1024;
  */
 export async function readParams(request: Request): Promise<Record<string, string>> {
 	const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-	const text = await request.text();
-	if (text.length > MAX_BODY_BYTES) throw new OAuthError('invalid_request', 'The request body is too large.');
+	const text = await readOAuthBody(request);
 	if (type === 'application/x-www-form-urlencoded') {
 		const params: Record<string, string> = {};
 		for (const [name, value] of new URLSearchParams(text)) {

@@ -114,8 +114,8 @@ async function startSession(
 	const label = request.headers.get('user-agent')?.slice(0, 200) ?? null;
 	const { token, session } = await createSession(db, { userId: user.id, kind: kind === 'bearer' ? 'api' : 'browser', label, now });
 	if (kind === 'cookie') {
-		setSessionCookie(astro.cookies, astro.url, token, session.expires_at);
-		setUserHintCookie(astro.cookies, astro.url, user.display_name, session.expires_at);
+		setSessionCookie(astro.cookies, token, session.expires_at);
+		setUserHintCookie(astro.cookies, user.display_name, session.expires_at);
 	}
 	return { user: userView(user), ...(kind === 'bearer' ? { token } : {}), expiresAt: session.expires_at.toISOString() };
 }
@@ -133,7 +133,7 @@ export const logout = defineOperation({
 	async handler({ session, astro }) {
 		const { db } = await getServices();
 		if (session) await invalidateSession(db, session.id);
-		clearSessionCookie(astro.cookies, astro.url);
+		clearSessionCookie(astro.cookies);
 		return { ok: true as const };
 	},
 });

@@ -6,7 +6,7 @@ import { defineOperation } from '../api/operation.ts';
 import { progressFor, recordLearnerActivity, streakFor } from '../learner.ts';
 import { markChapterComplete } from '../repositories/progress.ts';
 import { getServices } from '../services.ts';
-import { isoDateTime, localDay, slugParam } from './shared.ts';
+import { assertCanRead, isoDateTime, localDay, slugParam } from './shared.ts';
 
 const nextStepSchema = z
 	.object({
@@ -88,11 +88,14 @@ export const updateProgress = defineOperation({
 		status: z.literal('completed').default('completed').describe('Only "completed" is supported.'),
 	}),
 	response: progressSchema.extend({ changed: z.boolean().describe('false when the chapter was already completed.') }),
-	errors: [400, 401, 404],
+	errors: [400, 401, 403, 404],
 	async handler({ body, user, now }) {
 		const { content, db } = await getServices();
 		const manifest = await content.manifest();
-		if (!manifest.chapters.some((c) => c.id === body.chapterId)) throw notFound(`Chapter "${body.chapterId}"`);
+		const chapter = manifest.chapters.find((c) => c.id === body.chapterId);
+		if (!chapter) throw notFound(`Chapter "${body.chapterId}"`);
+		// Only what the learner may read can be completed: a free account cannot tick off premium chapters.
+		assertCanRead(manifest, user, chapter.tier, `Chapter "${chapter.title}"`);
 		const { created } = await markChapterComplete(db, user.id, body.chapterId, now);
 		await recordLearnerActivity(db, user, now, 'chapter');
 		return { ...(await progressFor(db, manifest, user)), changed: created };

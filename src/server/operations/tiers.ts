@@ -2,11 +2,12 @@
 import { z } from 'astro/zod';
 import { tierSchema } from '../../content/schemas.ts';
 import { ApiError, notFound } from '../api/errors.ts';
-import { defineOperation, json, validationDetails } from '../api/operation.ts';
+import { defineOperation, json, readLimited, validationDetails } from '../api/operation.ts';
 import { MAX_BODY_BYTES } from '../api/operation.ts';
 import { SIGNATURE_HEADER, verifyBillingSignature } from '../billing.ts';
 import { progressFor, tierDefinition } from '../learner.ts';
 import { findUserByEmail, findUserById, searchUsers, setTier, tierHistory, UserNotFoundError } from '../repositories/users.ts';
+import { applyBillingEvent } from '../repositories/billing.ts';
 import { getServices } from '../services.ts';
 import { hasNoNul, isoDateTime, NO_NUL, upgradeOffer, upgradeOfferSchema, userSchema, userView } from './shared.ts';
 
@@ -143,6 +144,12 @@ const billingEventSchema = z.object({
 	email: z.email().max(254).optional(),
 	userId: z.string().max(64).refine(hasNoNul, NO_NUL).optional(),
 	tier: tierSchema.describe('The tier the subscription grants; canceled events move the learner to free.'),
+	created: z
+		.number()
+		.int()
+		.positive()
+		.optional()
+		.describe('When the event happened (Unix seconds); events are applied in this order. Default: the signature timestamp.'),
 });
 
 export const billingWebhook = defineOperation({
@@ -155,15 +162,22 @@ export const billingWebhook = defineOperation({
 	tags: ['Billing'],
 	auth: 'public',
 	consequential: true,
-	response: z.object({ received: z.literal(true), userId: z.string(), from: tierSchema, to: tierSchema }),
+	response: z.object({
+		received: z.literal(true),
+		userId: z.string(),
+		from: tierSchema,
+		to: tierSchema,
+		outcome: z
+			.enum(['applied', 'duplicate', 'stale'])
+			.describe('duplicate: this event id was received before; stale: a later event for this learner was already applied.'),
+	}),
 	errors: [400, 401, 404, 503],
 	async handler({ request, now }) {
 		const { db, env } = await getServices();
 		if (!env.BILLING_WEBHOOK_SECRET) {
 			throw new ApiError(503, 'billing_not_configured', 'Billing webhooks are disabled: BILLING_WEBHOOK_SECRET is not set.');
 		}
-		const raw = await request.text();
-		if (raw.length > MAX_BODY_BYTES) throw new ApiError(413, 'payload_too_large', 'The webhook body is too large.');
+		const raw = await readLimited(request, MAX_BODY_BYTES);
 		const check = verifyBillingSignature(
 			env.BILLING_WEBHOOK_SECRET,
 			request.headers.get(SIGNATURE_HEADER),
@@ -192,7 +206,8 @@ export const billingWebhook = defineOperation({
 				: undefined;
 		if (!user) throw notFound('The learner named by the event');
 		const to = event.data.type === 'subscription.canceled' ? 'free' : event.data.tier;
-		const change = await setTier(db, user.id, to, 'billing', `${event.data.type} ${event.data.id}`);
-		return json({ received: true, userId: user.id, ...change });
+		const eventAt = new Date((event.data.created ?? check.timestamp) * 1000);
+		const result = await applyBillingEvent(db, { id: event.data.id, userId: user.id, type: event.data.type, tier: to, eventAt });
+		return json({ received: true, userId: user.id, from: result.from, to: result.to, outcome: result.outcome });
 	},
 });

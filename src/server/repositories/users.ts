@@ -1,6 +1,6 @@
 /** User accounts: creation, lookup, profile, role and tier (with an audit trail). */
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { Role } from '../../domain/roles.ts';
 import type { Database, PublicUser, Tier, TierChange, User } from '../db/schema.ts';
@@ -128,16 +128,25 @@ export async function setTier(
 	actor: string,
 	reason: string | null = null,
 ): Promise<{ from: Tier; to: Tier }> {
-	return db.transaction().execute(async (trx) => {
-		// Row lock: two concurrent changes must each see the other's result as their "from".
-		const current = await trx.selectFrom('users').select('tier').where('id', '=', userId).forUpdate().executeTakeFirst();
-		if (!current) throw new UserNotFoundError(userId);
-		const from = current.tier;
-		if (from === toTier) return { from, to: toTier };
-		await trx.updateTable('users').set({ tier: toTier, updated_at: sql<Date>`now()` }).where('id', '=', userId).execute();
-		await trx.insertInto('tier_changes').values({ user_id: userId, from_tier: from, to_tier: toTier, actor, reason }).execute();
-		return { from, to: toTier };
-	});
+	return db.transaction().execute((trx) => setTierIn(trx, userId, toTier, actor, reason));
+}
+
+/** setTier inside a caller's transaction (the billing webhook records its event in the same one). */
+export async function setTierIn(
+	trx: Transaction<Database>,
+	userId: string,
+	toTier: Tier,
+	actor: string,
+	reason: string | null,
+): Promise<{ from: Tier; to: Tier }> {
+	// Row lock: two concurrent changes must each see the other's result as their "from".
+	const current = await trx.selectFrom('users').select('tier').where('id', '=', userId).forUpdate().executeTakeFirst();
+	if (!current) throw new UserNotFoundError(userId);
+	const from = current.tier;
+	if (from === toTier) return { from, to: toTier };
+	await trx.updateTable('users').set({ tier: toTier, updated_at: sql<Date>`now()` }).where('id', '=', userId).execute();
+	await trx.insertInto('tier_changes').values({ user_id: userId, from_tier: from, to_tier: toTier, actor, reason }).execute();
+	return { from, to: toTier };
 }
 
 /**

@@ -436,7 +436,7 @@ describe.each(DATABASE_KINDS)('%s: learning API', (kind) => {
 			const body = JSON.stringify({ id: 'evt_1', type: 'subscription.activated', email: learner.email.toUpperCase(), tier: 'premium' });
 			const res = await post(body, signBillingPayload(WEBHOOK_SECRET, now(), body));
 			expect(res.status).toBe(200);
-			expect(res.json).toEqual({ received: true, userId: learner.id, from: 'free', to: 'premium' });
+			expect(res.json).toEqual({ received: true, userId: learner.id, from: 'free', to: 'premium', outcome: 'applied' });
 			expect((await learner.client.get('/api/v1/me')).json.tier).toBe('premium');
 			expect((await learner.client.get(`/api/v1/chapters/${PREMIUM_CHAPTER}/content`)).status).toBe(200);
 

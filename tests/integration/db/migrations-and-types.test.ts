@@ -4,12 +4,14 @@ import * as initial from '../../../src/server/db/migrations/0001_initial.ts';
 import * as oauthRefresh from '../../../src/server/db/migrations/0002_oauth_refresh.ts';
 import * as attemptsByDay from '../../../src/server/db/migrations/0003_attempts_by_day.ts';
 import * as oauthClientUsage from '../../../src/server/db/migrations/0004_oauth_client_usage.ts';
+import * as billingEvents from '../../../src/server/db/migrations/0005_billing_events.ts';
 import { migrateToLatest, migrationStatus } from '../../../src/server/db/migrate.ts';
 import { createUser } from '../../../src/server/repositories/users.ts';
 import { openTestDatabase, type TargetName, TARGETS, type TestDatabase, uniqueEmail } from './harness.ts';
 
 const TABLES = [
 	'activity_days',
+	'billing_events',
 	'chapter_completions',
 	'oauth_clients',
 	'oauth_codes',
@@ -42,20 +44,20 @@ for (const target of TARGETS) {
 		it('reports every migration as pending on an empty database', async () => {
 			const status = await migrationStatus(t.handle.db);
 			expect(status).toEqual({
-				pending: 4,
-				pendingNames: ['0001_initial', '0002_oauth_refresh', '0003_attempts_by_day', '0004_oauth_client_usage'],
+				pending: 5,
+				pendingNames: ['0001_initial', '0002_oauth_refresh', '0003_attempts_by_day', '0004_oauth_client_usage', '0005_billing_events'],
 				appliedNames: [],
 			});
 		});
 
 		it('applies every migration, then reports none pending', async () => {
 			expect(await migrateToLatest(t.handle.db)).toEqual({
-				applied: ['0001_initial', '0002_oauth_refresh', '0003_attempts_by_day', '0004_oauth_client_usage'],
+				applied: ['0001_initial', '0002_oauth_refresh', '0003_attempts_by_day', '0004_oauth_client_usage', '0005_billing_events'],
 			});
 			expect(await migrationStatus(t.handle.db)).toEqual({
 				pending: 0,
 				pendingNames: [],
-				appliedNames: ['0001_initial', '0002_oauth_refresh', '0003_attempts_by_day', '0004_oauth_client_usage'],
+				appliedNames: ['0001_initial', '0002_oauth_refresh', '0003_attempts_by_day', '0004_oauth_client_usage', '0005_billing_events'],
 			});
 			expect(await appTables()).toEqual(TABLES);
 		});
@@ -66,6 +68,7 @@ for (const target of TARGETS) {
 
 		it('down drops every table and up recreates them', async () => {
 			// Newest first: oauth_refresh_tokens references sessions and oauth_clients.
+			await billingEvents.down(t.handle.db);
 			await oauthClientUsage.down(t.handle.db);
 			await attemptsByDay.down(t.handle.db);
 			await oauthRefresh.down(t.handle.db);
@@ -75,6 +78,7 @@ for (const target of TARGETS) {
 			await oauthRefresh.up(t.handle.db);
 			await attemptsByDay.up(t.handle.db);
 			await oauthClientUsage.up(t.handle.db);
+			await billingEvents.up(t.handle.db);
 			expect(await appTables()).toEqual(TABLES);
 		});
 
