@@ -11,7 +11,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { MAX_IMAGE_WIDTH } from '../../../src/content/assets.ts';
-import { type CompiledCourse, compileCourse } from '../../../src/content/compile.ts';
+import { type CompiledChapter, type CompiledCourse, compileCourse } from '../../../src/content/compile.ts';
+import { chapterPublic } from '../../../src/content/emit.ts';
+import { pageSections } from '../../../src/content/paging.ts';
 import { ContentValidationError } from '../../../src/content/errors.ts';
 import { renderMarkdown } from '../../../src/content/markdown.ts';
 import { parseCodeMeta } from '../../../src/content/markdown/code-blocks.ts';
@@ -239,5 +241,38 @@ describe('npm run new', () => {
 		expect(again.status).toBe(1);
 		expect(again.stderr).toContain('already exists');
 		expect(run('quiz', 'no-such-chapter').stderr).toContain('No chapter has id "no-such-chapter"');
+	});
+});
+
+describe('chapters and quizzes too large for one JSON response', () => {
+	it('pages a long chapter automatically: the static JSON carries page 1 and how many pages there are', async () => {
+		const dir = copyOf(SOURDOUGH);
+		const paragraph = `${'Stretch the dough gently and fold it over itself. '.repeat(40)}\n\n`;
+		const sections = Array.from({ length: 14 }, (_, i) => `## Long section ${i + 1}\n\n${paragraph.repeat(4)}`).join('\n');
+		const file = path.join(dir, 'chapters/10-starter.md');
+		writeFileSync(file, `${readFileSync(file, 'utf8')}\n${sections}`);
+		const compiled = await compileCourse(dir, { rootDir: dir, origin: ORIGIN });
+		const chapter = compiled.chapters[0] as CompiledChapter;
+		const json = chapterPublic(chapter, true);
+		expect(json.sectionPages).toBeGreaterThan(1);
+		expect(JSON.stringify(json).length).toBeLessThan(100_000);
+		const pages = pageSections(chapter.sections);
+		expect(pages).toHaveLength(json.sectionPages as number);
+		expect(pages.flat()).toEqual(chapter.sections);
+		expect(json.sections).toEqual(pages[0]);
+	});
+
+	it('reports a quiz whose JSON ChatGPT could not read, instead of failing the build later', async () => {
+		const dir = copyOf(SOURDOUGH);
+		const question = (i: number) =>
+			`  - id: q-${i}\n    type: true_false\n    prompt: "${'A very long statement about dough. '.repeat(20)}"\n    answer: true\n    explanation: Because.\n`;
+		writeFileSync(
+			path.join(dir, 'quizzes/starter.yaml'),
+			`chapter: starter\nquestions:\n${Array.from({ length: 150 }, (_, i) => question(i)).join('')}`,
+		);
+		const issues = await problemsOf(dir);
+		expect(issues).toHaveLength(1);
+		expect(issues[0]?.file).toBe('quizzes/starter.yaml');
+		expect(issues[0]?.message).toMatch(/the quiz is \d+ characters as JSON; ChatGPT reads at most 99999: split it/);
 	});
 });
