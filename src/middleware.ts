@@ -9,7 +9,11 @@ import { authenticate, setSessionCookie } from './server/auth/request-auth.ts';
 import { SESSION_LIFETIME_MS } from './server/auth/sessions.ts';
 import { clientAddress } from './server/client-address.ts';
 import { csrfViolation } from './server/csrf.ts';
+import { mcpRateLimitedResponse } from './server/mcp/http.ts';
+import { OAUTH_CORS } from './server/oauth/endpoints.ts';
+import { oauthRateLimitedResponse } from './server/oauth/errors.ts';
 import { hasSessionCookie, learnRewrite } from './server/premium-routes.ts';
+import { databaseUnavailablePage, databaseUnavailableResponse, isDatabaseUnavailable, wantsJson } from './server/db/unavailable.ts';
 import { consumeOrThrow } from './server/rate-limit.ts';
 import { securityHeaders } from './server/security-headers.ts';
 import { getServices } from './server/services.ts';
@@ -31,7 +35,7 @@ function isLimited(pathname: string): boolean {
 	return !UNLIMITED.has(normal);
 }
 
-export const onRequest = defineMiddleware(async (context, next) => {
+const handleRequest = defineMiddleware(async (context, next) => {
 	if (context.isPrerendered && !import.meta.env.DEV) return next();
 	const { request, url, locals, cookies } = context;
 	const services = await getServices();
@@ -60,11 +64,13 @@ export const onRequest = defineMiddleware(async (context, next) => {
 
 	let limitHeaders: Record<string, string> = {};
 	if (isLimited(url.pathname)) {
-		const key = auth ? `user:${auth.user.id}` : `ip:${clientAddress(context)}`;
+		const [limiter, key] = auth
+			? [services.limits.general, `user:${auth.user.id}`]
+			: [services.limits.anonymous, `ip:${clientAddress(context)}`];
 		try {
-			limitHeaders = await consumeOrThrow(services.limits.general, key, 'requests');
+			limitHeaders = await consumeOrThrow(limiter, key, 'requests');
 		} catch (error) {
-			if (error instanceof ApiError) return withHeaders(apiErrorResponse(error), locals.requestId);
+			if (error instanceof ApiError) return withHeaders(await refusal(request, url.pathname, error), locals.requestId);
 			throw error;
 		}
 	}
@@ -73,6 +79,32 @@ export const onRequest = defineMiddleware(async (context, next) => {
 	// A stricter limiter (sign-in) may already have answered with its own figures: keep those.
 	for (const [name, value] of Object.entries(limitHeaders)) if (!response.headers.has(name)) response.headers.set(name, value);
 	return withHeaders(response, locals.requestId);
+});
+
+/** A 429 in the protocol of the path: JSON-RPC on /mcp, RFC 6749 on OAuth endpoints, a sentence on the consent page, else the API's shape. */
+async function refusal(request: Request, pathname: string, error: ApiError): Promise<Response> {
+	const path = pathname
+		.toLowerCase()
+		.replace(/\/{2,}/g, '/')
+		.replace(/\/+$/, '');
+	if (path === '/mcp') return mcpRateLimitedResponse(request, (await getServices()).env.PUBLIC_ORIGIN, error.message, error.headers);
+	if (/^\/oauth\/(token|revoke|register)$/.test(path)) return oauthRateLimitedResponse(error.message, { ...error.headers, ...OAUTH_CORS });
+	if (path === '/oauth/authorize') {
+		return new Response(error.message, { status: 429, headers: { 'content-type': 'text/plain; charset=utf-8', ...error.headers } });
+	}
+	return apiErrorResponse(error);
+}
+
+/** The database away (a restart, a network cut): 503 with Retry-After instead of a 500 (server/db/unavailable.ts). */
+export const onRequest = defineMiddleware(async (context, next) => {
+	try {
+		return (await handleRequest(context, next)) as Response;
+	} catch (error) {
+		if (!isDatabaseUnavailable(error)) throw error;
+		console.error(`[db] unavailable: ${(error as Error).message}`);
+		const response = wantsJson(context.url.pathname) ? databaseUnavailableResponse() : databaseUnavailablePage();
+		return withHeaders(response, context.locals.requestId ?? randomUUID());
+	}
 });
 
 function withHeaders(response: Response, requestId: string): Response {

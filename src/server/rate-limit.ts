@@ -5,29 +5,72 @@
  * every request of one learner wait for the previous one's commit on the same row
  * (docs/benchmarks.md); a Postgres crash resets the counters, which is harmless for rate limits.
  */
+import { z } from 'astro/zod';
 import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { ApiError } from './api/errors.ts';
 import type { DatabaseHandle } from './db/factory.ts';
 
 export interface RateLimits {
-	/** Every dynamic request: per learner when signed in, per IP otherwise. */
+	/** Every dynamic request of a signed-in learner, per learner. */
 	general: RateLimiterAbstract;
-	/** Log-in and register attempts, per IP and per email. */
+	/** Every anonymous dynamic request, per address: higher, since a classroom or a school shares one address. */
+	anonymous: RateLimiterAbstract;
+	/** OAuth client registrations and other rare anonymous writes, per address. */
 	auth: RateLimiterAbstract;
+	/** Failed sign-ins for one account from one address (successes never count): slows a guesser, not the class. */
+	signInFailures: RateLimiterAbstract;
+	/** Failed sign-ins for one account from anywhere: a distributed guesser, at a ceiling the owner never meets. */
+	accountFailures: RateLimiterAbstract;
+	/** Failed sign-ins from one address, any account: a password sprayer; high enough for a classroom behind one address. */
+	addressFailures: RateLimiterAbstract;
+	/** Registrations from one address: a classroom creating accounts fits, a script does not. */
+	registrations: RateLimiterAbstract;
+	/**
+	 * Dynamic OAuth client registrations (RFC 7591) per address, as a high ceiling: hosted connectors (ChatGPT,
+	 * Claude) register one client per user from a few shared addresses (docs/decisions/0010-limits-behind-shared-addresses.md).
+	 */
+	oauthRegistrations: RateLimiterAbstract;
+}
+
+const ceilingSchema = z.coerce.number().int().positive().optional();
+
+/** OAUTH_REGISTRATION_RATE_LIMIT_PER_15_MINUTES, or by default 300 (or the auth limit when that is higher). */
+export function oauthRegistrationCeiling(authPer15Minutes: number, source: Record<string, string | undefined> = process.env): number {
+	return ceilingSchema.parse(source.OAUTH_REGISTRATION_RATE_LIMIT_PER_15_MINUTES || undefined) ?? Math.max(300, authPer15Minutes);
 }
 
 export interface RateLimitOptions {
 	perMinute: number;
+	/** Anonymous requests per address per minute; default 10 × perMinute. */
+	anonymousPerMinute?: number;
 	authPer15Minutes: number;
+	/** Failed sign-ins and registrations per address per 15 minutes. */
+	addressPer15Minutes: number;
 	/** Defaults to memory on the embedded database (one process) and the database on Postgres. */
 	store?: 'database' | 'memory';
 }
 
 export async function createRateLimits(handle: DatabaseHandle, options: RateLimitOptions): Promise<RateLimits> {
 	const general = { points: options.perMinute, duration: 60, keyPrefix: 'rl_general' };
-	const auth = { points: options.authPer15Minutes, duration: 15 * 60, keyPrefix: 'rl_auth' };
+	const window = 15 * 60;
+	const specs = {
+		general,
+		anonymous: { points: options.anonymousPerMinute ?? options.perMinute * 10, duration: 60, keyPrefix: 'rl_anonymous' },
+		auth: { points: options.authPer15Minutes, duration: window, keyPrefix: 'rl_auth' },
+		signInFailures: { points: options.authPer15Minutes, duration: window, keyPrefix: 'rl_signin_pair' },
+		accountFailures: { points: options.authPer15Minutes * ACCOUNT_FACTOR, duration: window, keyPrefix: 'rl_signin_account' },
+		addressFailures: { points: options.addressPer15Minutes, duration: window, keyPrefix: 'rl_signin_address' },
+		registrations: { points: options.addressPer15Minutes, duration: window, keyPrefix: 'rl_register' },
+		oauthRegistrations: {
+			points: oauthRegistrationCeiling(options.authPer15Minutes),
+			duration: window,
+			keyPrefix: 'rl_oauth_register',
+		},
+	};
+	type Name = keyof typeof specs;
+	const names = Object.keys(specs) as Name[];
 	if ((options.store ?? (handle.dialect === 'pglite' ? 'memory' : 'database')) === 'memory') {
-		return { general: new RateLimiterMemory(general), auth: new RateLimiterMemory(auth) };
+		return Object.fromEntries(names.map((n) => [n, new RateLimiterMemory(specs[n])])) as unknown as RateLimits;
 	}
 	const tableCreated = handle.dialect === 'postgres' ? await createUnloggedTable(handle) : false;
 	const make = (opts: typeof general) =>
@@ -50,8 +93,12 @@ export async function createRateLimits(handle: DatabaseHandle, options: RateLimi
 				ready,
 			);
 		});
-	return { general: await make(general), auth: await make(auth) };
+	const made = await Promise.all(names.map((n) => make(specs[n])));
+	return Object.fromEntries(names.map((n, i) => [n, made[i]])) as unknown as RateLimits;
 }
+
+/** An account's failures from every address together may reach this many times the per-address budget. */
+export const ACCOUNT_FACTOR = 5;
 
 /** The table the database-backed limiters keep their counters in (cleaned by db/cleanup.ts). */
 export const RATE_LIMIT_TABLE = 'rate_limits';
@@ -82,6 +129,27 @@ export function rateLimitHeaders(limiter: RateLimiterAbstract, res: RateLimiterR
 	};
 	if (refused) headers['Retry-After'] = String(reset);
 	return headers;
+}
+
+/** Throws the 429 consumeOrThrow would, without spending a point: for limits that count failures only. */
+export async function assertNotExhausted(limiter: RateLimiterAbstract, key: string, what: string): Promise<void> {
+	const res = await limiter.get(key);
+	if (!res || res.consumedPoints < limiter.points) return;
+	const headers = rateLimitHeaders(limiter, res, true);
+	throw new ApiError(
+		429,
+		'rate_limited',
+		`Too many ${what}. Try again in ${headers['Retry-After']} seconds.`,
+		{ retryAfterSeconds: Number(headers['Retry-After']) },
+		headers,
+	);
+}
+
+/** Counts one failure; never throws for being over the limit (the next attempt is refused by assertNotExhausted). */
+export async function recordFailure(limiter: RateLimiterAbstract, key: string): Promise<void> {
+	await limiter.consume(key).catch((rejection) => {
+		if (!(rejection instanceof RateLimiterRes)) throw rejection;
+	});
 }
 
 /** Consumes one point; throws a 429 ApiError when the key is over its limit. */

@@ -5,7 +5,8 @@ import { isValidTimeZone } from '../../domain/dates.ts';
 import { ApiError, notFound } from '../api/errors.ts';
 import { defineOperation } from '../api/operation.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
-import { INVALID_CREDENTIALS, throttleSignIn, verifyCredentials } from '../auth/sign-in.ts';
+import { assertSignInAllowed, INVALID_CREDENTIALS, recordFailedSignIn, signInChecked } from '../auth/sign-in.ts';
+import { consumeOrThrow } from '../rate-limit.ts';
 import { clearSessionCookie, setSessionCookie, setUserHintCookie } from '../auth/request-auth.ts';
 import { createSession, invalidateSession, invalidateUserSessions, listUserSessions } from '../auth/sessions.ts';
 import { createUser, EmailTakenError, findUserById, setPassword, updateProfile } from '../repositories/users.ts';
@@ -30,11 +31,6 @@ const authResultSchema = z.object({
 	expiresAt: isoDateTime,
 });
 
-async function throttleAuth(ip: string, email: string): Promise<void> {
-	const { limits } = await getServices();
-	await throttleSignIn(limits.auth, ip, email);
-}
-
 export const register = defineOperation({
 	operationId: 'register',
 	method: 'POST',
@@ -54,8 +50,8 @@ export const register = defineOperation({
 	status: 201,
 	errors: [400, 409, 429],
 	async handler({ body, clientIp, astro, now, request }) {
-		await throttleAuth(clientIp, body.email);
-		const { db } = await getServices();
+		const { db, limits } = await getServices();
+		await consumeOrThrow(limits.registrations, clientIp, 'accounts created from this address');
 		let user: Awaited<ReturnType<typeof createUser>>;
 		try {
 			user = await createUser(db, {
@@ -88,9 +84,8 @@ export const login = defineOperation({
 	response: authResultSchema,
 	errors: [400, 401, 429],
 	async handler({ body, clientIp, astro, now, request }) {
-		await throttleAuth(clientIp, body.email);
-		const { db } = await getServices();
-		const user = await verifyCredentials(db, body.email, body.password);
+		const { db, limits } = await getServices();
+		const user = await signInChecked(db, limits, clientIp, body.email, body.password);
 		if (!user) throw new ApiError(401, 'invalid_credentials', INVALID_CREDENTIALS);
 		return startSession(user, body.session, astro, now, request);
 	},
@@ -188,10 +183,11 @@ export const changePassword = defineOperation({
 	response: z.object({ ok: z.literal(true), revokedOtherSessions: z.boolean() }),
 	errors: [400, 401, 403, 429],
 	async handler({ body, user, session, clientIp }) {
-		await throttleAuth(clientIp, user.email);
-		const { db } = await getServices();
+		const { db, limits } = await getServices();
+		await assertSignInAllowed(limits, clientIp, user.email);
 		const row = await findUserById(db, user.id);
 		if (!row || !(await verifyPassword(row.password_hash, body.currentPassword))) {
+			await recordFailedSignIn(limits, clientIp, user.email);
 			throw new ApiError(400, 'invalid_password', 'The current password is incorrect.', [
 				{ in: 'body', field: 'currentPassword', message: 'is incorrect' },
 			]);

@@ -226,7 +226,7 @@ describe('the server under attack', () => {
 describe('rate limits', () => {
 	let api: ApiServer;
 	beforeAll(async () => {
-		api = await startApiServer('pglite', { RATE_LIMIT_PER_MINUTE: '4' });
+		api = await startApiServer('pglite', { RATE_LIMIT_PER_MINUTE: '4', ANONYMOUS_RATE_LIMIT_PER_MINUTE: '4' });
 	});
 	afterAll(async () => {
 		await api?.stop();

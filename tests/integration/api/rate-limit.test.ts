@@ -1,14 +1,16 @@
 /**
- * Request limits on a server started with tiny budgets (5 requests a minute, 3 sign-in attempts
- * per 15 minutes): per learner when signed in, per IP otherwise, and per email for sign-in.
+ * Request limits on a server started with tiny budgets (5 requests a minute, 3 failed sign-ins per account
+ * and address, 4 per address): per learner when signed in, per IP otherwise; failed sign-ins only.
  * Requests come from different loopback addresses (127.0.0.x) to act as different clients.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNT_FACTOR } from '../../../src/server/rate-limit.ts';
 import { DATABASE_KINDS } from '../../helpers/databases.ts';
 import { type ApiServer, DEMO_PASSWORD, isErrorShape, PASSWORD, requestFrom, startApiServer, uniqueEmail } from './fixtures.ts';
 
 const PER_MINUTE = 5;
 const AUTH_PER_15_MINUTES = 3;
+const ADDRESS_PER_15_MINUTES = 4;
 
 /** Registers from a source address and returns the session cookie. */
 async function register(api: ApiServer, ip: string, tag: string): Promise<{ cookie: string; email: string }> {
@@ -46,7 +48,9 @@ describe.each(DATABASE_KINDS)('%s: rate limits', (kind) => {
 	beforeAll(async () => {
 		api = await startApiServer(kind, {
 			RATE_LIMIT_PER_MINUTE: String(PER_MINUTE),
+			ANONYMOUS_RATE_LIMIT_PER_MINUTE: String(PER_MINUTE),
 			AUTH_RATE_LIMIT_PER_15_MINUTES: String(AUTH_PER_15_MINUTES),
+			AUTH_ADDRESS_LIMIT_PER_15_MINUTES: String(ADDRESS_PER_15_MINUTES),
 		});
 	});
 	afterAll(async () => {
@@ -99,30 +103,41 @@ describe.each(DATABASE_KINDS)('%s: rate limits', (kind) => {
 		expect((await requestFrom('127.0.0.7', api.url, 'GET', '/api/v1/access?resource=chapter:tool-use')).status).toBe(200);
 	});
 
-	it('throttles sign-in per email: after 3 attempts from 3 addresses the 4th is refused, even with the right password', async () => {
+	it('slows a guesser per account and address, without locking the owner out from elsewhere', async () => {
 		const email = 'free@demo.test';
-		for (const ip of ['127.0.0.11', '127.0.0.12', '127.0.0.13']) {
-			const res = await requestFrom(ip, api.url, 'POST', '/api/v1/auth/login', { body: { email, password: 'wrong-password-1' } });
+		for (let i = 0; i < AUTH_PER_15_MINUTES; i++) {
+			const res = await requestFrom('127.0.0.11', api.url, 'POST', '/api/v1/auth/login', { body: { email, password: 'wrong-password-1' } });
 			expect(res.status).toBe(401);
 		}
-		const blocked = await requestFrom('127.0.0.14', api.url, 'POST', '/api/v1/auth/login', { body: { email, password: DEMO_PASSWORD } });
+		const blocked = await requestFrom('127.0.0.11', api.url, 'POST', '/api/v1/auth/login', { body: { email, password: DEMO_PASSWORD } });
 		expectRefused(blocked, 15 * 60);
-		expect(blocked.json.error.message).toContain('for this account');
+		expect(blocked.json.error.message).toContain('for this account from this address');
 		expect(blocked.setCookie).toEqual([]);
 		// The email is normalised: another spelling of it is the same account.
-		const upper = await requestFrom('127.0.0.15', api.url, 'POST', '/api/v1/auth/login', {
+		const upper = await requestFrom('127.0.0.11', api.url, 'POST', '/api/v1/auth/login', {
 			body: { email: email.toUpperCase(), password: DEMO_PASSWORD },
 		});
 		expect(upper.status).toBe(429);
-		// Another account is unaffected.
-		const premium = await requestFrom('127.0.0.16', api.url, 'POST', '/api/v1/auth/login', {
-			body: { email: 'premium@demo.test', password: DEMO_PASSWORD },
-		});
-		expect(premium.status).toBe(200);
+		// The owner, from their own address, still signs in.
+		const owner = await requestFrom('127.0.0.12', api.url, 'POST', '/api/v1/auth/login', { body: { email, password: DEMO_PASSWORD } });
+		expect(owner.status).toBe(200);
 	});
 
-	it('throttles sign-in per address: 3 attempts at different emails, then 429 from that address', async () => {
-		for (let i = 0; i < AUTH_PER_15_MINUTES; i++) {
+	it('stops a distributed guesser at ACCOUNT_FACTOR times the per-address budget', async () => {
+		const email = 'premium@demo.test';
+		for (let i = 0; i < AUTH_PER_15_MINUTES * ACCOUNT_FACTOR; i++) {
+			const res = await requestFrom(`127.0.1.${i + 1}`, api.url, 'POST', '/api/v1/auth/login', {
+				body: { email, password: 'wrong-password-1' },
+			});
+			expect(res.status).toBe(401);
+		}
+		const blocked = await requestFrom('127.0.2.1', api.url, 'POST', '/api/v1/auth/login', { body: { email, password: DEMO_PASSWORD } });
+		expectRefused(blocked, 15 * 60);
+		expect(blocked.json.error.message).toContain('failed sign-ins for this account.');
+	});
+
+	it('stops a password sprayer per address, and counts registrations per address', async () => {
+		for (let i = 0; i < ADDRESS_PER_15_MINUTES; i++) {
 			const res = await requestFrom('127.0.0.21', api.url, 'POST', '/api/v1/auth/login', {
 				body: { email: uniqueEmail('spray'), password: 'wrong-password-1' },
 			});
@@ -133,24 +148,25 @@ describe.each(DATABASE_KINDS)('%s: rate limits', (kind) => {
 		});
 		expectRefused(blocked, 15 * 60);
 		expect(blocked.json.error.message).toContain('from this address');
-		const registerBlocked = await requestFrom('127.0.0.21', api.url, 'POST', '/api/v1/auth/register', {
-			body: { email: uniqueEmail('late'), password: PASSWORD, displayName: 'Late' },
-		});
-		expect(registerBlocked.status).toBe(429);
 		const elsewhere = await requestFrom('127.0.0.22', api.url, 'POST', '/api/v1/auth/login', {
 			body: { email: 'admin@demo.test', password: DEMO_PASSWORD },
 		});
 		expect(elsewhere.status).toBe(200);
+		for (let i = 0; i < ADDRESS_PER_15_MINUTES; i++) await register(api, '127.0.0.23', `reg-${i}`);
+		const late = await requestFrom('127.0.0.23', api.url, 'POST', '/api/v1/auth/register', {
+			body: { email: uniqueEmail('late'), password: PASSWORD, displayName: 'Late' },
+		});
+		expectRefused(late, 15 * 60);
+		expect(late.json.error.message).toContain('accounts created from this address');
 	});
 
 	// The general limiter's RateLimit-* headers must not overwrite the sign-in limiter's on its 429.
 	it('a sign-in 429 carries RateLimit headers of the sign-in limit (limit=3, remaining=0)', async () => {
+		const email = uniqueEmail('hdr');
 		for (let i = 0; i < AUTH_PER_15_MINUTES; i++) {
-			await requestFrom('127.0.0.31', api.url, 'POST', '/api/v1/auth/login', { body: { email: uniqueEmail('hdr'), password: 'x' } });
+			await requestFrom('127.0.0.31', api.url, 'POST', '/api/v1/auth/login', { body: { email, password: 'x' } });
 		}
-		const blocked = await requestFrom('127.0.0.31', api.url, 'POST', '/api/v1/auth/login', {
-			body: { email: uniqueEmail('hdr'), password: 'x' },
-		});
+		const blocked = await requestFrom('127.0.0.31', api.url, 'POST', '/api/v1/auth/login', { body: { email, password: 'x' } });
 		expectRateLimited(blocked, AUTH_PER_15_MINUTES, 15 * 60);
 	});
 
@@ -165,5 +181,41 @@ describe.each(DATABASE_KINDS)('%s: rate limits', (kind) => {
 			}
 		}
 		expect(undocumented).toEqual([]);
+	});
+});
+
+describe.each(DATABASE_KINDS)('%s: a classroom behind one address, with the default limits', (kind) => {
+	let api: ApiServer;
+	beforeAll(async () => {
+		// The defaults, except a small per-account failure budget: successes must not touch it.
+		api = await startApiServer(kind, {
+			AUTH_RATE_LIMIT_PER_15_MINUTES: String(AUTH_PER_15_MINUTES),
+			RATE_LIMIT_PER_MINUTE: '60',
+			AUTH_ADDRESS_LIMIT_PER_15_MINUTES: '300',
+		});
+	});
+	afterAll(async () => {
+		await api?.stop();
+	});
+
+	it('50 learners register and sign in from one address within a minute, each loading the sign-in page first', async () => {
+		const started = Date.now();
+		const learners = [];
+		for (let i = 0; i < 50; i++) learners.push(await register(api, '127.0.0.9', `class-${i}`));
+		for (const learner of learners) {
+			expect((await requestFrom('127.0.0.9', api.url, 'GET', '/login')).status).toBe(200);
+			const res = await requestFrom('127.0.0.9', api.url, 'POST', '/api/v1/auth/login', {
+				body: { email: learner.email, password: PASSWORD },
+			});
+			expect(res.status, learner.email).toBe(200);
+		}
+		// The same learner signing in again and again is not slowed either.
+		for (let i = 0; i < AUTH_PER_15_MINUTES + 2; i++) {
+			const again = await requestFrom('127.0.0.9', api.url, 'POST', '/api/v1/auth/login', {
+				body: { email: learners[0]?.email, password: PASSWORD },
+			});
+			expect(again.status).toBe(200);
+		}
+		expect(Date.now() - started).toBeLessThan(60_000);
 	});
 });

@@ -79,7 +79,7 @@ for (const target of TARGETS) {
 			// With the limits in memory there is no table: the cleanup must not fail on it.
 			beforeRateLimitTable = await cleanupDatabase(db, { now, unusedClientDays: 30 });
 
-			const limits = await createRateLimits(t.handle, { perMinute: 5, authPer15Minutes: 5, store: 'database' });
+			const limits = await createRateLimits(t.handle, { perMinute: 5, authPer15Minutes: 5, addressPer15Minutes: 5, store: 'database' });
 			await limits.general.consume('ip-a'); // 60 s window: over at `now`
 			await limits.general.consume('ip-b');
 			await limits.auth.consume('login:ip-a'); // 15 min window: still running at `now`
