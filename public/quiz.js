@@ -71,12 +71,22 @@
 			const prompt = form.querySelector(`#prompt-${CSS.escape(q.id)}`)?.textContent ?? q.id;
 			item.append(el('p', `${q.correct ? '✓ Correct' : '✗ Incorrect'}: ${prompt}`));
 			item.append(el('p', `Your answer: ${q.selected.map((o) => optionText(q.id, o)).join('; ')}`));
-			if (!q.correct) item.append(el('p', `Correct answer: ${q.correctOptions.map((o) => optionText(q.id, o)).join('; ')}`));
+			if (!q.correct && q.correctOptions) item.append(el('p', `Correct answer: ${q.correctOptions.map((o) => optionText(q.id, o)).join('; ')}`));
 			for (const text of Object.values(q.feedback)) item.append(el('p', text));
-			item.append(el('p', q.explanation, 'meta'));
+			if (q.explanation) item.append(el('p', q.explanation, 'meta'));
+			if (!q.correct && q.teaches) {
+				const read = el('p', 'Read again: ');
+				const link = el('a', q.teaches.heading);
+				link.href = q.teaches.url;
+				read.append(link);
+				item.append(read);
+			}
 			list.append(item);
 		}
 		box.append(list);
+		if (!body.revealed && !body.passed) {
+			box.append(el('p', 'The correct answers are shown once you pass, or after your last attempt of the day.', 'meta'));
+		}
 		const links = el('p');
 		const dash = el('a', 'Your dashboard', 'button secondary');
 		dash.href = '/dashboard';

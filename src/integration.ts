@@ -11,11 +11,20 @@ import { CONTENT_DIR, getCompiledCourse, invalidateCompiledCourse } from './cont
 import { ASSET_PREFIX } from './content/assets.ts';
 import { contentTypeFor } from './publish/headers.ts';
 import { writeAssets, writePrivateArtifact } from './content/emit.ts';
-import { buildSearchIndex } from './search/index-builder.ts';
+import type { CompiledCourse } from './content/compile.ts';
+import { buildSearchIndexData, writeSearchIndex } from './search/index-builder.ts';
+import { withTeachingSections } from './search/teaching-sections.ts';
 
 /** `import { course } from 'virtual:course'` in .astro files: see src/env.d.ts. */
 const COURSE_MODULE = 'virtual:course';
 const RESOLVED_COURSE_MODULE = '\0virtual:course';
+
+/** The private artifact: search index first, so each quiz question can link the section that teaches it. */
+async function writePrivate(compiled: CompiledCourse, privateDir: string): Promise<void> {
+	const index = buildSearchIndexData(compiled);
+	await writePrivateArtifact({ ...compiled, quizzes: withTeachingSections(compiled, index) }, privateDir);
+	await writeSearchIndex(index, privateDir);
+}
 
 export function courseIntegration(): AstroIntegration {
 	let outDir = '';
@@ -77,10 +86,7 @@ export function courseIntegration(): AstroIntegration {
 				// The dev server's API and /learn pages read the private artifact too: keep it current.
 				const write = async () => {
 					try {
-						const compiled = await getCompiledCourse();
-						const privateDir = path.join(outDir, 'private');
-						await writePrivateArtifact(compiled, privateDir);
-						await buildSearchIndex(compiled, privateDir);
+						await writePrivate(await getCompiledCourse(), path.join(outDir, 'private'));
 					} catch (error) {
 						logger.error(error instanceof ContentValidationError ? error.message : String(error));
 					}
@@ -107,8 +113,7 @@ export function courseIntegration(): AstroIntegration {
 			'astro:build:done': async ({ dir, logger }) => {
 				const compiled = await getCompiledCourse();
 				const privateDir = path.join(outDir, 'private');
-				await writePrivateArtifact(compiled, privateDir);
-				await buildSearchIndex(compiled, privateDir);
+				await writePrivate(compiled, privateDir);
 				logger.info(`private artifact written to ${path.relative(process.cwd(), privateDir)}`);
 				await writeAssets(compiled.assets, fileURLToPath(dir));
 				if (compiled.assets.length > 0) logger.info(`${compiled.assets.length} course assets published under ${ASSET_PREFIX}`);

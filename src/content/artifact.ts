@@ -5,11 +5,12 @@
  */
 import { z } from 'astro/zod';
 import type { QuizKey } from '../domain/grading.ts';
+import { REVEAL_POLICIES } from '../domain/reveal.ts';
 import { fieldPath } from './errors.ts';
 import { chapterPublicSchema, coursePublicSchema, quizSummarySchema, sectionSchema } from './schemas.ts';
 
 /** Bumped whenever a file's shape changes; the server refuses an artifact of another version. */
-export const ARTIFACT_VERSION = 2;
+export const ARTIFACT_VERSION = 3;
 
 export const privateManifestSchema = z.object({
 	version: z.literal(ARTIFACT_VERSION),
@@ -31,6 +32,7 @@ export const quizKeySchema = z.object({
 	chapterId: z.string(),
 	title: z.string(),
 	passMark: z.number().int(),
+	reveal: z.enum(REVEAL_POLICIES).optional(),
 	questions: z.array(
 		z.object({
 			id: z.string(),
@@ -40,6 +42,7 @@ export const quizKeySchema = z.object({
 			correct: z.array(z.string()),
 			explanation: z.string(),
 			feedback: z.record(z.string(), z.string()),
+			teaches: z.object({ anchor: z.string(), heading: z.string() }).optional(),
 		}),
 	),
 }) satisfies z.ZodType<QuizKey>;

@@ -11,6 +11,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { requiredTierForChapter } from '../domain/access.ts';
 import type { KeyedQuestion, QuizKey } from '../domain/grading.ts';
+import type { RevealPolicy } from '../domain/reveal.ts';
 import type { Tier } from '../domain/tiers.ts';
 import { AssetCollector, type CourseAsset, LARGE_ASSET_BYTES } from './assets.ts';
 import { chapterPublic, quizPublic } from './emit.ts';
@@ -18,6 +19,7 @@ import { type ContentIssue, ContentValidationError, fieldPath } from './errors.t
 import { countWords, type Heading, renderMarkdown, splitLongText, splitSections, topLevelHeadingLines } from './markdown.ts';
 import { SECTION_DEPTHS } from './markdown/headings.ts';
 import { ReferenceResolver } from './references.ts';
+import { didYouMean } from './suggest.ts';
 import {
 	type ChapterFrontmatter,
 	type CoursePublic,
@@ -191,6 +193,19 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 		if (s.id) anchors.set(s.id, new Set((rendered[i] as RenderedChapter).headings.map((h) => h.anchor)));
 	});
 	resolver.checkAnchors(anchors, issues);
+	for (const q of quizzes) {
+		const known = anchors.get(q.quiz.chapter);
+		if (!known) continue;
+		q.quiz.questions.forEach((question, qi) => {
+			if (question.section === undefined || known.has(question.section)) return;
+			issues.push({
+				file: q.file,
+				field: fieldPath(['questions', qi, 'section']),
+				line: q.lineOf(['questions', qi, 'section']),
+				message: `chapter "${q.quiz.chapter}" has no section "${question.section}"${didYouMean(question.section, known)}; use the anchor of one of its headings`,
+			});
+		});
+	}
 	const assetList = await assets.list();
 	for (const asset of assetList) {
 		if (asset.bytes.length > LARGE_ASSET_BYTES) {
@@ -230,7 +245,7 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 	});
 	const compiledQuizzes: CompiledQuiz[] = compiledChapters.flatMap((ch) => {
 		const q = quizByChapter.get(ch.id);
-		return q ? [toQuizKey(q, ch, course.pass_mark)] : [];
+		return q ? [toQuizKey(q, ch, course.pass_mark, course.quiz_reveal)] : [];
 	});
 	// What the build would refuse: a static JSON file ChatGPT cannot read. Chapters page themselves; a quiz cannot.
 	const oversize = [
@@ -465,7 +480,16 @@ async function renderChapter(
 	return { html, headings, sections };
 }
 
-function toQuizKey(parsed: ParsedQuiz, chapter: CompiledChapter, defaultPassMark: number): CompiledQuiz {
+function toQuizKey(
+	parsed: ParsedQuiz,
+	chapter: CompiledChapter,
+	defaultPassMark: number,
+	defaultReveal: RevealPolicy | undefined,
+): CompiledQuiz {
+	const teaches = (anchor: string | undefined) => {
+		const heading = anchor === undefined ? undefined : chapter.headings.find((h) => h.anchor === anchor);
+		return heading ? { teaches: { anchor: heading.anchor, heading: heading.text } } : {};
+	};
 	const questions: KeyedQuestion[] = parsed.quiz.questions.map((q) => {
 		if (q.type === 'true_false') {
 			const feedback: Record<string, string> = {};
@@ -482,6 +506,7 @@ function toQuizKey(parsed: ParsedQuiz, chapter: CompiledChapter, defaultPassMark
 				correct: [String(q.answer)],
 				explanation: q.explanation,
 				feedback,
+				...teaches(q.section),
 			};
 		}
 		return {
@@ -492,6 +517,7 @@ function toQuizKey(parsed: ParsedQuiz, chapter: CompiledChapter, defaultPassMark
 			correct: q.options.filter((o) => o.correct).map((o) => o.id),
 			explanation: q.explanation,
 			feedback: Object.fromEntries(q.options.filter((o) => o.feedback).map((o) => [o.id, o.feedback as string])),
+			...teaches(q.section),
 		};
 	});
 	return {
@@ -499,6 +525,7 @@ function toQuizKey(parsed: ParsedQuiz, chapter: CompiledChapter, defaultPassMark
 		chapterId: chapter.id,
 		title: parsed.quiz.title ?? `${chapter.title} quiz`,
 		passMark: parsed.quiz.pass_mark ?? defaultPassMark,
+		...((parsed.quiz.reveal ?? defaultReveal) ? { reveal: parsed.quiz.reveal ?? defaultReveal } : {}),
 		questions,
 		tier: chapter.tier,
 		file: parsed.file,

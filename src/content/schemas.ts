@@ -4,6 +4,7 @@
  */
 import { z } from 'astro/zod';
 import { SLUG } from '../domain/ids.ts';
+import { REVEAL_POLICIES } from '../domain/reveal.ts';
 import { TIERS } from '../domain/tiers.ts';
 
 const slug = z.string().regex(SLUG, 'a lowercase slug such as "getting-started" (letters, digits, single hyphens)');
@@ -26,6 +27,8 @@ export const tierDefinitionSchema = z.strictObject({
 });
 
 /** Search settings an author may give in course.yaml (all optional). */
+export const revealSchema = z.enum(REVEAL_POLICIES);
+
 export const courseSearchSchema = z.strictObject({
 	/** Groups of words learners use interchangeably in this subject: ["levain", "starter"], ["llm", "language model"]. */
 	synonyms: z.array(z.array(z.string().min(1)).min(2)).default([]),
@@ -47,6 +50,8 @@ export const courseFileSchema = z.strictObject({
 	free_chapters: z.number().int().min(0).default(3),
 	/** Default quiz pass mark in percent. */
 	pass_mark: z.number().int().min(1).max(100).default(70),
+	/** When quiz results show the correct answers; unset: after a pass or when the day's attempts are used up. */
+	quiz_reveal: revealSchema.optional(),
 	search: courseSearchSchema.default({ synonyms: [], boilerplate_headings: [] }),
 	tiers: z
 		.array(tierDefinitionSchema)
@@ -97,6 +102,8 @@ const choiceQuestionSchema = z.strictObject({
 	prompt: z.string().min(1),
 	options: z.array(optionSchema).min(2),
 	explanation: z.string().min(1, 'an explanation that teaches why the answer is right'),
+	/** Anchor of the section of this chapter that teaches the question; otherwise the build picks one. */
+	section: z.string().min(1).optional(),
 });
 
 const trueFalseQuestionSchema = z.strictObject({
@@ -105,6 +112,8 @@ const trueFalseQuestionSchema = z.strictObject({
 	prompt: z.string().min(1),
 	answer: z.boolean(),
 	explanation: z.string().min(1, 'an explanation that teaches why the answer is right'),
+	/** Anchor of the section of this chapter that teaches the question; otherwise the build picks one. */
+	section: z.string().min(1).optional(),
 	feedback: z.strictObject({ true: z.string().min(1).optional(), false: z.string().min(1).optional() }).optional(),
 });
 
@@ -116,6 +125,8 @@ export const quizFileSchema = z.strictObject({
 	title: z.string().min(1).optional(),
 	/** Percent needed to pass; defaults to the course's pass_mark. */
 	pass_mark: z.number().int().min(1).max(100).optional(),
+	/** Overrides course.yaml's quiz_reveal for this quiz. */
+	reveal: revealSchema.optional(),
 	questions: z.array(quizQuestionSchema).min(1),
 });
 export type QuizFile = z.infer<typeof quizFileSchema>;

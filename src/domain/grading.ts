@@ -3,6 +3,8 @@
  * result, so the API can grade server-side and the answer key never reaches the browser.
  */
 
+import type { RevealPolicy } from './reveal.ts';
+
 export type QuestionType = 'single' | 'multiple' | 'true_false';
 
 export interface QuizOption {
@@ -20,6 +22,8 @@ export interface KeyedQuestion {
 	explanation: string;
 	/** Option id -> feedback shown when the learner picked that option. */
 	feedback: Record<string, string>;
+	/** The section of the quiz's chapter that teaches this question (named by the author or picked at build). */
+	teaches?: { anchor: string; heading: string };
 }
 
 export interface QuizKey {
@@ -28,6 +32,8 @@ export interface QuizKey {
 	title: string;
 	/** Percent (0-100) needed to pass. */
 	passMark: number;
+	/** When results show the correct answers (domain/reveal.ts); unset: after a pass or the day's last attempt. */
+	reveal?: RevealPolicy;
 	questions: KeyedQuestion[];
 }
 

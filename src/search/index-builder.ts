@@ -317,7 +317,11 @@ export function buildSearchIndexData(compiled: CompiledCourse): SearchIndexData 
 /** Writes `<privateDir>/search-index.json`; returns the index so the caller can log its size. */
 export async function buildSearchIndex(compiled: CompiledCourse, privateDir: string): Promise<SearchIndexData> {
 	const data = buildSearchIndexData(compiled);
+	await writeSearchIndex(data, privateDir);
+	return data;
+}
+
+export async function writeSearchIndex(data: SearchIndexData, privateDir: string): Promise<void> {
 	await mkdir(privateDir, { recursive: true });
 	await writeFile(path.join(privateDir, 'search-index.json'), `${JSON.stringify(data)}\n`);
-	return data;
 }

@@ -5,11 +5,13 @@
 import type { Answers } from '../domain/grading.ts';
 import { localDate, startOfNextLocalDay } from '../domain/dates.ts';
 import { gradeQuiz } from '../domain/grading.ts';
+import { answersRevealed, shownQuestion } from '../domain/reveal.ts';
+import { chapterUrl } from '../content/urls.ts';
 import { ApiError, notFound } from './api/errors.ts';
 import type { CurrentUser } from './auth/current-user.ts';
 import { recordLearnerActivity, tierDefinition } from './learner.ts';
 import { assertCanRead } from './operations/shared.ts';
-import { countAttemptsOnDay, insertAttempt } from './repositories/quizzes.ts';
+import { countAttemptsOnDay, hasPassed, insertAttempt } from './repositories/quizzes.ts';
 import { getServices } from './services.ts';
 
 export async function submitAttempt(user: CurrentUser, quizId: string, answers: Answers, now: Date) {
@@ -30,7 +32,7 @@ export async function submitAttempt(user: CurrentUser, quizId: string, answers: 
 	const day = localDate(now, user.timezone);
 	// With a daily limit, serialise one learner's submissions so a burst cannot slip past it;
 	// unlimited tiers need no lock.
-	const { attempt, usedToday } = await db.transaction().execute(async (trx) => {
+	const { attempt, usedToday, passedBefore } = await db.transaction().execute(async (trx) => {
 		if (limit !== null) await trx.selectFrom('users').select('id').where('id', '=', user.id).forUpdate().execute();
 		const used = await countAttemptsOnDay(trx, user.id, key.id, day);
 		if (limit !== null && used >= limit) {
@@ -55,9 +57,12 @@ export async function submitAttempt(user: CurrentUser, quizId: string, answers: 
 			localDate: day,
 			now,
 		});
-		return { attempt: row, usedToday: used + 1 };
+		return { attempt: row, usedToday: used + 1, passedBefore: await hasPassed(trx, user.id, key.id) };
 	});
 	await recordLearnerActivity(db, user, now, 'quiz');
+	const attemptsLeftToday = limit === null ? null : Math.max(0, limit - usedToday);
+	const revealed = answersRevealed(key.reveal, { passedEver: passedBefore || graded.passed, attemptsLeftToday });
+	const teaches = new Map(key.questions.map((q) => [q.id, q.teaches]));
 	return {
 		attemptId: attempt.id,
 		quizId: key.id,
@@ -66,8 +71,15 @@ export async function submitAttempt(user: CurrentUser, quizId: string, answers: 
 		percent: graded.percent,
 		passed: graded.passed,
 		passMark: key.passMark,
-		questions: graded.questions,
-		attemptsLeftToday: limit === null ? null : Math.max(0, limit - usedToday),
+		revealed,
+		questions: graded.questions.map((q) => {
+			const section = teaches.get(q.id);
+			return {
+				...shownQuestion(q, revealed),
+				...(section ? { teaches: { heading: section.heading, url: `${chapterUrl(key.chapterId)}#${section.anchor}` } } : {}),
+			};
+		}),
+		attemptsLeftToday,
 		createdAt: attempt.created_at.toISOString(),
 		/** The key's questions, for showing prompts and option texts next to the result. */
 		key,

@@ -23,9 +23,13 @@ const gradedQuestionSchema = z.object({
 	id: z.string(),
 	correct: z.boolean(),
 	selected: z.array(z.string()),
-	correctOptions: z.array(z.string()),
-	explanation: z.string(),
+	correctOptions: z.array(z.string()).optional().describe('The correct option ids: only when revealed is true.'),
+	explanation: z.string().optional().describe('Why the answer is right: only when revealed is true.'),
 	feedback: z.record(z.string(), z.string()).describe('Feedback for the options the learner picked, where the author wrote some.'),
+	teaches: z
+		.object({ heading: z.string(), url: z.string() })
+		.optional()
+		.describe('The section of the chapter that teaches this question: send a learner who got it wrong there.'),
 });
 
 export const attemptResultSchema = z
@@ -37,6 +41,11 @@ export const attemptResultSchema = z
 		percent: z.number().int(),
 		passed: z.boolean(),
 		passMark: z.number().int(),
+		revealed: z
+			.boolean()
+			.describe(
+				'Whether correct answers and explanations are shown: after a pass or the day’s last attempt, unless the quiz says otherwise.',
+			),
 		questions: z.array(gradedQuestionSchema),
 		attemptsLeftToday: z.number().int().nullable().describe('null when unlimited.'),
 		createdAt: isoDateTime,
@@ -49,7 +58,7 @@ export const submitQuiz = defineOperation({
 	path: '/api/v1/me/quizzes/{id}/attempts',
 	summary: "Submit the learner's answers to a quiz and get it graded",
 	description:
-		'Grades against the answer key: score, percent, passed, and per question whether it was right, the correct options and the explanation. Only call after the learner has answered every question.',
+		'Grades against the answer key: score, percent, passed, per question whether it was right and the section that teaches it; the correct options and explanations only when revealed. Call after every question is answered.',
 	tags: ['Quizzes'],
 	auth: 'learner',
 	consequential: false,

@@ -1,5 +1,5 @@
 /** Quiz attempts: every submission is kept; best scores and daily counts are derived. */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database, DayString, JsonValue, QuizAttempt } from '../db/schema.ts';
 
 export interface NewAttemptInput {
@@ -65,4 +65,17 @@ export async function bestPercentByQuiz(db: Kysely<Database>, userId: string): P
 	const best: Record<string, number> = {};
 	for (const row of rows) best[row.quiz_id] = Number(row.best);
 	return best;
+}
+
+/** Whether the learner has ever passed this quiz (for the answer-reveal policy). */
+export async function hasPassed(db: Kysely<Database> | Transaction<Database>, userId: string, quizId: string): Promise<boolean> {
+	const row = await db
+		.selectFrom('quiz_attempts')
+		.select('id')
+		.where('user_id', '=', userId)
+		.where('quiz_id', '=', quizId)
+		.where('passed', '=', true)
+		.limit(1)
+		.executeTakeFirst();
+	return row !== undefined;
 }

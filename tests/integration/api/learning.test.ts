@@ -62,6 +62,7 @@ describe.each(DATABASE_KINDS)('%s: learning API', (kind) => {
 				percent: 100,
 				passed: true,
 				passMark: key.passMark,
+				revealed: true,
 				attemptsLeftToday: 2,
 			});
 			expect(res.json.questions.map((q: { id: string; correct: boolean }) => [q.id, q.correct])).toEqual(
@@ -70,24 +71,39 @@ describe.each(DATABASE_KINDS)('%s: learning API', (kind) => {
 			expect(Number.isInteger(res.json.attemptId)).toBe(true);
 		});
 
-		it('grades wrong answers as not passed, with the correct options and the explanation for each question', async () => {
+		it('grades wrong answers without giving the key away: what was wrong, the feedback and where to read, until the last attempt of the day', async () => {
 			const { client } = await registerLearner(api, 'quiz-wrong');
 			const key = quizKey(FREE_CHAPTER);
 			const answers = wrongAnswers(key);
-			const res = await submit(client, key.id, answers);
-			expect(res.status).toBe(201);
-			expect(res.json).toMatchObject({ score: 0, percent: 0, passed: false });
-			for (const [i, question] of key.questions.entries()) {
-				const graded = res.json.questions[i];
-				expect(graded).toMatchObject({
-					id: question.id,
-					correct: false,
-					selected: answers[question.id],
-					correctOptions: inOptionOrder(question, question.correct),
-					explanation: question.explanation,
-				});
-				for (const optionId of Object.keys(graded.feedback)) expect(graded.selected).toContain(optionId);
+			for (let attempt = 1; attempt <= 3; attempt++) {
+				const res = await submit(client, key.id, answers);
+				expect(res.status).toBe(201);
+				const last = attempt === 3;
+				expect(res.json).toMatchObject({ score: 0, percent: 0, passed: false, revealed: last, attemptsLeftToday: 3 - attempt });
+				for (const [i, question] of key.questions.entries()) {
+					const graded = res.json.questions[i];
+					expect(graded).toMatchObject({ id: question.id, correct: false, selected: answers[question.id] });
+					expect(graded.teaches.url).toMatch(new RegExp(`^/chapters/${FREE_CHAPTER}/#[a-z0-9-]+$`));
+					expect(graded.teaches.heading.length).toBeGreaterThan(0);
+					for (const optionId of Object.keys(graded.feedback)) expect(graded.selected).toContain(optionId);
+					if (last) {
+						expect(graded.correctOptions).toEqual(inOptionOrder(question, question.correct));
+						expect(graded.explanation).toBe(question.explanation);
+					} else {
+						expect(graded).not.toHaveProperty('correctOptions');
+						expect(graded).not.toHaveProperty('explanation');
+						expect(JSON.stringify(res.json)).not.toContain(question.explanation);
+					}
+				}
 			}
+		});
+
+		it('shows the answers with the result once the learner passes', async () => {
+			const { client } = await registerLearner(api, 'quiz-pass-reveal');
+			const key = quizKey(FREE_CHAPTER);
+			const res = await submit(client, key.id, correctAnswers(key));
+			expect(res.json).toMatchObject({ passed: true, revealed: true });
+			expect(res.json.questions[0].explanation).toBe(key.questions[0]?.explanation);
 		});
 
 		it('scores partial answers by whole questions (no partial credit) and accepts a bare string for one option', async () => {

@@ -17,6 +17,8 @@ import { pageSections } from '../../../src/content/paging.ts';
 import { ContentValidationError } from '../../../src/content/errors.ts';
 import { renderMarkdown } from '../../../src/content/markdown.ts';
 import { parseCodeMeta } from '../../../src/content/markdown/code-blocks.ts';
+import { buildSearchIndexData } from '../../../src/search/index-builder.ts';
+import { withTeachingSections } from '../../../src/search/teaching-sections.ts';
 
 const SOURDOUGH = path.resolve('tests/fixtures/courses/sourdough');
 const BROKEN = path.resolve('tests/fixtures/courses/sourdough-broken');
@@ -274,5 +276,35 @@ describe('chapters and quizzes too large for one JSON response', () => {
 		expect(issues).toHaveLength(1);
 		expect(issues[0]?.file).toBe('quizzes/starter.yaml');
 		expect(issues[0]?.message).toMatch(/the quiz is \d+ characters as JSON; ChatGPT reads at most 99999: split it/);
+	});
+});
+
+describe('the section that teaches each quiz question', () => {
+	it('is picked in the quiz chapter for every question, unless the author names one', async () => {
+		const dir = copyOf(SOURDOUGH);
+		const quizFile = path.join(dir, 'quizzes/starter.yaml');
+		const text = readFileSync(quizFile, 'utf8');
+		const named = text.replace(/(\n {4}explanation: )/, '\n    section: feeding-schedule$1');
+		writeFileSync(quizFile, named.replace(/^chapter: starter/m, 'chapter: starter\nreveal: always'));
+		const compiled = await compileCourse(dir, { rootDir: dir, origin: ORIGIN });
+		const quizzes = withTeachingSections(compiled, buildSearchIndexData(compiled));
+		for (const quiz of quizzes) {
+			const anchors = new Set(compiled.chapters.find((c) => c.id === quiz.chapterId)?.headings.map((h) => h.anchor));
+			for (const question of quiz.questions)
+				expect(anchors.has(question.teaches?.anchor as string), `${quiz.id}/${question.id}`).toBe(true);
+		}
+		const starter = quizzes.find((q) => q.id === 'starter');
+		expect(starter?.reveal).toBe('always');
+		expect(starter?.questions[0]?.teaches).toEqual({ anchor: 'feeding-schedule', heading: 'Feeding Schedule' });
+	});
+
+	it('named by the author must exist in the chapter', async () => {
+		const dir = copyOf(SOURDOUGH);
+		const quizFile = path.join(dir, 'quizzes/starter.yaml');
+		writeFileSync(quizFile, readFileSync(quizFile, 'utf8').replace(/(\n {4}explanation: )/, '\n    section: feeding-schedul$1'));
+		const issues = await problemsOf(dir);
+		expect(issues).toHaveLength(1);
+		expect(issues[0]?.message).toMatch(/chapter "starter" has no section "feeding-schedul"; did you mean "feeding-schedule"\?/);
+		expect(issues[0]?.field).toBe('questions[0].section');
 	});
 });
