@@ -9,7 +9,6 @@ import { existsSync, readdirSync, readFileSync, type Stats, statSync } from 'nod
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pino from 'pino';
 import sirv from 'sirv';
 import { cacheControlFor, contentTypeFor } from '../src/publish/headers.ts';
 import { hasSessionCookie, learnRewrite } from '../src/server/premium-routes.ts';
@@ -31,7 +30,7 @@ try {
 	console.error((error as Error).message);
 	process.exit(1);
 }
-const log = pino({ level: env.LOG_LEVEL, base: { service: 'course-companion' } });
+const { log } = await import('../src/server/log.ts');
 
 // The server owns shutdown: stop accepting, finish in-flight requests, then close the database.
 (globalThis as { __ccManagedShutdown?: boolean }).__ccManagedShutdown = true;
@@ -172,7 +171,9 @@ const server = http.createServer((req, res) => {
 	// No handler reads more than a few kB (src/server/http/body.ts): refuse a declared giant body before reading any of it.
 	if (Number(req.headers['content-length'] ?? 0) > MAX_DECLARED_BODY) {
 		res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
-		res.end(JSON.stringify({ error: { code: 'payload_too_large', message: `The request body is larger than ${MAX_DECLARED_BODY} bytes.` } }));
+		res.end(
+			JSON.stringify({ error: { code: 'payload_too_large', message: `The request body is larger than ${MAX_DECLARED_BODY} bytes.` } }),
+		);
 		return;
 	}
 	const url = new URL(req.url ?? '/', 'http://local');

@@ -21,6 +21,12 @@ export const envSchema = z.object({
 	/** DATABASE_DRIVER=neon against a local PostgreSQL through a WebSocket proxy (development and tests only). */
 	NEON_WS_PROXY: z.string().optional(),
 	DATA_DIR: z.string().default('./.data/pglite'),
+	/**
+	 * Embedded database only. `fsync` (default): a write is on stable storage before it is acknowledged.
+	 * `unsafe-no-fsync`: PGlite's own mode, ~2× the commits per second, but an OS crash or power loss
+	 * drops the last commits (README "Reliability").
+	 */
+	PGLITE_DURABILITY: z.enum(['fsync', 'unsafe-no-fsync']).default('fsync'),
 	/** Where the private artifact (premium bodies, answer keys, search index) is read from. */
 	CONTENT_STORE: z.enum(['local', 'r2']).default('local'),
 	PRIVATE_CONTENT_DIR: z.string().default('./dist/private'),
@@ -37,7 +43,12 @@ export const envSchema = z.object({
 	/** Where rate-limit counters live: `database` (shared by every instance; the default on Postgres) or `memory` (one process). */
 	RATE_LIMIT_STORE: z.enum(['database', 'memory']).optional(),
 	RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
+	/** Anonymous requests per address per minute (a classroom shares one address); default 10 × RATE_LIMIT_PER_MINUTE. */
+	ANONYMOUS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().optional(),
+	/** Failed sign-ins for one account from one address per 15 minutes (successful ones never count). */
 	AUTH_RATE_LIMIT_PER_15_MINUTES: z.coerce.number().int().positive().default(10),
+	/** Failed sign-ins, and registrations, from one address per 15 minutes: high, so a classroom behind one address fits. */
+	AUTH_ADDRESS_LIMIT_PER_15_MINUTES: z.coerce.number().int().positive().default(300),
 	/** How often the server deletes expired sessions, tokens, codes and rate-limit counters and unused clients (db/cleanup.ts); 0 turns it off. */
 	DB_CLEANUP_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
 	/** A dynamically registered OAuth client that no code, token or session was ever issued for is deleted after this many days. */

@@ -53,6 +53,8 @@ async function createServices(): Promise<Services> {
 	const limits = await createRateLimits(handle, {
 		perMinute: env.RATE_LIMIT_PER_MINUTE,
 		authPer15Minutes: env.AUTH_RATE_LIMIT_PER_15_MINUTES,
+		...(env.ANONYMOUS_RATE_LIMIT_PER_MINUTE ? { anonymousPerMinute: env.ANONYMOUS_RATE_LIMIT_PER_MINUTE } : {}),
+		addressPer15Minutes: env.AUTH_ADDRESS_LIMIT_PER_15_MINUTES,
 		store: env.RATE_LIMIT_STORE,
 	});
 	// Started last: a start-up that fails leaves no timer behind.

@@ -2,12 +2,15 @@
  * One definition per API operation: its zod schemas validate the request, type the handler and
  * generate the OpenAPI document (src/server/api/openapi.ts). Endpoint files only bind a route.
  */
+import { logUnexpected } from '../log.ts';
 import { BodyTooLargeError, MAX_BODY_BYTES, readBodyText } from '../http/body.ts';
 import { fieldPath } from '../../content/errors.ts';
 import type { APIContext, APIRoute } from 'astro';
 import { type ZodType, z } from 'astro/zod';
 import type { CurrentUser } from '../auth/current-user.ts';
+import { apiBearerChallenge, bearerToken } from '../auth/request-auth.ts';
 import { clientAddress } from '../client-address.ts';
+import { databaseUnavailableResponse, isDatabaseUnavailable } from '../db/unavailable.ts';
 import { ApiError, apiErrorResponse, errorResponse, forbidden, unauthorized } from './errors.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -185,6 +188,10 @@ export function route<P extends z.ZodObject, Q extends z.ZodObject, B extends Zo
 		try {
 			// Auth guards run before the body is read, so an anonymous caller gets 401, not 400.
 			const user = context.locals.user ?? null;
+			// A bearer token that names no one is a 401 (RFC 6750 §3.1), never a quiet fall-back to anonymous.
+			if (op.auth !== 'public' && !user && bearerToken(context.request) !== null) {
+				throw new ApiError(401, 'invalid_token', 'The access token is invalid, expired or revoked: sign in or link the app again.');
+			}
 			if ((op.auth === 'learner' || op.auth === 'admin') && !user) throw unauthorized();
 			if (op.auth === 'admin' && user?.role !== 'admin') throw forbidden('This operation is for administrators only.');
 			const body = op.body ? await readJsonBody(context.request) : undefined;
@@ -196,8 +203,16 @@ export function route<P extends z.ZodObject, Q extends z.ZodObject, B extends Zo
 			if (result instanceof Response) return result;
 			return json(result, op.status ?? 200);
 		} catch (error) {
-			if (error instanceof ApiError) return apiErrorResponse(error);
-			console.error(`[${op.operationId}]`, error);
+			if (error instanceof ApiError) {
+				const response = apiErrorResponse(error);
+				// RFC 9110 §15.5.2: every 401 names its scheme.
+				if (error.status === 401 && !response.headers.has('www-authenticate')) {
+					response.headers.set('WWW-Authenticate', apiBearerChallenge(context.request));
+				}
+				return response;
+			}
+			if (isDatabaseUnavailable(error)) return databaseUnavailableResponse();
+			logUnexpected(error, { requestId: context.locals.requestId, where: op.operationId });
 			return errorResponse(500, 'internal_error', 'Something went wrong on our side. Please try again.');
 		}
 	};

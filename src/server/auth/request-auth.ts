@@ -3,6 +3,8 @@ import type { AstroCookies } from 'astro';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { parseEnv } from '../env.ts';
+import { audienceAllows } from '../oauth/resource.ts';
+import { accessTokenAudience } from '../oauth/tokens.ts';
 import type { CurrentUser } from './current-user.ts';
 import { SESSION_COOKIE, sessionCookieAttributes, validateSessionToken } from './sessions.ts';
 
@@ -11,6 +13,16 @@ export interface RequestAuth {
 	session: { id: string; kind: string; expiresAt: Date };
 	/** How the request proved its identity: a cookie needs CSRF protection, a bearer token does not. */
 	via: 'cookie' | 'bearer';
+}
+
+/**
+ * The RFC 6750 §3 challenge for a 401 outside /mcp: `error="invalid_token"` when a bearer token was sent
+ * but is invalid, expired, revoked or bound to another resource; none when no credentials came.
+ */
+export function apiBearerChallenge(request: Request): string {
+	return bearerToken(request) === null
+		? 'Bearer realm="course-companion"'
+		: 'Bearer realm="course-companion", error="invalid_token", error_description="The access token is invalid, expired, revoked or for another resource"';
 }
 
 export function bearerToken(request: Request): string | null {
@@ -26,6 +38,11 @@ export async function authenticate(db: Kysely<Database>, request: Request, cooki
 	const found = await validateSessionToken(db, token, now);
 	if (!found) return null;
 	const { session, user } = found;
+	// RFC 8707: an OAuth access token bound to one resource (e.g. /mcp) is no token at all elsewhere.
+	if (bearer && session.kind === 'oauth') {
+		const audience = await accessTokenAudience(db, session.id);
+		if (!audienceAllows(audience, new URL(request.url).pathname, configuredOrigin())) return null;
+	}
 	return {
 		user: {
 			id: user.id,
@@ -41,6 +58,13 @@ export async function authenticate(db: Kysely<Database>, request: Request, cooki
 }
 
 let secure: boolean | undefined;
+let origin: string | undefined;
+
+/** PUBLIC_ORIGIN, read once. */
+function configuredOrigin(): string {
+	origin ??= parseEnv().PUBLIC_ORIGIN;
+	return origin;
+}
 
 /**
  * Secure cookies unless the configured public origin is plain-http loopback (local development). Decided by

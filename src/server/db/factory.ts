@@ -5,6 +5,7 @@
  */
 import type { DatabaseDialect, DatabaseHandle } from './handle.ts';
 import { openPglite } from './pglite.ts';
+import type { PgliteDurability } from './pglite-durability.ts';
 import { openPostgres } from './postgres.ts';
 
 // Callers have always imported these from the factory.
@@ -24,6 +25,10 @@ export interface OpenDatabaseOptions {
 	 * local setup, e.g. `localhost:5433/v1`), spoken without TLS. Unset in production.
 	 */
 	neonWsProxy?: string;
+	/** PGlite only: 'fsync' (default) flushes every commit to stable storage; 'unsafe-no-fsync' does not (PGLITE_DURABILITY). */
+	pgliteDurability?: PgliteDurability;
+	/** PGlite only: called on a PANIC instead of exiting the process (tests). */
+	onFatal?: (message: string) => void;
 }
 
 export const DEFAULT_DATA_DIR = './.data/pglite';
@@ -34,7 +39,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
 	const driver = options.driver ?? (url ? driverForUrl(url) : 'pglite');
 	if (driver === 'pglite') {
 		if (url) throw new Error("The 'pglite' driver uses a data directory, not a URL: unset DATABASE_URL or pick another driver.");
-		return openPglite(options.dataDir ?? DEFAULT_DATA_DIR);
+		return openPglite(options.dataDir ?? DEFAULT_DATA_DIR, { durability: options.pgliteDurability, onFatal: options.onFatal });
 	}
 	if (!url) throw new Error(`The '${driver}' driver needs a connection URL (DATABASE_URL).`);
 	return openPostgres(url, driver, options.neonWsProxy);

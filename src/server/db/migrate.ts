@@ -10,6 +10,7 @@ import * as m0002 from './migrations/0002_oauth_refresh.ts';
 import * as m0003 from './migrations/0003_attempts_by_day.ts';
 import * as m0004 from './migrations/0004_oauth_client_usage.ts';
 import * as m0005 from './migrations/0005_billing_events.ts';
+import * as m0006 from './migrations/0006_oauth_resource_and_grace.ts';
 
 /** Every migration, by name; names sort in the order they must run. Add new ones here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
 	'0003_attempts_by_day': m0003,
 	'0004_oauth_client_usage': m0004,
 	'0005_billing_events': m0005,
+	'0006_oauth_resource_and_grace': m0006,
 };
 
 export const migrationProvider: MigrationProvider = {

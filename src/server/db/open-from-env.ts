@@ -3,7 +3,13 @@ import type { Env } from '../env.ts';
 import { type DatabaseHandle, openDatabase } from './factory.ts';
 
 export function openDatabaseFromEnv(
-	env: Pick<Env, 'DATABASE_URL' | 'DATABASE_DRIVER' | 'DATA_DIR' | 'NEON_WS_PROXY'>,
+	env: Pick<Env, 'DATABASE_URL' | 'DATABASE_DRIVER' | 'DATA_DIR' | 'NEON_WS_PROXY'> & Partial<Pick<Env, 'PGLITE_DURABILITY'>>,
 ): Promise<DatabaseHandle> {
-	return openDatabase({ url: env.DATABASE_URL, driver: env.DATABASE_DRIVER, dataDir: env.DATA_DIR, neonWsProxy: env.NEON_WS_PROXY });
+	return openDatabase({
+		url: env.DATABASE_URL,
+		driver: env.DATABASE_DRIVER,
+		dataDir: env.DATA_DIR,
+		neonWsProxy: env.NEON_WS_PROXY,
+		pgliteDurability: env.PGLITE_DURABILITY,
+	});
 }

@@ -1,18 +1,32 @@
 /**
  * Embedded PGlite: one instance per data directory per process, shared by every handle opened on it
  * and closed with the last one; the directory is guarded by a lock file (`pglite-lock.ts`).
+ * Durable by default (`pglite-durability.ts`: a commit is fsynced before it is acknowledged); a PANIC
+ * ends the process instead of leaving it wedged; the holder of the lock answers backup requests
+ * (`pglite-backup.ts`). Why: docs/decisions/0011-database-faults-and-durability.md.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect } from 'kysely';
 import type { DatabaseHandle, RawClient } from './handle.ts';
 import { pgliteParsers } from './pg-types.ts';
+import { answerBackupRequests } from './pglite-backup.ts';
+import { durableStartParams, enableFsync, exitOnFatal, fatalLine, type PgliteDurability } from './pglite-durability.ts';
 import { acquireLock, lockFilePath, releaseLock } from './pglite-lock.ts';
 import type { Database } from './schema.ts';
+
+export interface PgliteOptions {
+	/** 'fsync' (default): every commit is on stable storage before it is acknowledged. */
+	durability?: PgliteDurability;
+	/** Called once on a PANIC (the instance is dead); default: log and exit the process (`exitOnFatal`). */
+	onFatal?: (message: string) => void;
+}
 
 interface OpenPglite {
 	db: Kysely<Database>;
 	raw: RawClient;
+	pglite: PGlite;
 	shutdown(): Promise<void>;
 }
 
@@ -37,7 +51,7 @@ function registry(): Map<string, SharedPglite> {
 }
 
 /** A handle on the directory's shared instance; the instance closes (and unlocks) with its last handle. */
-export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+export async function openPglite(dataDir: string, options: PgliteOptions = {}): Promise<DatabaseHandle> {
 	const dir = path.resolve(dataDir);
 	const reg = registry();
 	let entry = reg.get(dir);
@@ -46,7 +60,7 @@ export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
 		entry = reg.get(dir);
 	}
 	if (!entry) {
-		const created: SharedPglite = { refs: 0, opened: createPglite(dir, dataDir) };
+		const created: SharedPglite = { refs: 0, opened: createPglite(dir, dataDir, options) };
 		created.opened.catch(() => {
 			if (reg.get(dir) === created) reg.delete(dir);
 		});
@@ -67,6 +81,7 @@ export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
 		db: inner.db,
 		dialect: 'pglite',
 		raw: inner.raw,
+		pglite: inner.pglite,
 		close() {
 			closed ??= (async () => {
 				shared.refs--;
@@ -83,7 +98,7 @@ export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
 	};
 }
 
-async function createPglite(dir: string, displayDir: string): Promise<OpenPglite> {
+async function createPglite(dir: string, displayDir: string, options: PgliteOptions): Promise<OpenPglite> {
 	mkdirSync(path.dirname(dir), { recursive: true });
 	const lockPath = lockFilePath(dir);
 	const lock = await acquireLock(lockPath, displayDir);
@@ -92,18 +107,37 @@ async function createPglite(dir: string, displayDir: string): Promise<OpenPglite
 	try {
 		mkdirSync(dir, { recursive: true });
 		const { PGlite } = await import('@electric-sql/pglite');
-		const pglite = await PGlite.create(dir, { parsers: pgliteParsers });
+		const durable = (options.durability ?? 'fsync') === 'fsync';
+		const onFatal = options.onFatal ?? exitOnFatal;
+		let fatal = false;
+		const pglite = await PGlite.create(dir, {
+			parsers: pgliteParsers,
+			...(durable ? { startParams: durableStartParams(PGlite) } : {}),
+			// PostgreSQL reports a PANIC on stderr, then aborts; the instance never answers again.
+			onStderr(line) {
+				const message = fatalLine(line);
+				if (message && !fatal) {
+					fatal = true;
+					onFatal(message);
+				}
+				return false;
+			},
+		});
+		if (durable) await enableFsync(pglite, dir);
+		const stopAnswering = answerBackupRequests(pglite, lockPath);
 		const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
 		return {
 			db,
+			pglite,
 			raw: {
 				async query(text, values) {
 					const q = typeof text === 'string' ? { text, values } : text;
 					const result = await pglite.query(q.text, q.values as unknown[] | undefined);
-					return { rows: result.rows };
+					return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
 				},
 			},
 			async shutdown() {
+				stopAnswering();
 				try {
 					await db.destroy();
 					// Kysely closes PGlite only if it ever ran a query.

@@ -1,4 +1,8 @@
-/** PostgreSQL over TCP (`pg`) or Neon's WebSocket pool: one pool per handle, behind Kysely. */
+/**
+ * PostgreSQL over TCP (`pg`) or Neon's WebSocket pool: one pool per handle, behind Kysely. A lost
+ * connection, idle or checked out, is logged and dropped, never fatal; the pool opens fresh ones when
+ * the database is back (`unavailable.ts` turns the failed requests into 503s meanwhile).
+ */
 import { Kysely, PostgresDialect } from 'kysely';
 import type { PostgresPool } from 'kysely';
 import type { DatabaseHandle, RawQueryConfig } from './handle.ts';
@@ -9,7 +13,14 @@ interface EndablePool extends PostgresPool {
 	ended?: boolean;
 	query(text: string | RawQueryConfig, values?: unknown[]): Promise<{ rows: unknown[] }>;
 	on(event: 'error', listener: (error: Error) => void): unknown;
+	on(event: 'connect', listener: (client: { on(event: 'error', listener: (error: Error) => void): unknown }) => void): unknown;
 }
+
+/**
+ * A connect that hangs (a host that drops packets) would hold a request for ever: fail it after this
+ * long, as a 503.
+ */
+const CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * @param neonWsProxy Neon only: a WebSocket-to-TCP proxy in front of a plain PostgreSQL (Neon's
@@ -25,14 +36,29 @@ export async function openPostgres(url: string, driver: 'postgres' | 'neon', neo
 			neon.neonConfig.pipelineTLS = false;
 			neon.neonConfig.pipelineConnect = false;
 		}
-		pool = new neon.Pool({ connectionString: url, types: normalizedTypes(neon.types) }) as unknown as EndablePool;
+		pool = new neon.Pool({
+			connectionString: url,
+			types: normalizedTypes(neon.types),
+			connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+		}) as unknown as EndablePool;
 	} else {
 		const pg = await import('pg');
-		pool = new pg.Pool({ connectionString: url, types: normalizedTypes(pg.types) }) as unknown as EndablePool;
+		pool = new pg.Pool({
+			connectionString: url,
+			types: normalizedTypes(pg.types),
+			connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+		}) as unknown as EndablePool;
 	}
-	// An idle client losing its connection emits 'error'; unhandled, that would crash the server.
+	// A client losing its connection emits 'error'; unhandled, that ends the process. The pool listens
+	// on idle clients only, so every client gets its own listener for while it is checked out: the
+	// query in flight fails (its request gets a 503) and the pool discards the broken client on release.
 	pool.on('error', (error) => {
-		console.error(`[db] idle ${driver} connection error: ${error.message}`);
+		console.error(`[db] idle ${driver} connection lost: ${error.message}`);
+	});
+	pool.on('connect', (client) => {
+		client.on('error', (error) => {
+			console.error(`[db] ${driver} connection lost: ${error.message}`);
+		});
 	});
 	const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: async () => pool }) });
 	let closing: Promise<void> | undefined;
@@ -42,7 +68,7 @@ export async function openPostgres(url: string, driver: 'postgres' | 'neon', neo
 		raw: {
 			async query(text, values) {
 				const result = typeof text === 'string' ? await pool.query(text, values) : await pool.query(text);
-				return { rows: result.rows };
+				return { rows: result.rows, rowCount: (result as { rowCount?: number | null }).rowCount ?? result.rows.length };
 			},
 		},
 		close() {

@@ -134,6 +134,8 @@ export interface OauthCodesTable {
 	scope: string;
 	code_challenge: string | null;
 	code_challenge_method: string | null;
+	/** RFC 8707 resource the code (and the grant it starts) is for; null when none was asked for (migration 0006). */
+	resource: string | null;
 	expires_at: Timestamp;
 	used_at: NullableTimestamp;
 }
@@ -151,6 +153,10 @@ export interface OauthRefreshTokensTable {
 	expires_at: Timestamp;
 	/** Set when the token is exchanged (rotation); presenting it again revokes the grant. */
 	used_at: NullableTimestamp;
+	/** The grant's RFC 8707 resource (audience); null: unbound. Its access tokens are refused on other resources. */
+	resource: string | null;
+	/** After rotation: the new pair, AES-GCM-encrypted with a key derived from this token (the refresh grace window). */
+	successor: string | null;
 }
 
 export interface Database {

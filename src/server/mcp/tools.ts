@@ -3,6 +3,7 @@
  * description and zod schemas (params, query and body merged into one input object), same
  * handler and the same errors, so the REST API and MCP cannot drift apart.
  */
+import { logUnexpected } from '../log.ts';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { APIContext } from 'astro';
@@ -146,7 +147,7 @@ export async function callTool(tool: McpTool, args: Record<string, unknown>, ctx
 		if (error instanceof z.ZodError) {
 			return errorResult(new ApiError(400, 'validation_failed', error.issues[0]?.message ?? 'invalid input'), ctx.origin);
 		}
-		console.error(`[mcp:${op.operationId}]`, error);
+		logUnexpected(error, { requestId: ctx.astro.locals.requestId, where: `mcp:${op.operationId}` });
 		return errorResult(new ApiError(500, 'internal_error', 'Something went wrong on our side. Please try again.'), ctx.origin);
 	}
 }

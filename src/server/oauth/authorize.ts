@@ -9,14 +9,18 @@ import type { Database } from '../db/schema.ts';
 import { type Client, findClient, isRegisteredRedirectUri } from './clients.ts';
 import { codeTtlSeconds, DEFAULT_SCOPE, type Scope, SUPPORTED_SCOPES } from './config.ts';
 import { randomToken, S256_CHALLENGE_PATTERN, sha256Hex } from './crypto.ts';
+import { normaliseResource, supportedResources } from './resource.ts';
 
 export interface AuthorizationRequest {
 	client: Client;
 	redirectUri: string;
-	state: string;
+	/** Null only with PKCE: the S256 challenge already binds the response to this request (OAuth 2.1 §7.5.3). */
+	state: string | null;
 	scopes: Scope[];
 	/** S256 challenge; null only for confidential clients that send none (ChatGPT Actions). */
 	codeChallenge: string | null;
+	/** RFC 8707 resource the tokens will be bound to; null or absent when the client asked for none. */
+	resource?: string | null;
 }
 
 export type AuthorizeCheck =
@@ -39,15 +43,16 @@ export function buildRedirect(redirectUri: string, params: Record<string, string
 	return url.toString();
 }
 
-/** An error for the client, with `state` and `iss` (RFC 9207) as on success. */
+/** An error for the client, with `state` (when the client sent one) and `iss` (RFC 9207) as on success. */
 export function errorRedirect(
 	redirectUri: string,
-	state: string,
+	state: string | null,
 	issuer: string,
 	error: string,
 	description: string,
 ): { kind: 'redirect'; location: string } {
-	return { kind: 'redirect', location: buildRedirect(redirectUri, { error, error_description: description, state, iss: issuer }) };
+	const params = { error, error_description: description, ...(state === null ? {} : { state }), iss: issuer };
+	return { kind: 'redirect', location: buildRedirect(redirectUri, params) };
 }
 
 export async function checkAuthorizeRequest(db: Kysely<Database>, query: URLSearchParams, issuer: string): Promise<AuthorizeCheck> {
@@ -70,9 +75,10 @@ export async function checkAuthorizeRequest(db: Kysely<Database>, query: URLSear
 			`The return address is not one that “${client.name}” registered, so we will not send you there.`,
 		);
 	}
-	const state = query.get('state');
+	const state = query.get('state') || null;
 	if (repeated.includes('state')) return pageError('This sign-in link is broken', 'The app sent state more than once.');
-	if (!state) {
+	// OAuth 2.1 §7.5.3: PKCE protects the response as state would; a client without PKCE must send state.
+	if (!state && !query.get('code_challenge')) {
 		return pageError(
 			'This sign-in link is broken',
 			'The app did not send a state value, which protects this sign-in. Go back and try again.',
@@ -103,7 +109,17 @@ export async function checkAuthorizeRequest(db: Kysely<Database>, query: URLSear
 			return fail('invalid_request', 'code_challenge must be the 43-character base64url SHA-256 of the verifier.');
 		}
 	}
-	return { kind: 'ok', request: { client, redirectUri, state, scopes, codeChallenge: challenge } };
+	// RFC 8707 §2: one of our resources, or none (the token is then unbound, as ChatGPT Actions expect).
+	const resources = query.getAll('resource');
+	if (resources.length > 1) return fail('invalid_target', 'Ask for one resource per authorization request.');
+	let resource: string | null = null;
+	if (resources.length === 1) {
+		resource = normaliseResource(resources[0] as string, issuer);
+		if (!resource) {
+			return fail('invalid_target', `This server issues tokens only for ${supportedResources(issuer).join(' and ')}.`);
+		}
+	}
+	return { kind: 'ok', request: { client, redirectUri, state, scopes, codeChallenge: challenge, resource } };
 }
 
 /**
@@ -133,10 +149,11 @@ export async function approve(
 			scope: request.scopes.join(' '),
 			code_challenge: request.codeChallenge,
 			code_challenge_method: request.codeChallenge ? 'S256' : null,
+			resource: request.resource ?? null,
 			expires_at: new Date(now.getTime() + codeTtlSeconds() * 1000),
 		})
 		.execute();
-	return buildRedirect(request.redirectUri, { code, state: request.state, iss: issuer });
+	return buildRedirect(request.redirectUri, { code, ...(request.state === null ? {} : { state: request.state }), iss: issuer });
 }
 
 /**

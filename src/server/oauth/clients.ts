@@ -98,9 +98,27 @@ export function verifyClientSecret(client: Client, secret: string): boolean {
 	return constantTimeEqualStrings(sha256Hex(secret), client.secretHash);
 }
 
-/** Exact string comparison, as RFC 6749 §3.1.2.3 and OAuth 2.1 §4.1.3 require: no prefix or pattern matching. */
+/**
+ * Exact string comparison, as RFC 6749 §3.1.2.3 and OAuth 2.1 §4.1.3 require: no prefix or pattern
+ * matching. The one exception is RFC 8252 §7.3: an http loopback redirect URI matches on any port, since
+ * a native app listens on whatever port is free at the time; scheme, host, path and query still match exactly.
+ */
 export function isRegisteredRedirectUri(client: Client, redirectUri: string): boolean {
-	return client.redirectUris.includes(redirectUri);
+	if (client.redirectUris.includes(redirectUri)) return true;
+	const asked = loopbackWithoutPort(redirectUri);
+	return asked !== null && client.redirectUris.some((registered) => loopbackWithoutPort(registered) === asked);
+}
+
+/** An http loopback URI with its port removed, or null for any other URI. */
+function loopbackWithoutPort(uri: string): string | null {
+	let url: URL;
+	try {
+		url = new URL(uri);
+	} catch {
+		return null;
+	}
+	if (url.protocol !== 'http:' || !LOOPBACK_HOSTS.has(url.hostname) || url.username || url.password || uri.includes('#')) return null;
+	return `http://${url.hostname}${url.pathname}${url.search}`;
 }
 
 export async function listClients(db: Kysely<Database>): Promise<Client[]> {

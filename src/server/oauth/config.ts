@@ -32,3 +32,16 @@ export function codeTtlSeconds(source: Record<string, string | undefined> = proc
 export function issuerOf(publicOrigin: string): string {
 	return new URL(publicOrigin).origin;
 }
+
+/**
+ * How long a just-rotated refresh token may be presented again and get the same new pair (RFC 9700
+ * §4.14.2 allows it): clients that refresh twice at once stay connected; reuse after it revokes the grant.
+ * OAUTH_REFRESH_GRACE_SECONDS (0–120; 0 turns it off) overrides the default.
+ */
+const DEFAULT_REFRESH_GRACE_SECONDS = 30;
+const graceSchema = z.coerce.number().int().min(0).max(120).optional();
+
+export function refreshGraceSeconds(source: Record<string, string | undefined> = process.env): number {
+	const parsed = graceSchema.safeParse(source.OAUTH_REFRESH_GRACE_SECONDS || undefined);
+	return parsed.success && parsed.data !== undefined ? parsed.data : DEFAULT_REFRESH_GRACE_SECONDS;
+}

@@ -5,34 +5,60 @@ import { consumeOrThrow } from '../rate-limit.ts';
 import { getServices } from '../services.ts';
 import { createClient, MAX_CLIENT_NAME_LENGTH, MAX_REDIRECT_URIS, redirectUriProblem } from './clients.ts';
 import { issuerOf, SUPPORTED_SCOPES } from './config.ts';
-import { jsonResponse, OAuthError, oauthErrorResponse } from './errors.ts';
+import { jsonResponse, OAuthError, oauthErrorResponse, oauthRateLimitedResponse } from './errors.ts';
 import { authenticateClient, readOAuthBody, readParams } from './http.ts';
 import { clientAddress } from '../client-address.ts';
 import { exchangeCode, refresh, revoke } from './tokens.ts';
 
+/**
+ * CORS for browser-based clients (the RFC 8414 metadata already allows any origin): these endpoints take no
+ * cookies, only client credentials and codes or tokens in the request itself, so any origin may call them.
+ */
+export const OAUTH_CORS = {
+	'Access-Control-Allow-Origin': '*',
+	'Access-Control-Expose-Headers': 'WWW-Authenticate, Retry-After, RateLimit, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset',
+} as const;
+
+function withCors(response: Response): Response {
+	for (const [name, value] of Object.entries(OAUTH_CORS)) response.headers.set(name, value);
+	return response;
+}
+
 async function guarded(work: () => Promise<Response>): Promise<Response> {
 	try {
-		return await work();
+		return withCors(await work());
 	} catch (error) {
-		if (error instanceof OAuthError) return oauthErrorResponse(error);
-		if (error instanceof ApiError && error.status === 429) {
-			return jsonResponse({ error: 'rate_limited', error_description: error.message }, 429, error.headers);
-		}
+		if (error instanceof OAuthError) return withCors(oauthErrorResponse(error));
+		if (error instanceof ApiError && error.status === 429) return withCors(oauthRateLimitedResponse(error.message, error.headers));
 		throw error;
 	}
+}
+
+/** OPTIONS on the token, revocation and registration endpoints: the CORS preflight. */
+export function oauthPreflight(): Response {
+	return new Response(null, {
+		status: 204,
+		headers: {
+			...OAUTH_CORS,
+			'Access-Control-Allow-Methods': 'POST',
+			'Access-Control-Allow-Headers': 'Authorization, Content-Type, Accept',
+			'Access-Control-Max-Age': '600',
+		},
+	});
 }
 
 /** POST /oauth/token (RFC 6749 §3.2, §4.1.3, §6). */
 export function tokenEndpoint({ request }: APIContext): Promise<Response> {
 	return guarded(async () => {
-		const { db } = await getServices();
+		const { db, env } = await getServices();
 		const now = new Date();
+		const origin = issuerOf(env.PUBLIC_ORIGIN);
 		const params = await readParams(request);
 		const client = await authenticateClient(db, request, params);
 		const grantType = params.grant_type;
 		if (!grantType) throw new OAuthError('invalid_request', 'grant_type is required.');
-		if (grantType === 'authorization_code') return jsonResponse(await exchangeCode(db, client, params, now));
-		if (grantType === 'refresh_token') return jsonResponse(await refresh(db, client, params, now));
+		if (grantType === 'authorization_code') return jsonResponse(await exchangeCode(db, client, params, now, origin));
+		if (grantType === 'refresh_token') return jsonResponse(await refresh(db, client, params, now, origin));
 		throw new OAuthError('unsupported_grant_type', 'Supported grant types: authorization_code, refresh_token.');
 	});
 }
@@ -62,7 +88,7 @@ function metadataError(description: string): OAuthError {
 export function registrationEndpoint(context: APIContext): Promise<Response> {
 	return guarded(async () => {
 		const { db, limits } = await getServices();
-		await consumeOrThrow(limits.auth, `register:${clientAddress(context)}`, 'client registrations from this address');
+		await consumeOrThrow(limits.oauthRegistrations, `register:${clientAddress(context)}`, 'client registrations from this address');
 		const type = (context.request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
 		if (type !== 'application/json')
 			throw new OAuthError('invalid_request', 'Send the client metadata as application/json (RFC 7591 §3.1).');
@@ -161,5 +187,5 @@ export async function metadataEndpoint(): Promise<Response> {
 
 /** Any other method on a POST-only endpoint. */
 export function methodNotAllowed(): Response {
-	return jsonResponse({ error: 'invalid_request', error_description: 'Use POST.' }, 405, { Allow: 'POST' });
+	return withCors(jsonResponse({ error: 'invalid_request', error_description: 'Use POST.' }, 405, { Allow: 'POST' }));
 }

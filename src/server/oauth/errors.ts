@@ -12,6 +12,8 @@ export type OAuthErrorCode =
 	| 'unsupported_token_type'
 	| 'invalid_redirect_uri'
 	| 'invalid_client_metadata'
+	/** RFC 8707 §2: the `resource` is not one this server issues tokens for. */
+	| 'invalid_target'
 	| 'temporarily_unavailable';
 
 export class OAuthError extends Error {
@@ -47,4 +49,9 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
 
 export function oauthErrorResponse(error: OAuthError): Response {
 	return jsonResponse({ error: error.code, error_description: error.message }, error.status, error.headers);
+}
+
+/** A rate-limit refusal as an RFC 6749 §5.2 error body, so OAuth clients parse it; Retry-After says when to come back. */
+export function oauthRateLimitedResponse(message: string, headers: Record<string, string>): Response {
+	return jsonResponse({ error: 'temporarily_unavailable', error_description: message }, 429, headers);
 }

@@ -1,4 +1,5 @@
 /** Liveness (the process answers) and readiness (database reachable, migrations current). */
+import { log } from '../log.ts';
 import { sql } from 'kysely';
 import { z } from 'astro/zod';
 import { errorResponse } from '../api/errors.ts';
@@ -42,7 +43,7 @@ export const ready = defineOperation({
 			});
 		} catch (error) {
 			// A 503 in the one error shape (as documented); the driver's message, which can name hosts, goes to the log only.
-			console.error('[ready]', error);
+			log.warn({ err: error }, 'ready check: database unreachable');
 			return errorResponse(503, 'not_ready', 'The database is unreachable.', { database: 'unreachable', pendingMigrations: -1 });
 		}
 	},

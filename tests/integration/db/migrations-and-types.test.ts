@@ -5,6 +5,7 @@ import * as oauthRefresh from '../../../src/server/db/migrations/0002_oauth_refr
 import * as attemptsByDay from '../../../src/server/db/migrations/0003_attempts_by_day.ts';
 import * as oauthClientUsage from '../../../src/server/db/migrations/0004_oauth_client_usage.ts';
 import * as billingEvents from '../../../src/server/db/migrations/0005_billing_events.ts';
+import * as oauthResource from '../../../src/server/db/migrations/0006_oauth_resource_and_grace.ts';
 import { migrateToLatest, migrationStatus } from '../../../src/server/db/migrate.ts';
 import { createUser } from '../../../src/server/repositories/users.ts';
 import { openTestDatabase, type TargetName, TARGETS, type TestDatabase, uniqueEmail } from './harness.ts';
@@ -44,20 +45,41 @@ for (const target of TARGETS) {
 		it('reports every migration as pending on an empty database', async () => {
 			const status = await migrationStatus(t.handle.db);
 			expect(status).toEqual({
-				pending: 5,
-				pendingNames: ['0001_initial', '0002_oauth_refresh', '0003_attempts_by_day', '0004_oauth_client_usage', '0005_billing_events'],
+				pending: 6,
+				pendingNames: [
+					'0001_initial',
+					'0002_oauth_refresh',
+					'0003_attempts_by_day',
+					'0004_oauth_client_usage',
+					'0005_billing_events',
+					'0006_oauth_resource_and_grace',
+				],
 				appliedNames: [],
 			});
 		});
 
 		it('applies every migration, then reports none pending', async () => {
 			expect(await migrateToLatest(t.handle.db)).toEqual({
-				applied: ['0001_initial', '0002_oauth_refresh', '0003_attempts_by_day', '0004_oauth_client_usage', '0005_billing_events'],
+				applied: [
+					'0001_initial',
+					'0002_oauth_refresh',
+					'0003_attempts_by_day',
+					'0004_oauth_client_usage',
+					'0005_billing_events',
+					'0006_oauth_resource_and_grace',
+				],
 			});
 			expect(await migrationStatus(t.handle.db)).toEqual({
 				pending: 0,
 				pendingNames: [],
-				appliedNames: ['0001_initial', '0002_oauth_refresh', '0003_attempts_by_day', '0004_oauth_client_usage', '0005_billing_events'],
+				appliedNames: [
+					'0001_initial',
+					'0002_oauth_refresh',
+					'0003_attempts_by_day',
+					'0004_oauth_client_usage',
+					'0005_billing_events',
+					'0006_oauth_resource_and_grace',
+				],
 			});
 			expect(await appTables()).toEqual(TABLES);
 		});
@@ -68,6 +90,7 @@ for (const target of TARGETS) {
 
 		it('down drops every table and up recreates them', async () => {
 			// Newest first: oauth_refresh_tokens references sessions and oauth_clients.
+			await oauthResource.down(t.handle.db);
 			await billingEvents.down(t.handle.db);
 			await oauthClientUsage.down(t.handle.db);
 			await attemptsByDay.down(t.handle.db);
@@ -79,6 +102,7 @@ for (const target of TARGETS) {
 			await attemptsByDay.up(t.handle.db);
 			await oauthClientUsage.up(t.handle.db);
 			await billingEvents.up(t.handle.db);
+			await oauthResource.up(t.handle.db);
 			expect(await appTables()).toEqual(TABLES);
 		});
 

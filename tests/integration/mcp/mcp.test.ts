@@ -269,14 +269,13 @@ for (const kind of DATABASE_KINDS) {
 		});
 
 		describe('learner tools', () => {
-			it('refuses a learner tool called anonymously, with the account-linking challenge', async () => {
-				const result = await call(anon, 'getProgress');
-				expect(result.isError).toBe(true);
-				expect(structured(result).error.code).toBe('unauthorized');
-				const challenge = challengeOf(result);
-				expect(challenge).toBe(
-					`Bearer resource_metadata="${METADATA_URL}", scope="course", error="insufficient_scope", error_description="${structured(result).error.message}"`,
-				);
+			it('refuses a learner tool called anonymously with HTTP 401 and the RFC 9728 challenge (MCP authorization spec)', async () => {
+				const res = await rpc({ jsonrpc: '2.0', id: 5, method: 'tools/call', params: { name: 'getProgress', arguments: {} } });
+				expect(res.status).toBe(401);
+				expect(res.headers.get('www-authenticate')).toBe(`Bearer resource_metadata="${METADATA_URL}", scope="course"`);
+				const body = await res.json();
+				expect(body).toMatchObject({ jsonrpc: '2.0', id: 5, error: { code: -32000 } });
+				await expect(call(anon, 'getProgress')).rejects.toMatchObject({ code: 401 });
 			});
 
 			it('getMe and getUserTier identify the bearer of the token', async () => {
@@ -338,13 +337,23 @@ for (const kind of DATABASE_KINDS) {
 				await browser.login('premium@demo.test');
 				expect(browser.cookie).toMatch(/^cc_session=/);
 				const res = await rpc(
-					{ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'getMe', arguments: {} } },
-					{ cookie: browser.cookie, origin: 'https://evil.example' },
+					{
+						jsonrpc: '2.0',
+						id: 7,
+						method: 'tools/call',
+						params: { name: 'checkAccess', arguments: { resource: `chapter:${premiumChapter.id}` } },
+					},
+					{ cookie: browser.cookie },
 				);
 				expect(res.status).toBe(200);
 				const body = await res.json();
-				expect(body.result.isError).toBe(true);
-				expect(body.result.structuredContent.error.code).toBe('unauthorized');
+				expect(body.result.structuredContent).toMatchObject({ allowed: false, reason: 'sign_in_required', yourTier: null });
+				// From a foreign origin the request is refused before anything else (Streamable HTTP: validate Origin).
+				const foreign = await rpc(
+					{ jsonrpc: '2.0', id: 8, method: 'tools/list', params: {} },
+					{ cookie: browser.cookie, origin: 'https://evil.example' },
+				);
+				expect(foreign.status).toBe(403);
 			});
 		});
 
@@ -407,7 +416,7 @@ for (const kind of DATABASE_KINDS) {
 				expect(challenge).toMatch(/^Bearer /);
 				expect(challenge).toContain(`resource_metadata="${METADATA_URL}"`);
 				expect(challenge).toContain('error="invalid_token"');
-				expect((await res.json()).error.code).toBe('invalid_token');
+				expect((await res.json()).error.code).toBe(-32000);
 			});
 
 			it('the SDK client cannot connect with a revoked token', async () => {

@@ -41,7 +41,12 @@ for (const kind of DATABASE_KINDS) {
 				name: 'Other app',
 				redirectUris: ['https://other.example/callback'],
 			});
-			server = await startServer({ dataDir, databaseUrl: database.url, env: { PUBLIC_ORIGIN: 'https://course.example' } });
+			// No refresh grace window here: an immediate replay is a replay (interop.test.ts covers the window).
+			server = await startServer({
+				dataDir,
+				databaseUrl: database.url,
+				env: { PUBLIC_ORIGIN: 'https://course.example', OAUTH_REFRESH_GRACE_SECONDS: '0' },
+			});
 			base = server.url;
 		});
 		afterAll(async () => {

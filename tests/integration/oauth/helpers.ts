@@ -154,3 +154,19 @@ export function s256(verifier: string): string {
 export function sha256Hex(value: string): string {
 	return createHash('sha256').update(value, 'utf8').digest('hex');
 }
+
+/** A free TCP port in the range these suites may use (4800–4899), for a server whose PUBLIC_ORIGIN must be its real address. */
+export async function freePort(): Promise<number> {
+	const { createServer } = await import('node:net');
+	const start = 4800 + Math.floor(Math.random() * 100);
+	for (let i = 0; i < 100; i++) {
+		const port = 4800 + ((start - 4800 + i) % 100);
+		const free = await new Promise<boolean>((resolve) => {
+			const probe = createServer();
+			probe.once('error', () => resolve(false));
+			probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+		});
+		if (free) return port;
+	}
+	throw new Error('no free port in 4800–4899');
+}

@@ -33,7 +33,11 @@ for (const kind of DATABASE_KINDS) {
 			database = await createTestDatabase(kind);
 			server = await startServer({
 				databaseUrl: database.url,
-				env: { PUBLIC_ORIGIN: ORIGIN, AUTH_RATE_LIMIT_PER_15_MINUTES: String(AUTH_LIMIT) },
+				env: {
+					PUBLIC_ORIGIN: ORIGIN,
+					AUTH_RATE_LIMIT_PER_15_MINUTES: String(AUTH_LIMIT),
+					OAUTH_REGISTRATION_RATE_LIMIT_PER_15_MINUTES: String(AUTH_LIMIT),
+				},
 			});
 			base = server.url;
 			const res = await register({
@@ -229,6 +233,8 @@ for (const kind of DATABASE_KINDS) {
 			const res = await register({ client_name: 'one more', redirect_uris: ['https://app.example/cb'] });
 			expect(res.status).toBe(429);
 			expect(res.headers.get('retry-after')).toMatch(/^\d+$/);
+			// RFC 7591 §3.2.2 / RFC 6749 §5.2 shape, so an OAuth client can read it.
+			expect(res.json).toEqual({ error: 'temporarily_unavailable', error_description: expect.any(String) });
 		});
 	});
 }
