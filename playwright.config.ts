@@ -1,10 +1,11 @@
 /**
- * Browser tests (tests/e2e) against the real production server (scripts/serve.ts on dist/) with a
- * fresh embedded database per run. Browsers are never downloaded: Debian's Chromium is used.
+ * Browser tests (tests/e2e) against the real production server (scripts/serve.ts) on the demo fixture
+ * build, with a fresh embedded database per run. Browsers are never downloaded: Debian's Chromium is used.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
+import { TEST_DIST_DIR } from './tests/helpers/fixture-build.ts';
 
 /** Debian's `chromium` package; `npx playwright install` cannot download browsers here. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -19,8 +20,12 @@ export const CHROMIUM_ARGS = [
 ];
 const PORT = Number(process.env.E2E_PORT ?? 4399);
 const BASE_URL = `http://127.0.0.1:${PORT}`;
-/** The build under test (same variable as tests/helpers/server.ts); tests read answer keys from it too. */
-const DIST_DIR = path.resolve(process.env.TEST_DIST_DIR ?? 'dist');
+/**
+ * The build under test: the demo fixture course, the same build as the integration tests
+ * (tests/helpers/fixture-build.ts); the webServer command (tests/e2e/server.ts) builds it when stale.
+ * Tests read answer keys from it too.
+ */
+const DIST_DIR = TEST_DIST_DIR;
 
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
@@ -56,7 +61,8 @@ export default defineConfig({
 	],
 	webServer: hasChromium
 		? {
-				// A fresh temporary database directory per run, removed on exit (tests/e2e/server.ts).
+				// Builds the demo fixture when stale, then serves it on a fresh temporary database
+				// directory, removed on exit (tests/e2e/server.ts).
 				command: `"${process.execPath}" tests/e2e/server.ts`,
 				url: `${BASE_URL}/api/health`,
 				reuseExistingServer: false,

@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { launch } from 'chrome-launcher';
 import lighthouse, { desktopConfig } from 'lighthouse';
+import { CONTENT_DIR } from '../src/content/course.ts';
 
 const MIN_SCORE = 95;
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
@@ -49,7 +50,7 @@ function newestInput(): number {
 		if (stat.isDirectory()) for (const entry of readdirSync(p)) walk(path.join(p, entry));
 		else newest = Math.max(newest, stat.mtimeMs);
 	};
-	for (const input of ['src', 'content', 'public', 'astro.config.mjs', 'package-lock.json']) walk(path.resolve(input));
+	for (const input of ['src', CONTENT_DIR, 'public', 'astro.config.mjs', 'package-lock.json']) walk(path.resolve(input));
 	return newest;
 }
 

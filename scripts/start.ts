@@ -2,9 +2,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { CONTENT_DIR } from '../src/content/course.ts';
 
 const STAMP = 'dist/server/entry.mjs';
-const SOURCES = ['src', 'content', 'public', 'astro.config.mjs', 'package-lock.json'];
+const SOURCES = ['src', CONTENT_DIR, 'public', 'astro.config.mjs', 'package-lock.json'];
 
 function newestMtime(p: string): number {
 	if (!existsSync(p)) return 0;

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test as base, type BrowserContext, expect, type Page } from '@playwright/test';
+import { TEST_DIST_DIR } from '../helpers/fixture-build.ts';
 
 export { expect };
 
@@ -108,13 +109,13 @@ export const test = base.extend<Fixtures>({
 	},
 });
 
-/** The build under test (playwright.config.ts serves the same one). */
-export const DIST_DIR = path.resolve(process.env.TEST_DIST_DIR ?? 'dist');
+/** The build under test: the demo fixture course (playwright.config.ts serves the same one). */
+export const DIST_DIR = TEST_DIST_DIR;
 
 /** Reads a file from the build, e.g. `private/quizzes/<id>.json` for an answer key. */
 export function readBuildFile(relative: string): string {
 	const file = path.join(DIST_DIR, relative);
-	if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` before the browser tests.`);
+	if (!existsSync(file)) throw new Error(`${file} is missing: the webServer (tests/e2e/server.ts) builds the fixture course first.`);
 	return readFileSync(file, 'utf8');
 }
 

@@ -1,17 +1,21 @@
 /**
- * Playwright's webServer: the production server (scripts/serve.ts) on a brand-new embedded
- * database in a fresh temporary directory, removed when the server exits. Each run starts
- * from the demo seed only, and a directory left over by a killed run is never reused.
+ * Playwright's webServer: builds the demo fixture course when its build is stale
+ * (tests/helpers/fixture-build.ts), then runs the production server (scripts/serve.ts) on that build
+ * with a brand-new embedded database in a fresh temporary directory, removed when the server exits.
+ * Each run starts from the demo seed only, and a directory left over by a killed run is never reused.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ensureTestBuild } from '../helpers/fixture-build.ts';
 
-const dist = process.env.DIST_DIR ?? 'dist';
-if (!existsSync(path.join(dist, 'server', 'entry.mjs'))) {
-	console.error(`No build in ${dist}: run \`npm run build\` (or \`npx astro build\`) before \`npm run test:e2e\`.`);
+try {
+	process.env.DIST_DIR = ensureTestBuild();
+} catch (error) {
+	console.error(error instanceof Error ? error.message : error);
 	process.exit(1);
 }
+process.env.PRIVATE_CONTENT_DIR = path.join(process.env.DIST_DIR, 'private');
 const root = mkdtempSync(path.join(os.tmpdir(), 'cc-e2e-'));
 process.env.DATA_DIR = path.join(root, 'pglite');
 // serve.ts ends with process.exit() after closing the database; 'exit' handlers still run then.

@@ -109,8 +109,9 @@ export function haystacks(text: string): string[] {
 }
 
 /**
- * Plain-text sentences of a markdown text, at least `minChars` long: prose, list items and quotes,
- * with link targets dropped; code blocks, tables, headings and HTML blocks left out.
+ * Plain-text sentences of a markdown text, at least `minChars` long: prose, list items, quotes and the
+ * text inside asides, with link targets dropped; code blocks, tables, headings, HTML blocks and the
+ * asides' `:::` lines left out.
  */
 export function markdownSentences(markdown: string, minChars = 60): string[] {
 	const units: string[] = [];
@@ -130,7 +131,9 @@ export function markdownSentences(markdown: string, minChars = 60): string[] {
 		}
 		if (fence !== null) continue;
 		const trimmed = line.trim();
-		if (trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('|') || trimmed.startsWith('<')) {
+		// An aside's opening (`:::tip[Title]`) or closing (`:::`) line: markup, not a sentence of the text inside.
+		const aside = /^\s{0,3}:{3,}/.test(line);
+		if (aside || trimmed === '' || trimmed.startsWith('#') || trimmed.startsWith('|') || trimmed.startsWith('<')) {
 			flush();
 			continue;
 		}

@@ -3,9 +3,10 @@
  * on a free port, with its own embedded database directory or its own Postgres database.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isBuilt, TEST_DIST_DIR } from './fixture-build.ts';
 
 export interface RunningServer {
 	url: string;
@@ -16,11 +17,14 @@ export interface RunningServer {
 	stop(): Promise<number | null>;
 }
 
-export const DIST_DIR = path.resolve(process.env.TEST_DIST_DIR ?? 'dist');
+/** The build under test: the demo fixture course (tests/helpers/fixture-build.ts), never the build of content/. */
+export const DIST_DIR = TEST_DIST_DIR;
 
 export function assertBuilt(): void {
-	if (!existsSync(path.join(DIST_DIR, 'server', 'entry.mjs')) || !existsSync(path.join(DIST_DIR, 'private', 'manifest.json'))) {
-		throw new Error(`No build in ${DIST_DIR}: run \`npm run build\` before the integration tests (npm test does).`);
+	if (!isBuilt(DIST_DIR)) {
+		throw new Error(
+			`No build in ${DIST_DIR}: vitest's globalSetup (tests/helpers/fixture-build.ts) builds it; run the tests through vitest.`,
+		);
 	}
 }
 

@@ -1,15 +1,17 @@
 /**
  * `node scripts/publish.ts` as CI runs it: configuration errors exit 1 and name every problem;
- * a publish of the real build (a copy of dist/, so a rebuild elsewhere cannot change it under us)
- * stores every file byte for byte, and the next publish uploads nothing.
+ * a publish of a real build (a copy of the demo fixture build, tests/helpers/fixture-build.ts, so a
+ * rebuild elsewhere cannot change it under us) stores every file byte for byte, and the next
+ * publish uploads nothing.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listObjects } from '../../../src/publish/bucket.ts';
+import { assertBuilt, DIST_DIR } from '../../helpers/server.ts';
 import { download, startS3, type TestS3 } from './s3-server.ts';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -101,12 +103,10 @@ describe('publish CLI: the real build', () => {
 	let env: Record<string, string>;
 
 	beforeAll(async () => {
-		if (!existsSync('dist/private/manifest.json') || !existsSync('dist/client/index.html')) {
-			execFileSync('npx', ['astro', 'build'], { stdio: 'inherit' });
-		}
+		assertBuilt();
 		work = mkdtempSync(path.join(os.tmpdir(), 'cc-publish-cli-'));
-		cpSync('dist/client', path.join(work, 'dist/client'), { recursive: true });
-		cpSync('dist/private', path.join(work, 'dist/private'), { recursive: true });
+		cpSync(path.join(DIST_DIR, 'client'), path.join(work, 'dist/client'), { recursive: true });
+		cpSync(path.join(DIST_DIR, 'private'), path.join(work, 'dist/private'), { recursive: true });
 		s3 = await startS3();
 		await s3.createBucket('course-site');
 		await s3.createBucket('course-private');

@@ -1,17 +1,17 @@
 /**
- * The server's private-content store reading from a bucket (s3rver standing in for R2): what the
+ * The server's private-content store reading from a bucket (s3rver standing in for R2), on the demo
+ * fixture build (tests/helpers/fixture-build.ts; `agent-skills` is one of its premium chapters): what the
  * publisher uploaded is what the store returns; a republished chapter is picked up after the
  * revalidation interval via a conditional GET (If-None-Match → 304 while unchanged); and the real
  * server with CONTENT_STORE=r2 serves a premium chapter to a premium learner from the bucket alone.
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publish } from '../../../src/publish/publish.ts';
 import { r2ContentStore, s3ClientFor } from '../../../src/server/content-store-r2.ts';
-import { Client, startServer } from '../../helpers/server.ts';
+import { assertBuilt, Client, DIST_DIR, startServer } from '../../helpers/server.ts';
 import { recorder, S3RVER_KEY, startS3, type TestS3 } from './s3-server.ts';
 
 const PUBLIC = 'store-site';
@@ -36,12 +36,10 @@ async function publishPrivate() {
 }
 
 beforeAll(async () => {
-	if (!existsSync('dist/private/manifest.json') || !existsSync('dist/server/entry.mjs')) {
-		execFileSync('npx', ['astro', 'build'], { stdio: 'inherit' });
-	}
+	assertBuilt();
 	work = mkdtempSync(path.join(os.tmpdir(), 'cc-store-r2-'));
 	privateDir = path.join(work, 'private');
-	cpSync('dist/private', privateDir, { recursive: true });
+	cpSync(path.join(DIST_DIR, 'private'), privateDir, { recursive: true });
 	s3 = await startS3();
 	await s3.createBucket(PUBLIC);
 	await s3.createBucket(PRIVATE);

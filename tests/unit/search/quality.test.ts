@@ -1,7 +1,8 @@
 /**
- * Search quality on the real course: the learner questions in tests/fixtures/search-questions
- * must find their section (≥ 70% first, ≥ 90% in the top three), off-topic questions must find
- * nothing, and locked hits must never carry premium text.
+ * Search quality on the demo fixture course (tests/fixtures/courses/demo), which the learner
+ * questions in tests/fixtures/search-questions are about: they must find their section (≥ 70% first,
+ * ≥ 90% in the top three), off-topic questions must find nothing, and locked hits must never carry
+ * premium text.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { parse } from 'yaml';
 import { type CompiledCourse, compileCourse } from '../../../src/content/compile.ts';
 import { buildSearchIndex, buildSearchIndexData, MAX_PASSAGE_CHARS, type SearchIndexData } from '../../../src/search/index-builder.ts';
 import { createSearcher, loadSearchIndex, type Searcher } from '../../../src/search/search.ts';
+import { DEMO_COURSE } from '../../helpers/fixture-build.ts';
 
 const FIXTURES = path.resolve('tests/fixtures/search-questions');
 const readAll = () => true;
@@ -41,7 +43,7 @@ let searcher: Searcher;
 let questions: FixtureQuestion[];
 
 beforeAll(async () => {
-	compiled = await compileCourse(path.resolve('content'));
+	compiled = await compileCourse(DEMO_COURSE);
 	data = buildSearchIndexData(compiled);
 	searcher = createSearcher(data);
 	questions = await loadQuestions();
