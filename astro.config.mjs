@@ -20,6 +20,9 @@ export default defineConfig({
 	// server-to-server POST that ChatGPT makes to /oauth/token (docs/decisions/0003-csrf.md).
 	security: { checkOrigin: false },
 	markdown: { syntaxHighlight: { type: 'prism' } },
-	integrations: [sitemap({ filter: (page) => !/\/(dashboard|account|login|register|admin|oauth|learn)\b/.test(page) }), courseIntegration()],
+	integrations: [
+		sitemap({ filter: (page) => !/\/(dashboard|account|login|register|admin|oauth|learn)\b/.test(page) }),
+		courseIntegration(),
+	],
 	devToolbar: { enabled: false },
 });

@@ -71,7 +71,8 @@
 			const prompt = form.querySelector(`#prompt-${CSS.escape(q.id)}`)?.textContent ?? q.id;
 			item.append(el('p', `${q.correct ? '✓ Correct' : '✗ Incorrect'}: ${prompt}`));
 			item.append(el('p', `Your answer: ${q.selected.map((o) => optionText(q.id, o)).join('; ')}`));
-			if (!q.correct && q.correctOptions) item.append(el('p', `Correct answer: ${q.correctOptions.map((o) => optionText(q.id, o)).join('; ')}`));
+			if (!q.correct && q.correctOptions)
+				item.append(el('p', `Correct answer: ${q.correctOptions.map((o) => optionText(q.id, o)).join('; ')}`));
 			for (const text of Object.values(q.feedback)) item.append(el('p', text));
 			if (q.explanation) item.append(el('p', q.explanation, 'meta'));
 			if (!q.correct && q.teaches) {

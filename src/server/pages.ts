@@ -11,6 +11,15 @@ import type { CurrentUser } from './auth/current-user.ts';
  * then `//x`), in plain or percent-encoded form — and returns the path as the URL parser normalises it, so the
  * Location header is plain ASCII.
  */
+/** C0 and C1 control characters, DEL and backslashes: what browsers strip or turn into `/` in a URL. */
+function hasControlOrBackslash(text: string): boolean {
+	for (const ch of text) {
+		const code = ch.codePointAt(0) as number;
+		if (code < 0x20 || (code >= 0x7f && code <= 0x9f) || ch === '\\') return true;
+	}
+	return false;
+}
+
 export function safeNext(value: string | null | undefined, fallback = '/dashboard'): string {
 	if (!value || value.length > 2000 || !value.startsWith('/')) return fallback;
 	let decoded = value;
@@ -24,7 +33,7 @@ export function safeNext(value: string | null | undefined, fallback = '/dashboar
 		}
 	}
 	for (const text of [value, decoded]) {
-		if (/[\u0000-\u001f\u007f-\u009f\\]/.test(text) || /^\/[\s/\\]/.test(text)) return fallback;
+		if (hasControlOrBackslash(text) || /^\/[\s/\\]/.test(text)) return fallback;
 	}
 	const base = 'https://course.invalid';
 	let url: URL;
