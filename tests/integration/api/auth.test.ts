@@ -255,11 +255,14 @@ describe.each(DATABASE_KINDS)('%s: auth API', (kind) => {
 			viaBearer.bearer = tampered;
 			const viaCookie = api.client();
 			viaCookie.cookie = `cc_session=${tampered}`;
-			for (const client of [viaBearer, viaCookie]) {
-				const res = await client.get('/api/v1/me');
-				expect(res.status).toBe(401);
-				expect(res.json.error.code).toBe('unauthorized');
-			}
+			// A bearer token that names no one is invalid_token (RFC 6750 §3.1); a stale cookie just means "sign in".
+			const bearer = await viaBearer.get('/api/v1/me');
+			expect(bearer.status).toBe(401);
+			expect(bearer.json.error.code).toBe('invalid_token');
+			expect(bearer.headers.get('www-authenticate')).toMatch(/^Bearer .*error="invalid_token"/);
+			const cookie = await viaCookie.get('/api/v1/me');
+			expect(cookie.status).toBe(401);
+			expect(cookie.json.error.code).toBe('unauthorized');
 			// The real token still works: tampering did not revoke anything.
 			expect((await learner.client.get('/api/v1/me')).status).toBe(200);
 		});

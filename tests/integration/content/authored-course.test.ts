@@ -49,19 +49,21 @@ describe("another author's course, built and served", () => {
 		expect(missing.status).toBe(404);
 		expect(missing.text).toContain(`Page not found · ${title}`);
 		expect((await anonymous().get('/openapi.json')).json.info.title).toBe(`${title} API`);
-		const mcp = await anonymous().request(
-			'POST',
-			'/mcp',
-			{
-				jsonrpc: '2.0',
-				id: 1,
-				method: 'initialize',
-				params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
-			},
-			{ accept: 'application/json, text/event-stream' },
-		);
-		expect(mcp.json.result.serverInfo.title).toBe(title);
-		expect(mcp.json.result.instructions).toContain(`"${title}"`);
+		// Server to server, as a hosted connector calls: no Origin header.
+		const mcp = (await (
+			await fetch(`${server.url}/mcp`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+				body: JSON.stringify({
+					jsonrpc: '2.0',
+					id: 1,
+					method: 'initialize',
+					params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+				}),
+			})
+		).json()) as { result: { serverInfo: { title: string }; instructions: string } };
+		expect(mcp.result.serverInfo.title).toBe(title);
+		expect(mcp.result.instructions).toContain(`"${title}"`);
 		const instructions = await anonymous().get('/chatgpt/instructions.txt');
 		expect(instructions.text).toContain(`the course "${title}"`);
 		expect(instructions.text).toContain('Chapters 1-2 are free');
