@@ -41,9 +41,11 @@ interface PendingAnchor {
 export class ReferenceResolver {
 	readonly #targets: ReferenceTargets;
 	readonly #pending: PendingAnchor[] = [];
+	readonly #chapterIds: Set<string>;
 
 	constructor(targets: ReferenceTargets) {
 		this.#targets = targets;
+		this.#chapterIds = new Set(targets.chapterByPath.values());
 	}
 
 	/**
@@ -133,7 +135,7 @@ export class ReferenceResolver {
 			);
 		}
 		const id = match[2] ?? '';
-		const ids = new Set(t.chapterByPath.values());
+		const ids = this.#chapterIds;
 		if (!ids.has(id)) return report(`broken link ${url}: no chapter has id "${id}"${didYouMean(id, ids)}`);
 		if (match[1] === 'quizzes' && !t.quizzes.has(id)) return report(`broken link ${url}: chapter "${id}" has no quiz`);
 		if (match[1] === 'chapters' && anchor !== undefined) this.#pending.push({ file, line, written: url, chapterId: id, anchor });

@@ -32,7 +32,7 @@ export async function submitAttempt(user: CurrentUser, quizId: string, answers: 
 	const day = localDate(now, user.timezone);
 	// With a daily limit, serialise one learner's submissions so a burst cannot slip past it;
 	// unlimited tiers need no lock.
-	const { attempt, usedToday, passedBefore } = await db.transaction().execute(async (trx) => {
+	const { attempt, usedToday } = await db.transaction().execute(async (trx) => {
 		if (limit !== null) await trx.selectFrom('users').select('id').where('id', '=', user.id).forUpdate().execute();
 		const used = await countAttemptsOnDay(trx, user.id, key.id, day);
 		if (limit !== null && used >= limit) {
@@ -57,11 +57,14 @@ export async function submitAttempt(user: CurrentUser, quizId: string, answers: 
 			localDate: day,
 			now,
 		});
-		return { attempt: row, usedToday: used + 1, passedBefore: await hasPassed(trx, user.id, key.id) };
+		return { attempt: row, usedToday: used + 1 };
 	});
 	await recordLearnerActivity(db, user, now, 'quiz');
 	const attemptsLeftToday = limit === null ? null : Math.max(0, limit - usedToday);
-	const revealed = answersRevealed(key.reveal, { passedEver: passedBefore || graded.passed, attemptsLeftToday });
+	// Earlier passes matter only to a failed attempt under a policy that reveals after a pass: ask only then.
+	const historyMatters = !graded.passed && (key.reveal === undefined || key.reveal === 'after_pass');
+	const passedEver = graded.passed || (historyMatters && (await hasPassed(db, user.id, key.id)));
+	const revealed = answersRevealed(key.reveal, { passedEver, attemptsLeftToday });
 	const teaches = new Map(key.questions.map((q) => [q.id, q.teaches]));
 	return {
 		attemptId: attempt.id,

@@ -135,8 +135,13 @@ export function rateLimitHeaders(limiter: RateLimiterAbstract, res: RateLimiterR
 export async function assertNotExhausted(limiter: RateLimiterAbstract, key: string, what: string): Promise<void> {
 	const res = await limiter.get(key);
 	if (!res || res.consumedPoints < limiter.points) return;
+	throw rateLimited(limiter, res, what);
+}
+
+/** The 429 every limiter answers with: the one error shape, Retry-After and RateLimit headers. */
+function rateLimited(limiter: RateLimiterAbstract, res: RateLimiterRes, what: string): ApiError {
 	const headers = rateLimitHeaders(limiter, res, true);
-	throw new ApiError(
+	return new ApiError(
 		429,
 		'rate_limited',
 		`Too many ${what}. Try again in ${headers['Retry-After']} seconds.`,
@@ -158,16 +163,7 @@ export async function consumeOrThrow(limiter: RateLimiterAbstract, key: string, 
 		const res = await limiter.consume(key);
 		return rateLimitHeaders(limiter, res, false);
 	} catch (rejection) {
-		if (rejection instanceof RateLimiterRes) {
-			const headers = rateLimitHeaders(limiter, rejection, true);
-			throw new ApiError(
-				429,
-				'rate_limited',
-				`Too many ${what}. Try again in ${headers['Retry-After']} seconds.`,
-				{ retryAfterSeconds: Number(headers['Retry-After']) },
-				headers,
-			);
-		}
+		if (rejection instanceof RateLimiterRes) throw rateLimited(limiter, rejection, what);
 		throw rejection;
 	}
 }
