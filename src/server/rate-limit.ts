@@ -72,7 +72,9 @@ export async function createRateLimits(handle: DatabaseHandle, options: RateLimi
 	if ((options.store ?? (handle.dialect === 'pglite' ? 'memory' : 'database')) === 'memory') {
 		return Object.fromEntries(names.map((n) => [n, new RateLimiterMemory(specs[n])])) as unknown as RateLimits;
 	}
-	const tableCreated = handle.dialect === 'postgres' ? await createUnloggedTable(handle) : false;
+	// Created once here, before the limiters: eight limiters each creating it at once race on a fresh
+	// database ("type rate_limits already exists"), whatever the driver.
+	const tableCreated = await createUnloggedTable(handle);
 	const make = (opts: typeof general) =>
 		new Promise<RateLimiterAbstract>((resolve, reject) => {
 			// The callback runs inside the constructor when the table exists already: defer it.
@@ -110,8 +112,8 @@ async function createUnloggedTable(handle: DatabaseHandle): Promise<true> {
 			`CREATE UNLOGGED TABLE IF NOT EXISTS "${RATE_LIMIT_TABLE}" (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
 		);
 	} catch (error) {
-		// Two processes creating it at once: the other one won (as rate-limiter-flexible handles it).
-		if ((error as { code?: string }).code !== '23505') throw error;
+		// Two processes creating it at once: the other one won (unique violation, duplicate table or type).
+		if (!['23505', '42P07', '42710'].includes((error as { code?: string }).code ?? '')) throw error;
 	}
 	const { rows } = await handle.raw.query(`SELECT relpersistence FROM pg_class WHERE oid = to_regclass($1)`, [`"${RATE_LIMIT_TABLE}"`]);
 	if (rows[0]?.relpersistence === 'p') await handle.raw.query(`ALTER TABLE "${RATE_LIMIT_TABLE}" SET UNLOGGED`);
