@@ -95,5 +95,18 @@ export function fieldErrors(error: unknown): { summary: string; fields: Record<s
 
 export const TIME_ZONES: string[] = ['UTC', ...Intl.supportedValuesOf('timeZone').filter((z) => z !== 'UTC')];
 
+/** An instant as a learner reads it on a page: "Wednesday 2 December, 00:00 (UTC)". */
+export function describeInstant(instant: Date, timeZone: string): string {
+	const text = new Intl.DateTimeFormat('en-GB', {
+		weekday: 'long',
+		day: 'numeric',
+		month: 'long',
+		hour: '2-digit',
+		minute: '2-digit',
+		timeZone,
+	}).format(instant);
+	return `${text.replace(' at ', ', ')} (${timeZone})`;
+}
+
 /** Server-rendered pages rewrite here for an unknown chapter or quiz (src/pages/learn/not-found.astro). */
 export const NOT_FOUND_PAGE = '/learn/not-found';

@@ -5,7 +5,7 @@ import type { Database } from '../db/schema.ts';
 import { parseEnv } from '../env.ts';
 import { audienceAllows } from '../oauth/resource.ts';
 import { accessTokenAudience } from '../oauth/tokens.ts';
-import type { CurrentUser } from './current-user.ts';
+import { type CurrentUser, currentUserFrom } from './current-user.ts';
 import { SESSION_COOKIE, sessionCookieAttributes, validateSessionToken } from './sessions.ts';
 
 export interface RequestAuth {
@@ -44,14 +44,7 @@ export async function authenticate(db: Kysely<Database>, request: Request, cooki
 		if (!audienceAllows(audience, new URL(request.url).pathname, configuredOrigin())) return null;
 	}
 	return {
-		user: {
-			id: user.id,
-			email: user.email,
-			displayName: user.display_name,
-			timezone: user.timezone,
-			role: user.role,
-			tier: user.tier,
-		},
+		user: currentUserFrom(user, now),
 		session: { id: session.id, kind: session.kind, expiresAt: session.expires_at },
 		via: bearer ? 'bearer' : 'cookie',
 	};

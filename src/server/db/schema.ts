@@ -43,7 +43,11 @@ export interface UsersTable {
 	/** Argon2id PHC string. */
 	password_hash: string;
 	display_name: string;
+	/** The zone the learner chose. */
 	timezone: Generated<string>;
+	/** The zone days are still counted in until `timezone_switch_at` (domain/time-zone-change.ts). */
+	timezone_previous: string | null;
+	timezone_switch_at: Date | null;
 	role: Generated<Role>;
 	tier: Generated<Tier>;
 	created_at: DefaultTimestamp;

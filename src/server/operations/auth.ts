@@ -2,6 +2,9 @@
 import type { Role } from '../../domain/roles.ts';
 import { z } from 'astro/zod';
 import { isValidTimeZone } from '../../domain/dates.ts';
+import { changeTimeZone } from '../../domain/time-zone-change.ts';
+import { timeZoneSettingOfCurrent } from '../auth/current-user.ts';
+import { hasAnyActivity } from '../repositories/progress.ts';
 import { ApiError, notFound } from '../api/errors.ts';
 import { defineOperation } from '../api/operation.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
@@ -153,7 +156,8 @@ export const updateMe = defineOperation({
 	method: 'PATCH',
 	path: '/api/v1/me',
 	summary: "Update the learner's display name or time zone",
-	description: 'Changes the display name and/or the IANA time zone used for streak days.',
+	description:
+		'Changes the display name and/or the IANA time zone used for daily limits and streak days. A learner with activity keeps the current zone until its next midnight (pendingTimezone), so a change never adds or repeats a day.',
 	tags: ['Account'],
 	auth: 'learner',
 	consequential: false,
@@ -164,9 +168,14 @@ export const updateMe = defineOperation({
 	errors: [400, 401],
 	async handler({ body, user }) {
 		const { db } = await getServices();
-		const fresh = await updateProfile(db, user.id, { displayName: body.displayName, timezone: body.timezone });
+		const now = new Date();
+		const timezone =
+			body.timezone === undefined
+				? undefined
+				: changeTimeZone(timeZoneSettingOfCurrent(user), body.timezone, now, { hasHistory: await hasAnyActivity(db, user.id) });
+		const fresh = await updateProfile(db, user.id, { displayName: body.displayName, timezone });
 		if (!fresh) throw notFound('Your account');
-		return userView(fresh);
+		return userView(fresh, now);
 	},
 });
 

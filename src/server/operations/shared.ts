@@ -4,10 +4,10 @@ import type { PrivateManifest } from '../../content/artifact.ts';
 import { type TierPublic, tierSchema } from '../../content/schemas.ts';
 import { checkAccess } from '../../domain/access.ts';
 import { SLUG } from '../../domain/ids.ts';
-import { type Role, ROLES } from '../../domain/roles.ts';
+import { ROLES } from '../../domain/roles.ts';
 import type { Tier } from '../../domain/tiers.ts';
 import { ApiError } from '../api/errors.ts';
-import type { CurrentUser } from '../auth/current-user.ts';
+import { type CurrentUser, currentUserFrom } from '../auth/current-user.ts';
 
 export const slugParam = z.string().regex(SLUG, 'must be a lowercase id such as "getting-started"').max(100);
 export const chapterIdParams = z.object({ id: slugParam.describe('Chapter id, e.g. "getting-started" (see listChapters).') });
@@ -23,18 +23,28 @@ export const userSchema = z
 		id: z.string(),
 		email: z.string(),
 		displayName: z.string(),
-		timezone: z.string().describe('IANA time zone used for streak days, e.g. "Europe/Paris".'),
+		timezone: z.string().describe('IANA time zone in force for daily limits and streak days, e.g. "Europe/Paris".'),
+		pendingTimezone: z
+			.object({ timezone: z.string(), from: isoDateTime })
+			.nullable()
+			.describe('A newly chosen time zone, which takes over at the next midnight of the one in force; null when none waits.'),
 		role: z.enum(ROLES),
 		tier: tierSchema,
 	})
 	.meta({ id: 'User' });
 
-export function userView(
-	user: CurrentUser | { id: string; email: string; display_name: string; timezone: string; role: Role; tier: Tier },
-) {
-	return 'displayName' in user
-		? { id: user.id, email: user.email, displayName: user.displayName, timezone: user.timezone, role: user.role, tier: user.tier }
-		: { id: user.id, email: user.email, displayName: user.display_name, timezone: user.timezone, role: user.role, tier: user.tier };
+export function userView(user: CurrentUser | Parameters<typeof currentUserFrom>[0], now = new Date()) {
+	const current = 'displayName' in user ? user : currentUserFrom(user, now);
+	const pending = current.pendingTimezone;
+	return {
+		id: current.id,
+		email: current.email,
+		displayName: current.displayName,
+		timezone: current.timezone,
+		pendingTimezone: pending ? { timezone: pending.timezone, from: pending.from.toISOString() } : null,
+		role: current.role,
+		tier: current.tier,
+	};
 }
 
 /** What a learner can upgrade to: shown on the paywall, in checkAccess and in getUserTier. */

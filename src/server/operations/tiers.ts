@@ -2,6 +2,7 @@
 import { z } from 'astro/zod';
 import { tierSchema } from '../../content/schemas.ts';
 import { ApiError, notFound } from '../api/errors.ts';
+import { currentUserFrom } from '../auth/current-user.ts';
 import { defineOperation, json, readLimited, validationDetails } from '../api/operation.ts';
 import { MAX_BODY_BYTES } from '../api/operation.ts';
 import { SIGNATURE_HEADER, verifyBillingSignature } from '../billing.ts';
@@ -98,7 +99,7 @@ export const searchUsersOp = defineOperation({
 	errors: [400, 401, 403],
 	async handler({ query }) {
 		const { db } = await getServices();
-		return { users: (await searchUsers(db, query.q, query.limit)).map(userView) };
+		return { users: (await searchUsers(db, query.q, query.limit)).map((u) => userView(u)) };
 	},
 });
 
@@ -121,11 +122,10 @@ export const getUserAdmin = defineOperation({
 		const { db, content } = await getServices();
 		const row = await findUserById(db, params.userId);
 		if (!row) throw notFound(`User "${params.userId}"`);
-		const user = userView(row);
 		const history = await tierHistory(db, row.id);
-		const progress = await progressFor(db, await content.manifest(), user);
+		const progress = await progressFor(db, await content.manifest(), currentUserFrom(row, new Date()));
 		return {
-			user,
+			user: userView(row),
 			tierHistory: history.map((h) => ({
 				from: h.from_tier,
 				to: h.to_tier,

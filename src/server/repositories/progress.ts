@@ -57,6 +57,12 @@ export async function listActivityDays(db: Kysely<Database>, userId: string, sin
 	return rows.map((r) => r.day);
 }
 
+/** Whether the learner has any activity day at all (a time zone change waits only for those who have). */
+export async function hasAnyActivity(db: Kysely<Database>, userId: string): Promise<boolean> {
+	const row = await db.selectFrom('activity_days').select('day').where('user_id', '=', userId).limit(1).executeTakeFirst();
+	return row !== undefined;
+}
+
 /** Days covered by a streak freeze ('YYYY-MM-DD', ascending). */
 export async function listFrozenDays(db: Kysely<Database>, userId: string): Promise<DayString[]> {
 	const rows = await db.selectFrom('streak_freezes').select('day').where('user_id', '=', userId).orderBy('day').execute();

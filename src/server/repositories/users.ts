@@ -3,6 +3,7 @@ import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { Kysely, Transaction } from 'kysely';
 import { sql } from 'kysely';
 import type { Role } from '../../domain/roles.ts';
+import type { TimeZoneSetting } from '../../domain/time-zone-change.ts';
 import type { Database, PublicUser, Tier, TierChange, User } from '../db/schema.ts';
 
 /** The email is already registered (unique constraint `users_email_key`). */
@@ -34,7 +35,18 @@ export function newUserId(): string {
 	return encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(16)));
 }
 
-const PUBLIC_COLUMNS = ['id', 'email', 'display_name', 'timezone', 'role', 'tier', 'created_at', 'updated_at'] as const;
+const PUBLIC_COLUMNS = [
+	'id',
+	'email',
+	'display_name',
+	'timezone',
+	'timezone_previous',
+	'timezone_switch_at',
+	'role',
+	'tier',
+	'created_at',
+	'updated_at',
+] as const;
 
 export interface CreateUserInput {
 	email: string;
@@ -87,13 +99,14 @@ export async function findUserById(db: Kysely<Database>, id: string): Promise<Us
 export async function updateProfile(
 	db: Kysely<Database>,
 	id: string,
-	patch: { displayName?: string; timezone?: string },
+	patch: { displayName?: string; timezone?: TimeZoneSetting },
 ): Promise<PublicUser | undefined> {
+	const zone = patch.timezone;
 	return db
 		.updateTable('users')
 		.set({
 			...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
-			...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
+			...(zone ? { timezone: zone.timezone, timezone_previous: zone.previous, timezone_switch_at: zone.switchAt } : {}),
 			updated_at: sql<Date>`now()`,
 		})
 		.where('id', '=', id)

@@ -351,6 +351,43 @@ describe.each(DATABASE_KINDS)('%s: learning API', (kind) => {
 			const res = await client.post('/api/v1/me/streak/checkins');
 			expect(res.json).toMatchObject({ recorded: false, current: 1 });
 		});
+		it('a time zone change waits for the next midnight of the zone in force: no fresh quiz attempts, no extra streak day', async () => {
+			// Honolulu and Kiritimati are 24 hours apart: moving there at once would be "tomorrow".
+			const from = 'Pacific/Honolulu';
+			const to = 'Pacific/Kiritimati';
+			const { client } = await registerLearner(api, 'zone-hop', { timezone: from });
+			expect((await client.post('/api/v1/me/streak/checkins')).json).toMatchObject({ recorded: true, current: 1, today: localDay(from) });
+			const key = quizKey(FREE_CHAPTER);
+			for (let i = 0; i < 3; i++) expect((await submit(client, key.id, answersScoring(key, i))).status).toBe(201);
+
+			const changed = await client.request('PATCH', '/api/v1/me', { timezone: to });
+			expect(changed.status).toBe(200);
+			expect(changed.json.timezone).toBe(from);
+			expect(changed.json.pendingTimezone.timezone).toBe(to);
+			const switchAt = new Date(changed.json.pendingTimezone.from);
+			expect(localDay(from, switchAt)).not.toBe(localDay(from));
+			expect(localDay(from, new Date(switchAt.getTime() - 1))).toBe(localDay(from));
+
+			// Still today in Honolulu: the check-in adds nothing and the quiz stays closed.
+			expect((await client.post('/api/v1/me/streak/checkins')).json).toMatchObject({ recorded: false, current: 1, today: localDay(from) });
+			const refused = await submit(client, key.id, correctAnswers(key));
+			expect(refused.status).toBe(429);
+			expect(new Date(refused.json.error.details.resetsAt).toISOString()).toBe(switchAt.toISOString());
+			expect((await client.get('/api/v1/me')).json).toMatchObject({ timezone: from, pendingTimezone: { timezone: to } });
+
+			// Going back to the zone in force cancels the change.
+			expect((await client.request('PATCH', '/api/v1/me', { timezone: from })).json).toMatchObject({
+				timezone: from,
+				pendingTimezone: null,
+			});
+		});
+
+		it('a learner with no activity yet changes time zone at once', async () => {
+			const { client } = await registerLearner(api, 'zone-new');
+			const changed = await client.request('PATCH', '/api/v1/me', { timezone: 'Asia/Tokyo' });
+			expect(changed.json).toMatchObject({ timezone: 'Asia/Tokyo', pendingTimezone: null });
+			expect((await client.post('/api/v1/me/streak/checkins')).json).toMatchObject({ recorded: true, today: localDay('Asia/Tokyo') });
+		});
 	});
 
 	describe('access and tiers', () => {

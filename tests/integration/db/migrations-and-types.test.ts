@@ -6,6 +6,7 @@ import * as attemptsByDay from '../../../src/server/db/migrations/0003_attempts_
 import * as oauthClientUsage from '../../../src/server/db/migrations/0004_oauth_client_usage.ts';
 import * as billingEvents from '../../../src/server/db/migrations/0005_billing_events.ts';
 import * as oauthResource from '../../../src/server/db/migrations/0006_oauth_resource_and_grace.ts';
+import * as timeZoneChange from '../../../src/server/db/migrations/0009_time_zone_change.ts';
 import { migrateToLatest, migrationStatus } from '../../../src/server/db/migrate.ts';
 import { createUser } from '../../../src/server/repositories/users.ts';
 import { openTestDatabase, type TargetName, TARGETS, type TestDatabase, uniqueEmail } from './harness.ts';
@@ -45,7 +46,7 @@ for (const target of TARGETS) {
 		it('reports every migration as pending on an empty database', async () => {
 			const status = await migrationStatus(t.handle.db);
 			expect(status).toEqual({
-				pending: 6,
+				pending: 7,
 				pendingNames: [
 					'0001_initial',
 					'0002_oauth_refresh',
@@ -53,6 +54,7 @@ for (const target of TARGETS) {
 					'0004_oauth_client_usage',
 					'0005_billing_events',
 					'0006_oauth_resource_and_grace',
+					'0009_time_zone_change',
 				],
 				appliedNames: [],
 			});
@@ -67,6 +69,7 @@ for (const target of TARGETS) {
 					'0004_oauth_client_usage',
 					'0005_billing_events',
 					'0006_oauth_resource_and_grace',
+					'0009_time_zone_change',
 				],
 			});
 			expect(await migrationStatus(t.handle.db)).toEqual({
@@ -79,6 +82,7 @@ for (const target of TARGETS) {
 					'0004_oauth_client_usage',
 					'0005_billing_events',
 					'0006_oauth_resource_and_grace',
+					'0009_time_zone_change',
 				],
 			});
 			expect(await appTables()).toEqual(TABLES);
@@ -90,6 +94,7 @@ for (const target of TARGETS) {
 
 		it('down drops every table and up recreates them', async () => {
 			// Newest first: oauth_refresh_tokens references sessions and oauth_clients.
+			await timeZoneChange.down(t.handle.db);
 			await oauthResource.down(t.handle.db);
 			await billingEvents.down(t.handle.db);
 			await oauthClientUsage.down(t.handle.db);
@@ -103,6 +108,7 @@ for (const target of TARGETS) {
 			await oauthClientUsage.up(t.handle.db);
 			await billingEvents.up(t.handle.db);
 			await oauthResource.up(t.handle.db);
+			await timeZoneChange.up(t.handle.db);
 			expect(await appTables()).toEqual(TABLES);
 		});
 

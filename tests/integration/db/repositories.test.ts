@@ -90,8 +90,14 @@ for (const target of TARGETS) {
 
 			it('updates profile, password and role', async () => {
 				const user = await newUser();
-				const updated = await updateProfile(t.handle.db, user.id, { timezone: 'Asia/Tokyo' });
-				expect(updated).toMatchObject({ display_name: 'Ada', timezone: 'Asia/Tokyo' });
+				const switchAt = new Date('2026-12-02T00:00:00Z');
+				const updated = await updateProfile(t.handle.db, user.id, { timezone: { timezone: 'Asia/Tokyo', previous: 'UTC', switchAt } });
+				expect(updated).toMatchObject({
+					display_name: 'Ada',
+					timezone: 'Asia/Tokyo',
+					timezone_previous: 'UTC',
+					timezone_switch_at: switchAt,
+				});
 				expect(updated).not.toHaveProperty('password_hash');
 				expect(updated?.updated_at.getTime()).toBeGreaterThanOrEqual(user.updated_at.getTime());
 				expect((await updateProfile(t.handle.db, user.id, { displayName: 'Ada L.' }))?.display_name).toBe('Ada L.');
