@@ -74,6 +74,8 @@ for (const target of TARGETS) {
 				email: user.email,
 				display_name: 'Sam',
 				timezone: 'UTC',
+				timezone_previous: null,
+				timezone_switch_at: null,
 				role: 'student',
 				tier: 'free',
 				created_at: user.created_at,
