@@ -436,6 +436,45 @@ describe.skipIf(!existsSync(CHROMIUM))('widgets in Chromium behind a ChatGPT-sty
 		await harness.page.context().close();
 	}, 90_000);
 
+	it('quiz: the day’s last attempt reveals the answers; past the limit the tool’s refusal is shown', async () => {
+		const key = quizKey(QUIZ_ID);
+		const wrong = Object.fromEntries(key.questions.map((q) => [q.id, [q.options.find((o) => !q.correct.includes(o.id))?.id]]));
+		// Spend attempts through the tool until one is left for the widget.
+		while (((await call(free, 'getQuizResults', { id: QUIZ_ID })).structuredContent as Structured).attemptsLeftToday > 1) {
+			expect((await call(free, 'submitQuiz', { id: QUIZ_ID, answers: wrong })).isError).toBeFalsy();
+		}
+		const quiz = await call(free, 'getQuiz', { id: QUIZ_ID });
+		const globals = { toolInput: { id: QUIZ_ID }, toolOutput: quiz.structuredContent, widgetState: null };
+		const answerWrong = async (widget: FrameLocator) => {
+			for (const [i, question] of key.questions.entries()) {
+				const option = question.options.find((o) => !question.correct.includes(o.id)) as { text: string };
+				await widget
+					.getByRole('group', { name: new RegExp(`^Question ${i + 1} of`) })
+					.getByLabel(option.text, { exact: true })
+					.check();
+			}
+			await widget.getByRole('button', { name: 'Submit answers' }).click();
+		};
+
+		const last = await openWidget(browser, free, 'getQuiz', globals, 'mcp');
+		await answerWrong(last.widget);
+		await last.widget.getByRole('heading', { level: 2, name: /^Not passed yet/ }).waitFor();
+		const page = (await textOf(last.widget.locator('main'))) as string;
+		expect(page).toContain('0 attempts left today');
+		expect(page).toContain('That was the last attempt for today.');
+		for (const question of key.questions) expect(page).toContain(question.explanation);
+		expect(await last.widget.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+		await last.page.context().close();
+
+		const refused = await call(free, 'submitQuiz', { id: QUIZ_ID, answers: wrong });
+		expect(refused.isError).toBe(true);
+		const over = await openWidget(browser, free, 'getQuiz', globals, 'result-only');
+		await answerWrong(over.widget);
+		await expect.poll(() => textOf(over.widget.getByRole('alert'))).toBe((refused.structuredContent as Structured).error.message);
+		expect(await over.widget.getByRole('button', { name: 'Submit answers' }).isEnabled()).toBe(true);
+		await over.page.context().close();
+	}, 90_000);
+
 	it('progress: renders the real progress, next step and the streak it asks for through callTool', async () => {
 		const answers = Object.fromEntries(quizKey(QUIZ_ID).questions.map((q) => [q.id, q.correct]));
 		expect((await call(premium, 'submitQuiz', { id: QUIZ_ID, answers })).isError).toBeFalsy();

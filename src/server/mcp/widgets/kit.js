@@ -34,7 +34,8 @@ const kit = (() => {
 		try {
 			return JSON.parse(text);
 		} catch {
-			return { error: { message: text.replace(/^Error [\w-]+: /, '') } };
+			// An error's text is "Error <code>: <sentence>" and maybe a "Details:" line: only the sentence is for learners.
+			return { error: { message: text.split('\n')[0].replace(/^Error [\w-]+: /, '') } };
 		}
 	}
 
