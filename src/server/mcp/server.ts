@@ -13,6 +13,7 @@ import { getServices } from '../services.ts';
 import { registerResources } from './resources.ts';
 import { corsHeaders, jsonRpcError, originRefusal, requestIdOf } from './http.ts';
 import { MCP_TOOLS, type McpCallContext, registerTools } from './tools.ts';
+import { registerWidgetResources } from './widgets.ts';
 
 export const MCP_SERVER_INFO = { name: 'course-companion', title: 'Course Companion', version: '1.0.0' };
 
@@ -40,6 +41,7 @@ export function createMcpServer(ctx: McpCallContext, course: { title: string; de
 	);
 	registerTools(server, ctx);
 	registerResources(server, ctx);
+	registerWidgetResources(server, ctx.origin);
 	return server;
 }
 

@@ -19,6 +19,7 @@ import * as search from '../operations/search.ts';
 import * as tiers from '../operations/tiers.ts';
 import { bearerChallenge, MCP_SCOPES, WWW_AUTHENTICATE_META } from './auth.ts';
 import * as catalog from './catalog.ts';
+import { widgetToolMeta } from './widgets.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: handlers of different operations share no narrower context type
 type Handler = (ctx: OperationContext<any, any, any, any>) => Promise<unknown>;
@@ -118,7 +119,7 @@ export function registerTools(server: McpServer, ctx: McpCallContext): void {
 					openWorldHint: false,
 				},
 				// The TypeScript SDK has no top-level field for it; ChatGPT reads it from _meta too.
-				_meta: { securitySchemes: securitySchemes(op) },
+				_meta: { securitySchemes: securitySchemes(op), ...widgetToolMeta(op.operationId) },
 			},
 			(args: Record<string, unknown>) => callTool(tool, args, ctx),
 		);

@@ -359,7 +359,8 @@ for (const kind of DATABASE_KINDS) {
 
 		describe('resources', () => {
 			it('lists every chapter as course://chapters/<id> in markdown', async () => {
-				const { resources } = await anon.listResources();
+				// The widget templates (ui://, tests/integration/mcp/widgets.test.ts) are listed too.
+				const resources = (await anon.listResources()).resources.filter((r) => !r.uri.startsWith('ui://'));
 				expect(resources.map((r) => r.uri)).toEqual(manifest.chapters.map((c) => `course://chapters/${c.id}`));
 				expect(new Set(resources.map((r) => r.mimeType))).toEqual(new Set(['text/markdown']));
 				expect(resources.find((r) => r.name === premiumChapter.id)?.title).toBe(premiumChapter.title);
