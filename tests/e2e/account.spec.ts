@@ -1,7 +1,10 @@
 /** The account page in Chromium, without JavaScript: a time zone change and when it takes effect. */
 import { expect, test } from './fixtures.ts';
 
-test('a time zone change is explained: the new zone counts from the next midnight of the current one', async ({ registerLearner, newPage }) => {
+test('a time zone change is explained: the new zone counts from the next midnight of the current one', async ({
+	registerLearner,
+	newPage,
+}) => {
 	const page = await newPage({ javaScriptEnabled: false });
 	await registerLearner({ page, timezone: 'Europe/Paris' });
 	// Activity today, so the change has to wait (a new account with none changes at once).

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isBuilt, TEST_DIST_DIR } from './fixture-build.ts';
+import { copyPgliteTemplate } from './pglite-template.ts';
 
 export interface RunningServer {
 	url: string;
@@ -33,6 +34,7 @@ export async function startServer(
 ): Promise<RunningServer> {
 	assertBuilt();
 	const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'cc-server-'));
+	if (!options.databaseUrl) copyPgliteTemplate(path.join(dataDir, 'pglite'));
 	const child = spawn(process.execPath, ['scripts/serve.ts'], {
 		cwd: path.resolve('.'),
 		env: {

@@ -11,6 +11,7 @@ import pg from 'pg';
 import type { DatabaseHandle } from '../../../src/server/db/factory.ts';
 import { openDatabase } from '../../../src/server/db/factory.ts';
 import { migrateToLatest } from '../../../src/server/db/migrate.ts';
+import { copyPgliteTemplate } from '../../helpers/pglite-template.ts';
 
 export type TargetName = 'pglite' | 'postgres';
 
@@ -34,14 +35,16 @@ export function makeTempDir(prefix = 'cc-db-'): string {
 
 /** Opens an empty database for one suite; `migrate` applies the schema first. */
 export async function openTestDatabase(target: TargetName, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
-	const result = target === 'pglite' ? await openPgliteTarget() : await openPostgresTarget();
-	if (options.migrate ?? true) await migrateToLatest(result.handle.db);
+	const migrate = options.migrate ?? true;
+	const result = target === 'pglite' ? await openPgliteTarget(migrate) : await openPostgresTarget();
+	if (migrate) await migrateToLatest(result.handle.db);
 	return result;
 }
 
-async function openPgliteTarget(): Promise<TestDatabase> {
+async function openPgliteTarget(migrated: boolean): Promise<TestDatabase> {
 	const root = makeTempDir();
 	const dataDir = path.join(root, 'pglite');
+	if (migrated) copyPgliteTemplate(dataDir);
 	const handle = await openDatabase({ dataDir });
 	return {
 		handle,
