@@ -4,7 +4,7 @@
  * the right of X-Forwarded-For, as Express's `trust proxy` does. The leftmost entries are whatever the
  * client wrote, so they are never trusted.
  */
-import { parseEnv } from './env.ts';
+import { serverEnv } from './env.ts';
 
 /** Pure: the client address given the socket peer, the X-Forwarded-For header and the trusted hop count. */
 export function resolveClientAddress(socketAddress: string, forwardedFor: string | null, trustedHops: number): string {
@@ -18,12 +18,8 @@ export function resolveClientAddress(socketAddress: string, forwardedFor: string
 	return hops[Math.max(0, hops.length - trustedHops)] as string;
 }
 
-let trustedHops: number | undefined;
-
-/** TRUST_PROXY as parsed by the environment schema, read once. */
 function configuredHops(): number {
-	trustedHops ??= parseEnv().TRUST_PROXY;
-	return trustedHops;
+	return serverEnv().TRUST_PROXY;
 }
 
 export function clientAddress(context: { clientAddress: string; request: Request }): string {

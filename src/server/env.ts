@@ -5,6 +5,9 @@
 import { z } from 'astro/zod';
 import { fieldPath } from '../content/errors.ts';
 
+/** `NAME=` in a shell or .env file means "not set", not 0. */
+const blankAsUnset = (v: unknown) => (v === '' ? undefined : v);
+
 export const envSchema = z.object({
 	NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
 	HOST: z.string().default('localhost'),
@@ -51,6 +54,30 @@ export const envSchema = z.object({
 	AUTH_ADDRESS_LIMIT_PER_15_MINUTES: z.coerce.number().int().positive().default(300),
 	/** How often the server deletes expired sessions, tokens, codes and rate-limit counters and unused clients (db/cleanup.ts); 0 turns it off. */
 	DB_CLEANUP_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+	/** Authorization-code lifetime; RFC 6749 §4.1.2 advises at most 10 minutes (tests shorten it). */
+	OAUTH_CODE_TTL_SECONDS: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(600).default(600)),
+	/** A just-rotated refresh token presented again within this many seconds gets the same new pair (RFC 9700); 0 turns it off. */
+	OAUTH_REFRESH_GRACE_SECONDS: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(120).default(30)),
+	/** Dynamic OAuth client registrations per address per 15 minutes; default 300, or AUTH_RATE_LIMIT_PER_15_MINUTES when higher. */
+	OAUTH_REGISTRATION_RATE_LIMIT_PER_15_MINUTES: z.preprocess(blankAsUnset, z.coerce.number().int().positive().optional()),
+	/** Browser origins besides the site's own allowed to call /mcp (comma-separated, e.g. a browser-based MCP client). */
+	MCP_ALLOWED_ORIGINS: z
+		.string()
+		.optional()
+		.transform((v, ctx) => {
+			const origins: string[] = [];
+			for (const item of (v ?? '')
+				.split(',')
+				.map((o) => o.trim())
+				.filter(Boolean)) {
+				if (!URL.canParse(item)) {
+					ctx.addIssue({ code: 'custom', message: `"${item}" is not an origin such as https://client.example` });
+					return z.NEVER;
+				}
+				origins.push(new URL(item).origin);
+			}
+			return origins;
+		}),
 	/** A dynamically registered OAuth client that no code, token or session was ever issued for is deleted after this many days. */
 	OAUTH_UNUSED_CLIENT_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 	/** Seed the demo accounts on start. Default: on with the embedded database, off with DATABASE_URL. */
@@ -94,6 +121,14 @@ export function parseEnv(source: Record<string, string | undefined> = process.en
 	];
 	if (result.success && problems.length === 0) return result.data;
 	throw new EnvError(`Invalid configuration (environment variables):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+}
+
+let parsed: Env | undefined;
+
+/** The server's configuration: process.env parsed once per process (a bad value stops the start with every problem). */
+export function serverEnv(): Env {
+	parsed ??= parseEnv();
+	return parsed;
 }
 
 export function seedDemoEnabled(env: Env): boolean {

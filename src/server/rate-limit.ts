@@ -5,7 +5,6 @@
  * every request of one learner wait for the previous one's commit on the same row
  * (docs/benchmarks.md); a Postgres crash resets the counters, which is harmless for rate limits.
  */
-import { z } from 'astro/zod';
 import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { ApiError } from './api/errors.ts';
 import type { DatabaseHandle } from './db/factory.ts';
@@ -32,13 +31,6 @@ export interface RateLimits {
 	oauthRegistrations: RateLimiterAbstract;
 }
 
-const ceilingSchema = z.coerce.number().int().positive().optional();
-
-/** OAUTH_REGISTRATION_RATE_LIMIT_PER_15_MINUTES, or by default 300 (or the auth limit when that is higher). */
-export function oauthRegistrationCeiling(authPer15Minutes: number, source: Record<string, string | undefined> = process.env): number {
-	return ceilingSchema.parse(source.OAUTH_REGISTRATION_RATE_LIMIT_PER_15_MINUTES || undefined) ?? Math.max(300, authPer15Minutes);
-}
-
 export interface RateLimitOptions {
 	perMinute: number;
 	/** Anonymous requests per address per minute; default 10 × perMinute. */
@@ -46,6 +38,8 @@ export interface RateLimitOptions {
 	authPer15Minutes: number;
 	/** Failed sign-ins and registrations per address per 15 minutes. */
 	addressPer15Minutes: number;
+	/** Dynamic OAuth client registrations per address per 15 minutes; default 300, or the auth limit when higher. */
+	oauthRegistrationsPer15Minutes?: number;
 	/** Defaults to memory on the embedded database (one process) and the database on Postgres. */
 	store?: 'database' | 'memory';
 }
@@ -62,7 +56,7 @@ export async function createRateLimits(handle: DatabaseHandle, options: RateLimi
 		addressFailures: { points: options.addressPer15Minutes, duration: window, keyPrefix: 'rl_signin_address' },
 		registrations: { points: options.addressPer15Minutes, duration: window, keyPrefix: 'rl_register' },
 		oauthRegistrations: {
-			points: oauthRegistrationCeiling(options.authPer15Minutes),
+			points: options.oauthRegistrationsPer15Minutes ?? Math.max(300, options.authPer15Minutes),
 			duration: window,
 			keyPrefix: 'rl_oauth_register',
 		},

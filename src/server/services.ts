@@ -11,7 +11,7 @@ import type { DatabaseHandle } from './db/handle.ts';
 import { openDatabaseFromEnv } from './db/open-from-env.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Database } from './db/schema.ts';
-import { type Env, parseEnv, seedDemoEnabled } from './env.ts';
+import { type Env, seedDemoEnabled, serverEnv } from './env.ts';
 import { createRateLimits, type RateLimits } from './rate-limit.ts';
 import { seedDemoAccounts } from './seed.ts';
 
@@ -34,7 +34,7 @@ export function getServices(): Promise<Services> {
 }
 
 async function createServices(): Promise<Services> {
-	const env = parseEnv();
+	const env = serverEnv();
 	const opened = await openDatabaseFromEnv(env);
 	let cleanup: CleanupSchedule | undefined;
 	// Whoever closes the database (scripts/serve.ts, closeOnSignals) stops the cleanup first, so no run meets a closed pool.
@@ -55,6 +55,7 @@ async function createServices(): Promise<Services> {
 		authPer15Minutes: env.AUTH_RATE_LIMIT_PER_15_MINUTES,
 		...(env.ANONYMOUS_RATE_LIMIT_PER_MINUTE ? { anonymousPerMinute: env.ANONYMOUS_RATE_LIMIT_PER_MINUTE } : {}),
 		addressPer15Minutes: env.AUTH_ADDRESS_LIMIT_PER_15_MINUTES,
+		oauthRegistrationsPer15Minutes: env.OAUTH_REGISTRATION_RATE_LIMIT_PER_15_MINUTES,
 		store: env.RATE_LIMIT_STORE,
 	});
 	// Started last: a start-up that fails leaves no timer behind.

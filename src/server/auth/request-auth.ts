@@ -2,7 +2,7 @@
 import type { AstroCookies } from 'astro';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { parseEnv } from '../env.ts';
+import { serverEnv } from '../env.ts';
 import { audienceAllows } from '../oauth/resource.ts';
 import { accessTokenAudience } from '../oauth/tokens.ts';
 import { type CurrentUser, currentUserFrom } from './current-user.ts';
@@ -55,7 +55,7 @@ let origin: string | undefined;
 
 /** PUBLIC_ORIGIN, read once. */
 function configuredOrigin(): string {
-	origin ??= parseEnv().PUBLIC_ORIGIN;
+	origin ??= serverEnv().PUBLIC_ORIGIN;
 	return origin;
 }
 
@@ -65,7 +65,7 @@ function configuredOrigin(): string {
  */
 export function cookieIsSecure(): boolean {
 	if (secure === undefined) {
-		const origin = new URL(parseEnv().PUBLIC_ORIGIN);
+		const origin = new URL(serverEnv().PUBLIC_ORIGIN);
 		secure = origin.protocol === 'https:' || !['localhost', '127.0.0.1', '[::1]'].includes(origin.hostname);
 	}
 	return secure;

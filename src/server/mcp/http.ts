@@ -3,7 +3,7 @@
  * for its own 4xx), `Origin` validation (Streamable HTTP transport spec: 403 for a foreign origin; no
  * Origin is a server-to-server client and fine) and CORS for the origins a deployment allows.
  */
-import { z } from 'astro/zod';
+import { serverEnv } from '../env.ts';
 import { MAX_BODY_BYTES, readBodyText } from '../http/body.ts';
 
 /** JSON-RPC's "server error" range; the SDK uses -32000 for transport-level refusals too. */
@@ -31,26 +31,9 @@ export function jsonRpcError(
 	});
 }
 
-const originsSchema = z
-	.string()
-	.optional()
-	.transform((v) =>
-		(v ?? '')
-			.split(',')
-			.map((o) => o.trim())
-			.filter(Boolean)
-			.map((o) => new URL(o).origin),
-	);
-
-let configured: string[] | undefined;
-
-/**
- * Browser origins allowed to call /mcp: the site itself plus MCP_ALLOWED_ORIGINS (comma-separated,
- * e.g. a browser-based MCP client's origin). Read once.
- */
+/** Browser origins allowed to call /mcp: the site itself plus MCP_ALLOWED_ORIGINS (e.g. a browser-based MCP client's origin). */
 export function allowedOrigins(publicOrigin: string): string[] {
-	configured ??= originsSchema.parse(process.env.MCP_ALLOWED_ORIGINS);
-	return [new URL(publicOrigin).origin, ...configured];
+	return [new URL(publicOrigin).origin, ...serverEnv().MCP_ALLOWED_ORIGINS];
 }
 
 /** `Origin` check: null when the request may go on, else the 403 to send. */

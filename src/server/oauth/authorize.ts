@@ -7,7 +7,8 @@ import { CODE_REPLAY_WINDOW_MS } from '../db/cleanup.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { type Client, findClient, isRegisteredRedirectUri } from './clients.ts';
-import { codeTtlSeconds, DEFAULT_SCOPE, type Scope, SUPPORTED_SCOPES } from './config.ts';
+import { serverEnv } from '../env.ts';
+import { DEFAULT_SCOPE, type Scope, SUPPORTED_SCOPES } from './config.ts';
 import { randomToken, S256_CHALLENGE_PATTERN, sha256Hex } from './crypto.ts';
 import { normaliseResource, supportedResources } from './resource.ts';
 
@@ -150,7 +151,7 @@ export async function approve(
 			code_challenge: request.codeChallenge,
 			code_challenge_method: request.codeChallenge ? 'S256' : null,
 			resource: request.resource ?? null,
-			expires_at: new Date(now.getTime() + codeTtlSeconds() * 1000),
+			expires_at: new Date(now.getTime() + serverEnv().OAUTH_CODE_TTL_SECONDS * 1000),
 		})
 		.execute();
 	return buildRedirect(request.redirectUri, { code, ...(request.state === null ? {} : { state: request.state }), iss: issuer });

@@ -10,8 +10,8 @@ import type { Kysely } from 'kysely';
 import { createSession, invalidateSession, validateSessionToken } from '../auth/sessions.ts';
 import type { Database } from '../db/schema.ts';
 import type { Client } from './clients.ts';
-import { parseEnv } from '../env.ts';
-import { issuerOf, REFRESH_TOKEN_LIFETIME_MS, refreshGraceSeconds } from './config.ts';
+import { serverEnv } from '../env.ts';
+import { issuerOf, REFRESH_TOKEN_LIFETIME_MS } from './config.ts';
 import { openWith, randomToken, sealWith, sha256Hex, verifyS256 } from './crypto.ts';
 import { OAuthError } from './errors.ts';
 import { normaliseResource, supportedResources } from './resource.ts';
@@ -34,7 +34,7 @@ const invalidTarget = (description: string) => new OAuthError('invalid_target', 
  */
 function resourceFor(params: Record<string, string>, granted: string | null, configured?: string): string | null {
 	if (params.resource === undefined) return granted;
-	const origin = configured ?? issuerOf(parseEnv().PUBLIC_ORIGIN);
+	const origin = configured ?? issuerOf(serverEnv().PUBLIC_ORIGIN);
 	const asked = normaliseResource(params.resource, origin);
 	if (!asked) throw invalidTarget(`This server issues tokens only for ${supportedResources(origin).join(' and ')}.`);
 	if (asked !== granted) {
@@ -256,7 +256,8 @@ type Successor = TokenResponse & { expires_at: number };
  * (RFC 6819 §5.2.2.3): the whole grant is revoked.
  */
 async function replayOrRevoke(db: Kysely<Database>, client: Client, token: string, grantId: string, now: Date): Promise<TokenResponse> {
-	const graceMs = refreshGraceSeconds() * 1000;
+	// How long a just-rotated token may come back and get the same pair (RFC 9700 §4.14.2): parallel refreshes stay connected.
+	const graceMs = serverEnv().OAUTH_REFRESH_GRACE_SECONDS * 1000;
 	const used = await db
 		.selectFrom('oauth_refresh_tokens')
 		.select(['client_id', 'used_at', 'successor'])
