@@ -162,4 +162,12 @@ test('the quiz works as a plain form post with JavaScript disabled', async ({ ne
 	await expect(page.getByRole('heading', { name: /Passed/ })).toBeVisible();
 	await page.goto('/dashboard');
 	await expect(page.locator(`tr[data-chapter="${first.id}"]`)).toHaveAttribute('data-state', 'quiz_passed');
+
+	// Back on the quiz: the attempt, its score and the attempts left today, as the API counts them.
+	await page.goto(`/quizzes/${key.id}/`);
+	const attempts = page.locator('[data-attempts]');
+	await expect(attempts).toHaveAttribute('data-attempts', '1');
+	await expect(attempts).toContainText('Best score: 100% (passed)');
+	await expect(attempts.getByRole('listitem')).toHaveText([/^\w+day \d{1,2} \w+, \d{2}:\d{2} \(UTC\): 100%$/]);
+	await expect(page.getByText('Attempts left today: 2 of 3.')).toBeVisible();
 });
