@@ -92,6 +92,26 @@ export async function startServer(
 	};
 }
 
+export interface HttpResult {
+	status: number;
+	headers: Headers;
+	text: string;
+	// biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the server sent
+	json: any;
+}
+
+/** A response with its body read once, as text and (when it parses) as JSON. */
+export async function readResult(res: Response): Promise<HttpResult> {
+	const text = await res.text();
+	let json: unknown;
+	try {
+		json = text ? JSON.parse(text) : undefined;
+	} catch {
+		json = undefined;
+	}
+	return { status: res.status, headers: res.headers, text, json };
+}
+
 /** A tiny HTTP client with a cookie jar and the Origin a browser would send. */
 export class Client {
 	readonly base: string;
@@ -101,12 +121,7 @@ export class Client {
 		this.base = base;
 	}
 
-	async request(
-		method: string,
-		pathname: string,
-		body?: unknown,
-		headers: Record<string, string> = {},
-	): Promise<{ status: number; headers: Headers; json: any; text: string }> {
+	async request(method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
 		const init: RequestInit = {
 			method,
 			headers: {
@@ -120,16 +135,31 @@ export class Client {
 			redirect: 'manual',
 		};
 		const res = await fetch(this.base + pathname, init);
+		this.remember(res);
+		return readResult(res);
+	}
+
+	/** A same-origin HTML form post, as a browser sends it. */
+	async postForm(pathname: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<HttpResult> {
+		const res = await fetch(this.base + pathname, {
+			method: 'POST',
+			headers: {
+				origin: this.base,
+				'sec-fetch-site': 'same-origin',
+				'content-type': 'application/x-www-form-urlencoded',
+				...(this.cookie ? { cookie: this.cookie } : {}),
+				...headers,
+			},
+			body: new URLSearchParams(fields).toString(),
+			redirect: 'manual',
+		});
+		this.remember(res);
+		return readResult(res);
+	}
+
+	private remember(res: Response): void {
 		const setCookie = res.headers.getSetCookie().find((c) => c.startsWith('cc_session='));
 		if (setCookie) this.cookie = setCookie.split(';')[0] ?? '';
-		const text = await res.text();
-		let json: any;
-		try {
-			json = text ? JSON.parse(text) : undefined;
-		} catch {
-			json = undefined;
-		}
-		return { status: res.status, headers: res.headers, json, text };
 	}
 
 	get(pathname: string) {

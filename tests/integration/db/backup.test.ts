@@ -4,11 +4,11 @@
  * before it started; a backup of a stopped database restores to exactly the same rows; restore
  * refuses a directory in use or not empty.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runNode } from '../../helpers/run-node.ts';
 import { openDatabase } from '../../../src/server/db/factory.ts';
 import { startWriteLoad } from '../chaos/load.ts';
 import { startServer } from '../../helpers/server.ts';
@@ -17,16 +17,11 @@ const root = mkdtempSync(path.join(os.tmpdir(), 'cc-backup-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 /** Runs a CLI without blocking this process (which reads the server's output meanwhile). */
-function cli(script: 'db-backup' | 'db-restore', args: string[], dataDir: string): Promise<{ status: number | null; out: string }> {
-	const child = spawn(process.execPath, [`scripts/${script}.ts`, ...args], {
-		env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: '' },
-		stdio: ['ignore', 'pipe', 'pipe'],
-		timeout: 120_000,
+async function cli(script: 'db-backup' | 'db-restore', args: string[], dataDir: string): Promise<{ status: number | null; out: string }> {
+	const { code, output } = await runNode([`scripts/${script}.ts`, ...args], {
+		env: { DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'info' },
 	});
-	let out = '';
-	child.stdout.on('data', (d) => (out += d));
-	child.stderr.on('data', (d) => (out += d));
-	return new Promise((resolve) => child.once('close', (status) => resolve({ status, out })));
+	return { status: code, out: output };
 }
 
 async function rows(dataDir: string): Promise<string[]> {

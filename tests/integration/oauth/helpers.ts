@@ -3,9 +3,12 @@
  * like a browser (cookie jar, same-origin form posts), and call the token endpoint the way ChatGPT
  * does (server to server: no Origin, no cookies).
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { runNode } from '../../helpers/run-node.ts';
+import { Client, type HttpResult, readResult } from '../../helpers/server.ts';
+
+export type { HttpResult };
 
 export const CHATGPT_REDIRECT = 'https://chatgpt.com/aip/g-0123456789abcdef/oauth/callback';
 export const PASSWORD = 'learn-with-chatgpt';
@@ -35,76 +38,10 @@ export async function addClientWithCli(options: {
 	return JSON.parse(stdout) as RegisteredClient;
 }
 
-export function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, args, { cwd: path.resolve('.'), env: { ...process.env, LOG_LEVEL: 'warn', ...env } });
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (d) => {
-			stdout += d;
-		});
-		child.stderr.on('data', (d) => {
-			stderr += d;
-		});
-		child.once('error', reject);
-		child.once('exit', (code) => resolve({ code, stdout, stderr }));
-	});
-}
+export const run = (args: string[], env: Record<string, string>) => runNode(args, { env });
 
-export interface HttpResult {
-	status: number;
-	headers: Headers;
-	text: string;
-	json: any;
-}
-
-async function toResult(res: Response): Promise<HttpResult> {
-	const text = await res.text();
-	let json: unknown;
-	try {
-		json = text ? JSON.parse(text) : undefined;
-	} catch {
-		json = undefined;
-	}
-	return { status: res.status, headers: res.headers, text, json };
-}
-
-/** A browser on the authorization page: keeps the session cookie and sends our Origin on posts. */
-export class Browser {
-	readonly base: string;
-	cookie = '';
-	constructor(base: string) {
-		this.base = base;
-	}
-
-	private remember(res: Response): void {
-		const set = res.headers.getSetCookie().find((c) => c.startsWith('cc_session='));
-		if (set) this.cookie = set.split(';')[0] ?? '';
-	}
-
-	async get(pathname: string): Promise<HttpResult> {
-		const res = await fetch(this.base + pathname, { headers: this.cookie ? { cookie: this.cookie } : {}, redirect: 'manual' });
-		this.remember(res);
-		return toResult(res);
-	}
-
-	async postForm(pathname: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<HttpResult> {
-		const res = await fetch(this.base + pathname, {
-			method: 'POST',
-			headers: {
-				origin: this.base,
-				'sec-fetch-site': 'same-origin',
-				'content-type': 'application/x-www-form-urlencoded',
-				...(this.cookie ? { cookie: this.cookie } : {}),
-				...headers,
-			},
-			body: new URLSearchParams(fields).toString(),
-			redirect: 'manual',
-		});
-		this.remember(res);
-		return toResult(res);
-	}
-
+/** A browser on the authorization page: the test client's cookie jar, Origin and form posts, plus the login form. */
+export class Browser extends Client {
 	/** Signs in on the authorization page (login form → 303 back to the same URL). */
 	async signIn(authorizePath: string, email: string, password = PASSWORD): Promise<HttpResult> {
 		return this.postForm(authorizePath, { intent: 'login', email, password });
@@ -140,11 +77,11 @@ export async function serverPost(
 		headers.authorization = `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 	}
 	const body = options.json ? JSON.stringify(fields) : new URLSearchParams(fields).toString();
-	return toResult(await fetch(base + pathname, { method: 'POST', headers, body, redirect: 'manual' }));
+	return readResult(await fetch(base + pathname, { method: 'POST', headers, body, redirect: 'manual' }));
 }
 
 export async function bearerGet(base: string, pathname: string, token: string): Promise<HttpResult> {
-	return toResult(await fetch(base + pathname, { headers: { authorization: `Bearer ${token}` } }));
+	return readResult(await fetch(base + pathname, { headers: { authorization: `Bearer ${token}` } }));
 }
 
 export function s256(verifier: string): string {

@@ -4,12 +4,12 @@
  * rebuild elsewhere cannot change it under us) stores every file byte for byte, and the next
  * publish uploads nothing.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runNode } from '../../helpers/run-node.ts';
 import { listObjects } from '../../../src/publish/bucket.ts';
 import { assertBuilt, DIST_DIR } from '../../helpers/server.ts';
 import { download, startS3, type TestS3 } from './s3-server.ts';
@@ -23,22 +23,7 @@ function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
 	return { ...env, ...extra };
 }
 
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-	const started = performance.now();
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, ['scripts/publish.ts', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', (d) => {
-			stdout += d;
-		});
-		child.stderr.on('data', (d) => {
-			stderr += d;
-		});
-		child.once('error', reject);
-		child.once('exit', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started }));
-	});
-}
+const runCli = (args: string[], env: Record<string, string>) => runNode(['scripts/publish.ts', ...args], { env, cleanEnv: true });
 
 /** The `  - NAME problem` lines of a configuration error (the usage text mentions every name). */
 const problemLines = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('  - '));
