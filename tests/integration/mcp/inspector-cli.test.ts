@@ -101,13 +101,16 @@ describe('pglite: the MCP Inspector CLI', () => {
 		return ((await res.json()) as { access_token: string }).access_token;
 	}
 
-	it('is the pinned 2.12 release, installed with the project', () => {
+	it('is the pinned 2.12 release, installed with the project, run on a Node it supports', () => {
 		expect(existsSync(LAUNCHER)).toBe(true);
 		const version = (JSON.parse(readFileSync(path.join(INSPECTOR, 'package.json'), 'utf8')) as { version: string }).version;
 		expect(version).toMatch(/^2\.12\./);
 		const declared = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> })
 			.devDependencies['@modelcontextprotocol/inspector'];
 		expect(declared).toBe(version);
+		// It needs Node >= 22.19: the tests run on the project's pinned Node (node_modules/.bin/node first on PATH).
+		const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
+		expect(major > 22 || (major === 22 && minor >= 19), `Node ${process.versions.node}`).toBe(true);
 	});
 
 	it('lists every tool with its input and output schemas', async () => {
