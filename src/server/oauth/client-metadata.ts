@@ -322,7 +322,13 @@ export async function resolveMetadataClient(db: Kysely<Database>, clientId: stri
 		fetched = await fetchDocument(clientId, options.allowLoopback);
 	} catch (error) {
 		cache.delete(clientId);
-		const reason = error instanceof FetchProblem ? error.message : 'it could not be reached';
+		const timedOut = error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
+		const reason =
+			error instanceof FetchProblem
+				? error.message
+				: timedOut
+					? `it did not answer within ${FETCH_TIMEOUT_MS / 1000} s`
+					: 'it could not be reached';
 		throw new ClientMetadataError(`The app's metadata document could not be fetched: ${reason}.`);
 	}
 	let document: ClientMetadataDocument;

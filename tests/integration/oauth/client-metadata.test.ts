@@ -5,7 +5,7 @@
  * NODE_EXTRA_CA_CERTS), and the course server runs with OAUTH_CLIENT_METADATA_ALLOW_LOOPBACK=true — the
  * one setting that lets it fetch from 127.0.0.1. Clients: oauth4webapi (strict) and the MCP SDK client's own
  * OAuth provider, which uses its clientMetadataUrl when the server advertises support. Refusals: a document
- * naming another client_id, a redirect_uri it does not list, fetch failures (404, redirect, not JSON, too
+ * naming another client_id, a redirect_uri it does not list, fetch failures (404, redirect, not JSON, no answer, too
  * large, a shared-secret method), all shown on the page (never a redirect) with the RFC 6749 code, and
  * `invalid_client` in RFC 6749's JSON at the token endpoint. A second server with default settings refuses
  * the loopback address (SSRF) without fetching anything.
@@ -31,6 +31,8 @@ const CALLBACK = 'http://127.0.0.1:33418/callback';
 const insecure = { [oauth.allowInsecureRequests]: true } as const;
 
 interface Served {
+	/** Never answer: the server's fetch must give up on its own. */
+	hang?: true;
 	status?: number;
 	headers?: Record<string, string>;
 	body: string;
@@ -48,6 +50,7 @@ class MetadataHost {
 			const pathname = new URL(req.url ?? '/', 'https://x').pathname;
 			this.hits.set(pathname, (this.hits.get(pathname) ?? 0) + 1);
 			const route = this.routes.get(pathname);
+			if (route?.hang) return;
 			if (!route) {
 				res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
 				return;
@@ -136,6 +139,7 @@ describe('postgres: OAuth clients identified by their Client ID Metadata Documen
 		await server?.stop();
 		await guarded?.stop();
 		await database?.drop();
+		host.server?.closeAllConnections();
 		await new Promise((resolve) => host.server?.close(resolve));
 		if (dir) rmSync(dir, { recursive: true, force: true });
 	});
@@ -250,6 +254,7 @@ describe('postgres: OAuth clients identified by their Client ID Metadata Documen
 			['/apps/html.json', { headers: { 'content-type': 'text/html' }, body: '<html></html>' }, /not served as application\/json/],
 			['/apps/broken.json', { body: '{"client_id":' }, /not valid JSON/],
 			['/apps/huge.json', { body: JSON.stringify({ padding: 'x'.repeat(6000) }) }, /larger than 5120 bytes/],
+			['/apps/silent.json', { hang: true, body: '' }, /did not answer within 5 s/],
 		];
 		for (const [pathname, served, reason] of cases) {
 			if (served) host.routes.set(pathname, served);
