@@ -80,6 +80,14 @@ export const envSchema = z.object({
 		}),
 	/** A dynamically registered OAuth client that no code, token or session was ever issued for is deleted after this many days. */
 	OAUTH_UNUSED_CLIENT_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+	/**
+	 * Let OAuth Client ID Metadata Documents be fetched from loopback addresses (127.0.0.0/8, ::1). Off by default:
+	 * the server refuses private, loopback and link-local addresses (SSRF). For tests and local development only.
+	 */
+	OAUTH_CLIENT_METADATA_ALLOW_LOOPBACK: z
+		.enum(['true', 'false', ''])
+		.default('false')
+		.transform((v) => v === 'true'),
 	/** Seed the demo accounts on start. Default: on with the embedded database, off with DATABASE_URL. */
 	SEED_DEMO: z.enum(['true', 'false', '1', '0', '']).optional(),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

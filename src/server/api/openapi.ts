@@ -66,8 +66,8 @@ function parameters(collector: SchemaCollector, schema: z.ZodObject | undefined,
 }
 
 /**
- * Operations a custom GPT should not see: passwords travel only through our own forms, and account,
- * admin-search and operational endpoints are not a tutor's business.
+ * Operations a custom GPT should not see besides the administrators' ones: passwords travel only through
+ * our own forms, and session, billing and operational endpoints are not a tutor's business.
  */
 export const NOT_FOR_GPT = new Set([
 	'register',
@@ -79,9 +79,12 @@ export const NOT_FOR_GPT = new Set([
 	'billingWebhook',
 	'health',
 	'ready',
-	'searchUsers',
-	'getUser',
 ]);
+
+/** The GPT profile (`?profile=gpt`): no administrator operation, none of NOT_FOR_GPT; the setup guide lists exactly these. */
+export function gptOperations(allOperations: AnyOperation[]): AnyOperation[] {
+	return allOperations.filter((op) => op.auth !== 'admin' && !NOT_FOR_GPT.has(op.operationId));
+}
 
 export type DocumentProfile = 'full' | 'gpt';
 
@@ -96,7 +99,7 @@ export function buildOpenApiDocument(
 	profile: DocumentProfile = 'full',
 	course: CourseIdentity = { title: 'this course' },
 ) {
-	const operations = profile === 'gpt' ? allOperations.filter((op) => !NOT_FOR_GPT.has(op.operationId)) : allOperations;
+	const operations = profile === 'gpt' ? gptOperations(allOperations) : allOperations;
 	const bearer = profile === 'gpt' ? [] : [{ bearerAuth: [] }];
 	const collector = new SchemaCollector();
 	const errorRef = { $ref: '#/components/schemas/Error' };

@@ -54,6 +54,9 @@ export const MCP_TOOLS: McpTool[] = [
 	{ op: auth.getMe },
 ];
 
+/** Tool-result `_meta` key of an error's `{ code, message, details? }` (the REST API's error body, unwrapped). */
+export const ERROR_META = 'error';
+
 /** Who is calling, per HTTP request (the server is built per request: stateless). */
 export interface McpCallContext {
 	user: CurrentUser | null;
@@ -112,6 +115,7 @@ export function registerTools(server: McpServer, ctx: McpCallContext): void {
 				title: op.summary,
 				description: op.description,
 				inputSchema: inputLayout(op).schema,
+				outputSchema: outputSchemaOf(op),
 				annotations: {
 					readOnlyHint: readOnly,
 					destructiveHint: false,
@@ -124,6 +128,16 @@ export function registerTools(server: McpServer, ctx: McpCallContext): void {
 			(args: Record<string, unknown>) => callTool(tool, args, ctx),
 		);
 	}
+}
+
+/**
+ * The tool's outputSchema: the operation's response schema itself. `extend({})` is the same object
+ * under a new identity, so a response schema registered under a name (`.meta({ id })`) is inlined at the
+ * top level: MCP wants `type: "object"` there, not a bare `$ref` (nested named schemas stay definitions).
+ */
+export function outputSchemaOf(op: AnyOperation): z.ZodObject {
+	if (!(op.response instanceof z.ZodObject)) throw new Error(`${op.operationId}: an MCP tool's response must be an object schema.`);
+	return op.response.extend({});
 }
 
 function pick(args: Record<string, unknown>, keys: string[]): Record<string, unknown> {
@@ -142,7 +156,9 @@ export async function callTool(tool: McpTool, args: Record<string, unknown>, ctx
 		// The operation's own guards and schemas run, so rules and messages match the REST API.
 		const result = await invokeOperation(op, input, ctx.astro, { user: ctx.user, session: ctx.session, handler: tool.handler as never });
 		if (result instanceof Response) throw new Error(`${op.operationId} answered with a raw Response, which MCP cannot carry.`);
-		return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: result as Record<string, unknown> };
+		// The JSON value the REST API would send (dates as strings), once: structured for new clients, as text for older ones.
+		const text = JSON.stringify(result);
+		return { content: [{ type: 'text', text }], structuredContent: JSON.parse(text) as Record<string, unknown> };
 	} catch (error) {
 		if (error instanceof ApiError) return errorResult(error, ctx.origin);
 		if (error instanceof z.ZodError) {
@@ -154,8 +170,10 @@ export async function callTool(tool: McpTool, args: Record<string, unknown>, ctx
 }
 
 /**
- * An API error as a tool error the model can read and act on. A 401 also carries the Bearer
- * challenge in `_meta`, which is how ChatGPT knows to offer "connect your account".
+ * An API error as a tool error the model can read and act on. The machine-readable error is in
+ * `_meta.error`, not `structuredContent`: clients check structuredContent against the tool's
+ * outputSchema (the success shape) even on errors. A 401 also carries the Bearer challenge in
+ * `_meta`, which is how ChatGPT knows to offer "connect your account".
  */
 export function errorResult(error: ApiError, origin: string): CallToolResult {
 	const payload = { code: error.code, message: error.message, ...(error.details === undefined ? {} : { details: error.details }) };
@@ -163,10 +181,10 @@ export function errorResult(error: ApiError, origin: string): CallToolResult {
 	const result: CallToolResult = {
 		isError: true,
 		content: [{ type: 'text', text: `Error ${error.code}: ${error.message}${details}` }],
-		structuredContent: { error: payload },
+		_meta: { [ERROR_META]: payload },
 	};
 	if (error.status === 401) {
-		result._meta = { [WWW_AUTHENTICATE_META]: [bearerChallenge(origin, 'insufficient_scope', error.message)] };
+		result._meta = { ...result._meta, [WWW_AUTHENTICATE_META]: [bearerChallenge(origin, 'insufficient_scope', error.message)] };
 	}
 	return result;
 }

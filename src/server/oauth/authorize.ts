@@ -6,8 +6,10 @@
 import { CODE_REPLAY_WINDOW_MS } from '../db/cleanup.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { ApiError } from '../api/errors.ts';
 import { type Client, findClient, isRegisteredRedirectUri } from './clients.ts';
 import { serverEnv } from '../env.ts';
+import { ClientMetadataError, isMetadataDocumentClientId, type MetadataFetchOptions, resolveMetadataClient } from './client-metadata.ts';
 import { DEFAULT_SCOPE, type Scope, SUPPORTED_SCOPES } from './config.ts';
 import { randomToken, S256_CHALLENGE_PATTERN, sha256Hex } from './crypto.ts';
 import { normaliseResource, supportedResources } from './resource.ts';
@@ -25,16 +27,52 @@ export interface AuthorizationRequest {
 }
 
 export type AuthorizeCheck =
-	/** Shown on our own page: the client or redirect URI cannot be trusted with a redirect. */
-	| { kind: 'error'; status: number; title: string; message: string }
+	/**
+	 * Shown on our own page: the client or redirect URI cannot be trusted with a redirect (RFC 6749 §4.1.2.1).
+	 * `error` is the RFC 6749 code, shown for the app's developer.
+	 */
+	| { kind: 'error'; status: number; title: string; message: string; error: PageErrorCode }
 	/** Sent back to the client's redirect URI (RFC 6749 §4.1.2.1). */
 	| { kind: 'redirect'; location: string }
 	| { kind: 'ok'; request: AuthorizationRequest };
 
 const PARAMS = ['client_id', 'redirect_uri', 'response_type', 'state', 'scope', 'code_challenge', 'code_challenge_method'] as const;
 
-function pageError(title: string, message: string, status = 400): AuthorizeCheck {
-	return { kind: 'error', status, title, message };
+type PageErrorCode = 'invalid_request' | 'invalid_client' | 'temporarily_unavailable';
+
+function pageError(title: string, message: string, status = 400, error: PageErrorCode = 'invalid_request'): AuthorizeCheck {
+	return { kind: 'error', status, title, message, error };
+}
+
+/** The client a client_id names: registered here, or described by its metadata document (an https URL). */
+async function lookUpClient(
+	db: Kysely<Database>,
+	clientId: string,
+	metadata: MetadataFetchOptions,
+): Promise<{ client: Client } | { refused: AuthorizeCheck }> {
+	if (!isMetadataDocumentClientId(clientId)) {
+		const client = await findClient(db, clientId);
+		if (client) return { client };
+		return {
+			refused: pageError(
+				'Unknown app',
+				'No app is registered with this client_id, so it cannot be connected to your account.',
+				400,
+				'invalid_client',
+			),
+		};
+	}
+	try {
+		return { client: await resolveMetadataClient(db, clientId, metadata) };
+	} catch (error) {
+		if (error instanceof ClientMetadataError) {
+			return { refused: pageError('This app cannot be connected', error.message, 400, 'invalid_client') };
+		}
+		if (error instanceof ApiError && error.status === 429) {
+			return { refused: pageError('Too many new apps', error.message, 429, 'temporarily_unavailable') };
+		}
+		throw error;
+	}
 }
 
 /** `redirect_uri` with the response parameters appended (its own query is kept, §3.1.2). */
@@ -56,7 +94,12 @@ export function errorRedirect(
 	return { kind: 'redirect', location: buildRedirect(redirectUri, params) };
 }
 
-export async function checkAuthorizeRequest(db: Kysely<Database>, query: URLSearchParams, issuer: string): Promise<AuthorizeCheck> {
+export async function checkAuthorizeRequest(
+	db: Kysely<Database>,
+	query: URLSearchParams,
+	issuer: string,
+	metadata: MetadataFetchOptions,
+): Promise<AuthorizeCheck> {
 	const repeated = PARAMS.filter((name) => query.getAll(name).length > 1);
 	if (repeated.includes('client_id') || repeated.includes('redirect_uri')) {
 		return pageError(
@@ -66,8 +109,9 @@ export async function checkAuthorizeRequest(db: Kysely<Database>, query: URLSear
 	}
 	const clientId = query.get('client_id');
 	if (!clientId) return pageError('This sign-in link is broken', 'The app did not say who it is (client_id is missing).');
-	const client = await findClient(db, clientId);
-	if (!client) return pageError('Unknown app', 'No app is registered with this client_id, so it cannot be connected to your account.');
+	const found = await lookUpClient(db, clientId, metadata);
+	if ('refused' in found) return found.refused;
+	const { client } = found;
 	const redirectUri = query.get('redirect_uri');
 	if (!redirectUri) return pageError('This sign-in link is broken', 'The app did not say where to return (redirect_uri is missing).');
 	if (!isRegisteredRedirectUri(client, redirectUri)) {

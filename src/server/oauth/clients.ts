@@ -27,9 +27,11 @@ export interface NewClientInput {
 
 export const MAX_CLIENT_NAME_LENGTH = 100;
 export const MAX_REDIRECT_URIS = 10;
+/** Our own ids are 26 characters; a Client ID Metadata Document URL (client-metadata.ts) may be this long. */
+export const MAX_CLIENT_ID_LENGTH = 1000;
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
-function toClient(row: OauthClient): Client {
+export function toClient(row: OauthClient): Client {
 	return {
 		id: row.id,
 		name: row.name,
@@ -87,7 +89,8 @@ export async function createClient(db: Kysely<Database>, input: NewClientInput):
 
 export async function findClient(db: Kysely<Database>, clientId: string): Promise<Client | undefined> {
 	// PostgreSQL refuses NUL in text: such an id names no client (and must not become a 500).
-	if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 200 || clientId.includes('\0')) return undefined;
+	if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > MAX_CLIENT_ID_LENGTH || clientId.includes('\0'))
+		return undefined;
 	const row = await db.selectFrom('oauth_clients').selectAll().where('id', '=', clientId).executeTakeFirst();
 	return row ? toClient(row) : undefined;
 }

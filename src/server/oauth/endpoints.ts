@@ -173,6 +173,8 @@ export async function metadataEndpoint(): Promise<Response> {
 		token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
 		revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
 		authorization_response_iss_parameter_supported: true,
+		// A client_id may be the https URL of the client's own metadata document (client-metadata.ts).
+		client_id_metadata_document_supported: true,
 		service_documentation: `${issuer}/docs`,
 	};
 	return new Response(JSON.stringify(body, null, 2), {

@@ -9,55 +9,12 @@
 import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { type OAuthClientProvider, UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { OAuthClientInformationFull, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { type CallToolResult, JSONRPCErrorResponseSchema } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../helpers/databases.ts';
+import { MemoryProvider } from '../../helpers/mcp-oauth-provider.ts';
 import { type RunningServer, startServer } from '../../helpers/server.ts';
 import { approve, Browser, freePort } from '../oauth/helpers.ts';
-
-/** The provider a native MCP client would write: keeps everything in memory, sends no `state` (PKCE alone). */
-class MemoryProvider implements OAuthClientProvider {
-	info: OAuthClientInformationFull | undefined;
-	saved: OAuthTokens | undefined;
-	verifier = '';
-	authorizationUrl: URL | undefined;
-	constructor(
-		/** Where the client listens this time: a loopback port other than the registered one (RFC 8252 §7.3). */
-		readonly redirectUrl: string,
-		readonly registeredRedirect: string,
-	) {}
-	get clientMetadata(): OAuthClientMetadata {
-		return {
-			client_name: 'SDK test client',
-			redirect_uris: [this.registeredRedirect],
-			grant_types: ['authorization_code', 'refresh_token'],
-			response_types: ['code'],
-			token_endpoint_auth_method: 'none',
-		};
-	}
-	clientInformation() {
-		return this.info;
-	}
-	saveClientInformation(info: OAuthClientInformationFull) {
-		this.info = info;
-	}
-	tokens() {
-		return this.saved;
-	}
-	saveTokens(tokens: OAuthTokens) {
-		this.saved = tokens;
-	}
-	redirectToAuthorization(url: URL) {
-		this.authorizationUrl = url;
-	}
-	saveCodeVerifier(verifier: string) {
-		this.verifier = verifier;
-	}
-	codeVerifier() {
-		return this.verifier;
-	}
-}
 
 const structured = (result: CallToolResult) => result.structuredContent as Record<string, any>;
 

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PrivateChapter, PrivateManifest } from '../../../src/content/emit.ts';
 import type { QuizKey } from '../../../src/domain/grading.ts';
@@ -52,6 +54,11 @@ function structured(result: CallToolResult): Structured {
 /** The first Bearer challenge a tool error carries for ChatGPT's account linking. */
 function challengeOf(result: CallToolResult): string | undefined {
 	return (result._meta?.['mcp/www_authenticate'] as string[] | undefined)?.[0];
+}
+
+/** A tool error's `{ code, message, details? }` (in `_meta`: structuredContent follows the success schema). */
+function errorOf(result: CallToolResult): Structured {
+	return result._meta?.error as Structured;
 }
 
 function text(result: CallToolResult): string {
@@ -139,6 +146,49 @@ for (const kind of DATABASE_KINDS) {
 				expect(content?.inputSchema.required).toEqual(['id']);
 			});
 
+			it("declares every tool's outputSchema from its operation's response schema, and real results match it (ajv)", async () => {
+				const { tools } = await premium.listTools();
+				const ajv = new Ajv({ allErrors: true, strict: false });
+				addFormats(ajv);
+				const key = readJson<QuizKey>('private', 'quizzes', 'tool-use.json');
+				// One real call per tool, as the premium learner; a tool without an entry fails the test.
+				const examples: Record<string, Record<string, unknown>> = {
+					getCourse: {},
+					listChapters: {},
+					getChapter: { id: freeChapter.id },
+					getNextChapter: { id: freeChapter.id },
+					getPreviousChapter: { id: freeChapter.id },
+					getChapterContent: { id: premiumChapter.id },
+					searchContent: { q: 'tool use' },
+					listQuizzes: {},
+					getQuiz: { id: 'tool-use' },
+					submitQuiz: { id: 'tool-use', answers: Object.fromEntries(key.questions.map((q) => [q.id, q.correct])) },
+					getQuizResults: { id: 'tool-use' },
+					getProgress: {},
+					updateProgress: { chapterId: freeChapter.id },
+					getStreak: {},
+					recordCheckin: {},
+					checkAccess: { resource: `chapter:${premiumChapter.id}` },
+					getUserTier: {},
+					getMe: {},
+				};
+				expect(Object.keys(examples).sort()).toEqual(tools.map((t) => t.name).sort());
+				for (const tool of tools) {
+					const op = operations.find((o) => o.operationId === tool.name);
+					expect(tool.outputSchema?.type, tool.name).toBe('object');
+					// Derived, not restated: the response schema's own fields, required ones included.
+					expect(Object.keys(tool.outputSchema?.properties ?? {}).sort(), tool.name).toEqual(
+						Object.keys((op?.response as { shape: object } | undefined)?.shape ?? {}).sort(),
+					);
+					const validate = ajv.compile(tool.outputSchema as object);
+					const result = await call(premium, tool.name, examples[tool.name]);
+					expect(result.isError, `${tool.name}: ${text(result)}`).toBeFalsy();
+					expect(validate(result.structuredContent), `${tool.name}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+					// Older clients read the same value as text.
+					expect(JSON.parse(text(result)), tool.name).toEqual(result.structuredContent);
+				}
+			});
+
 			it('marks GETs read-only and the rest idempotent only where they are', async () => {
 				const { tools } = await anon.listTools();
 				for (const tool of tools) {
@@ -210,8 +260,8 @@ for (const kind of DATABASE_KINDS) {
 				const tierName = manifest.course.tiers.find((t) => t.id === premiumChapter.tier)?.name as string;
 				expect(text(result)).toContain(tierName);
 				expect(text(result)).toContain('sign_in_required');
-				expect(structured(result).error.code).toBe('sign_in_required');
-				expect(structured(result).error.details.requiredTier).toBe(premiumChapter.tier);
+				expect(errorOf(result).code).toBe('sign_in_required');
+				expect(errorOf(result).details.requiredTier).toBe(premiumChapter.tier);
 				const challenge = challengeOf(result);
 				expect(challenge).toContain(`resource_metadata="${METADATA_URL}"`);
 				expect(challenge).toMatch(/^Bearer /);
@@ -233,7 +283,7 @@ for (const kind of DATABASE_KINDS) {
 			it('getChapterContent answers an unknown chapter with not_found', async () => {
 				const result = await call(anon, 'getChapterContent', { id: 'no-such-chapter' });
 				expect(result.isError).toBe(true);
-				expect(structured(result).error.code).toBe('not_found');
+				expect(errorOf(result).code).toBe('not_found');
 				expect(result._meta?.['mcp/www_authenticate']).toBeUndefined();
 			});
 
@@ -252,7 +302,7 @@ for (const kind of DATABASE_KINDS) {
 				}
 				const missing = await call(anon, 'getChapter', { id: 'no-such-chapter' });
 				expect(missing.isError).toBe(true);
-				expect(structured(missing).error.code).toBe('not_found');
+				expect(errorOf(missing).code).toBe('not_found');
 			});
 
 			it('getQuiz gives questions without answers; checkAccess explains a premium refusal', async () => {
@@ -307,8 +357,8 @@ for (const kind of DATABASE_KINDS) {
 			it('submitQuiz reports ungradable answers as the API does', async () => {
 				const result = await call(premium, 'submitQuiz', { id: 'tool-use', answers: { 'not-a-question': ['x'] } });
 				expect(result.isError).toBe(true);
-				expect(structured(result).error.code).toBe('invalid_answers');
-				expect(Array.isArray(structured(result).error.details)).toBe(true);
+				expect(errorOf(result).code).toBe('invalid_answers');
+				expect(Array.isArray(errorOf(result).details)).toBe(true);
 			});
 
 			it('getProgress shows a chapter after updateProgress, which is idempotent', async () => {

@@ -16,7 +16,7 @@ import {
 	renderInstructions,
 } from '../../../src/chatgpt/instructions.ts';
 import { compileCourse } from '../../../src/content/compile.ts';
-import { buildOpenApiDocument, OAUTH_SCOPES } from '../../../src/server/api/openapi.ts';
+import { buildOpenApiDocument, gptOperations, OAUTH_SCOPES } from '../../../src/server/api/openapi.ts';
 import { MCP_TOOLS } from '../../../src/server/mcp/tools.ts';
 import { operations } from '../../../src/server/operations/index.ts';
 
@@ -243,25 +243,33 @@ describe('README.md', () => {
 		expect(readme).toContain(`${origin}/privacy`);
 	});
 
-	it("lists exactly the operations the trimmed schema's jq filter keeps", () => {
-		const kept = operations
-			.filter(
-				(op) => ['Course', 'Quizzes', 'Progress', 'Tiers'].includes(op.tags[0] ?? '') || ['getMe', 'updateMe'].includes(op.operationId),
-			)
-			.map((op) => op.operationId);
-		const sentence = /This keeps (\d+) operations: ([^.]+)\./.exec(readme.replace(/\s+/g, ' '));
-		expect(sentence, 'the README should say "This keeps N operations: …."').not.toBeNull();
+	it("lists exactly the GPT profile's operations, in the document's order, and points at the profile", () => {
+		const profile = buildOpenApiDocument(operations, origin, 'gpt');
+		const inDocument = Object.values(profile.paths).flatMap((item) =>
+			Object.values(item).map((op) => (op as { operationId: string }).operationId),
+		);
+		const kept = gptOperations(operations).map((op) => op.operationId);
+		expect(inDocument.toSorted()).toEqual(kept.toSorted());
+		const sentence = /The GPT profile has (\d+) operations: ([^.]+)\./.exec(readme.replace(/\s+/g, ' '));
+		expect(sentence, 'the README should say "The GPT profile has N operations: …."').not.toBeNull();
 		const listed = [...(sentence?.[2] ?? '').matchAll(/`(\w+)`/g)].map((m) => m[1]);
 		expect(Number(sentence?.[1])).toBe(kept.length);
 		expect(listed).toEqual(kept);
 		expect(operations.filter((op) => kept.includes(op.operationId) && op.auth === 'admin')).toEqual([]);
+		expect(readme).toContain(`${origin}/openapi.json?profile=gpt`);
+		// Every operation the GPT may be told to confirm (or not) is in the profile.
+		const consequential = /`submitQuiz`, `updateProgress`, `recordCheckin` and `updateMe` are `false`/.test(readme.replace(/\s+/g, ' '));
+		expect(consequential).toBe(true);
+		const writes = gptOperations(operations).filter((op) => op.method !== 'GET');
+		expect(writes.map((op) => op.operationId).toSorted()).toEqual(['recordCheckin', 'submitQuiz', 'updateMe', 'updateProgress']);
+		expect(writes.filter((op) => op.consequential !== false)).toEqual([]);
 	});
 
-	it("describes the MCP app's tools as the trimmed list without updateMe", () => {
-		expect(readme).toMatch(/trimmed list from step 4 without `updateMe`/);
-		const kept = operations
-			.filter((op) => ['Course', 'Quizzes', 'Progress', 'Tiers'].includes(op.tags[0] ?? '') || op.operationId === 'getMe')
-			.map((op) => op.operationId);
+	it("describes the MCP app's tools as the GPT profile without updateMe", () => {
+		expect(readme).toMatch(/the GPT profile's operations without `updateMe`/);
+		const kept = gptOperations(operations)
+			.map((op) => op.operationId)
+			.filter((id) => id !== 'updateMe');
 		expect(MCP_TOOLS.map((t) => t.op.operationId)).toEqual(kept);
 	});
 

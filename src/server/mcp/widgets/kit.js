@@ -18,11 +18,14 @@ const kit = (() => {
 
 	/**
 	 * The data of a callTool response. Hosts answer with the MCP result (structuredContent) or with the
-	 * Apps SDK's `{ result: string }`; our tools' text content is the same JSON. Errors come back as
-	 * `{ error: { message } }`.
+	 * Apps SDK's `{ result: string }`; our tools' text content is the same JSON. Errors (`_meta.error`,
+	 * or an "Error <code>: …" text) come back as `{ error: { message } }`.
 	 */
 	function payloadOf(response) {
 		if (!response || typeof response !== 'object') return null;
+		// A tool error carries the API's error body in _meta.error (structuredContent is for results only).
+		const failure = response._meta?.error;
+		if (failure && typeof failure.message === 'string') return { error: { message: failure.message } };
 		if (response.structuredContent && typeof response.structuredContent === 'object') return response.structuredContent;
 		const text =
 			typeof response.result === 'string'
