@@ -121,6 +121,11 @@ describe('docs/chatgpt/README.md: the commands it gives work as written', () => 
 				expect(JSON.parse(stdout)).toMatchObject({ resource: `${origin}/mcp`, authorization_servers: [origin] });
 			} else if (command.includes('oauth-authorization-server')) {
 				expect(stdout.trim().split('\n')).toEqual([`"${origin}/oauth/authorize"`, `"${origin}/oauth/token"`, `"${origin}/oauth/register"`]);
+			} else if (command.includes('resources/list')) {
+				// The widget templates: each a ui:// resource in the Apps SDK's MIME type.
+				const uris = [...stdout.matchAll(/"uri": "(ui:\/\/widget\/[^"]+)"/g)].map((m) => m[1]);
+				expect(uris.length).toBeGreaterThanOrEqual(2);
+				expect(stdout).toContain('"mimeType": "text/html+skybridge"');
 			} else if (command.includes('/mcp')) {
 				expect(stdout).toMatch(
 					new RegExp(`^www-authenticate: Bearer resource_metadata="${origin}/\\.well-known/oauth-protected-resource"`, 'im'),

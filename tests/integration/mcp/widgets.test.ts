@@ -470,7 +470,7 @@ describe.skipIf(!existsSync(CHROMIUM))('widgets in Chromium behind a ChatGPT-sty
 		expect(refused.isError).toBe(true);
 		const over = await openWidget(browser, free, 'getQuiz', globals, 'result-only');
 		await answerWrong(over.widget);
-		await expect.poll(() => textOf(over.widget.getByRole('alert'))).toBe((refused.structuredContent as Structured).error.message);
+		await expect.poll(() => textOf(over.widget.getByRole('alert'))).toBe((refused._meta as Structured).error.message);
 		expect(await over.widget.getByRole('button', { name: 'Submit answers' }).isEnabled()).toBe(true);
 		await over.page.context().close();
 	}, 90_000);
@@ -532,8 +532,11 @@ describe.skipIf(!existsSync(CHROMIUM))('widgets in Chromium behind a ChatGPT-sty
 	it('quiz: an error result from the tool is shown as a plain sentence', async () => {
 		const anonymous = await call(anon, 'getQuiz', { id: 'does-not-exist' });
 		expect(anonymous.isError).toBe(true);
-		const harness = await openWidget(browser, anon, 'getQuiz', { toolOutput: anonymous.structuredContent }, 'mcp');
-		const message = (anonymous.structuredContent as Structured).error.message;
+		// No structuredContent on an error: the host hands the widget the result's _meta, which holds it.
+		expect(anonymous.structuredContent).toBeUndefined();
+		const harness = await openWidget(browser, anon, 'getQuiz', { toolOutput: null, toolResponseMetadata: anonymous._meta }, 'mcp');
+		const message = (anonymous._meta as Structured).error.message;
+		expect(message).toMatch(/\S/);
 		expect(await textOf(harness.widget.getByRole('alert'))).toBe(message);
 		await harness.page.context().close();
 	});

@@ -91,10 +91,16 @@ const kit = (() => {
 		run();
 	}
 
+	/** The sentence of a tool error the host rendered us for: the API's error body rides in _meta.error. */
+	function failureOf(globals) {
+		const failure = globals.toolOutput?.error ?? globals.toolResponseMetadata?.error;
+		return failure && typeof failure.message === 'string' ? failure.message : null;
+	}
+
 	function saveState(state) {
 		const { setWidgetState } = host();
 		if (typeof setWidgetState === 'function') Promise.resolve(setWidgetState(state)).catch(() => {});
 	}
 
-	return { el, payloadOf, callTool, siteLink, onGlobals, saveState, host };
+	return { el, payloadOf, callTool, siteLink, onGlobals, failureOf, saveState, host };
 })();
