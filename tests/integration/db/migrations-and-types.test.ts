@@ -6,6 +6,7 @@ import * as attemptsByDay from '../../../src/server/db/migrations/0003_attempts_
 import * as oauthClientUsage from '../../../src/server/db/migrations/0004_oauth_client_usage.ts';
 import * as billingEvents from '../../../src/server/db/migrations/0005_billing_events.ts';
 import * as oauthResource from '../../../src/server/db/migrations/0006_oauth_resource_and_grace.ts';
+import * as emailTokens from '../../../src/server/db/migrations/0007_email_tokens.ts';
 import { migrateToLatest, migrationStatus } from '../../../src/server/db/migrate.ts';
 import { createUser } from '../../../src/server/repositories/users.ts';
 import { openTestDatabase, type TargetName, TARGETS, type TestDatabase, uniqueEmail } from './harness.ts';
@@ -14,6 +15,7 @@ const TABLES = [
 	'activity_days',
 	'billing_events',
 	'chapter_completions',
+	'email_tokens',
 	'oauth_clients',
 	'oauth_codes',
 	'oauth_refresh_tokens',
@@ -45,7 +47,7 @@ for (const target of TARGETS) {
 		it('reports every migration as pending on an empty database', async () => {
 			const status = await migrationStatus(t.handle.db);
 			expect(status).toEqual({
-				pending: 6,
+				pending: 7,
 				pendingNames: [
 					'0001_initial',
 					'0002_oauth_refresh',
@@ -53,6 +55,7 @@ for (const target of TARGETS) {
 					'0004_oauth_client_usage',
 					'0005_billing_events',
 					'0006_oauth_resource_and_grace',
+					'0007_email_tokens',
 				],
 				appliedNames: [],
 			});
@@ -67,6 +70,7 @@ for (const target of TARGETS) {
 					'0004_oauth_client_usage',
 					'0005_billing_events',
 					'0006_oauth_resource_and_grace',
+					'0007_email_tokens',
 				],
 			});
 			expect(await migrationStatus(t.handle.db)).toEqual({
@@ -79,6 +83,7 @@ for (const target of TARGETS) {
 					'0004_oauth_client_usage',
 					'0005_billing_events',
 					'0006_oauth_resource_and_grace',
+					'0007_email_tokens',
 				],
 			});
 			expect(await appTables()).toEqual(TABLES);
@@ -90,6 +95,7 @@ for (const target of TARGETS) {
 
 		it('down drops every table and up recreates them', async () => {
 			// Newest first: oauth_refresh_tokens references sessions and oauth_clients.
+			await emailTokens.down(t.handle.db);
 			await oauthResource.down(t.handle.db);
 			await billingEvents.down(t.handle.db);
 			await oauthClientUsage.down(t.handle.db);
@@ -103,6 +109,7 @@ for (const target of TARGETS) {
 			await oauthClientUsage.up(t.handle.db);
 			await billingEvents.up(t.handle.db);
 			await oauthResource.up(t.handle.db);
+			await emailTokens.up(t.handle.db);
 			expect(await appTables()).toEqual(TABLES);
 		});
 
