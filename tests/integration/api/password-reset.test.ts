@@ -294,6 +294,31 @@ for (const kind of DATABASE_KINDS) {
 			});
 		});
 
+		it('two requests with the same link at once: exactly one changes the password', async () => {
+			const sentBefore = smtp.messages.length;
+			expect((await new Client(base).post('/api/v1/auth/forgot-password', { email })).status).toBe(202);
+			const mail = await smtp.waitFor((m) => m.to.includes(email), { after: sentBefore });
+			const token = linkIn(mail, '/reset-password').searchParams.get('token') as string;
+			const passwords = ['racing-password-1', 'racing-password-2'];
+			const results = await Promise.all(
+				passwords.map((newPassword) => new Client(base).post('/api/v1/auth/reset-password', { token, newPassword })),
+			);
+			expect(results.map((r) => r.status).sort()).toEqual([200, 400]);
+			const winner = passwords[results.findIndex((r) => r.status === 200)] as string;
+			expect(results.find((r) => r.status === 400)?.json.error.code).toBe('reset_link_used');
+			await new Client(base).login(email, winner);
+			// Back to the password the next test signs in with, through the page and a fresh link.
+			const again = smtp.messages.length;
+			await postForm(base, '/forgot-password', { email });
+			const link = linkIn(await smtp.waitFor((m) => m.to.includes(email), { after: again }), '/reset-password');
+			const reset = await postForm(base, link.pathname + link.search, {
+				token: link.searchParams.get('token') as string,
+				newPassword: NEW_PASSWORD,
+				confirmPassword: NEW_PASSWORD,
+			});
+			expect(reset.status).toBe(200);
+		});
+
 		it('stores only a hash of each link, gives it one hour, and refuses it once expired', async () => {
 			const sentBefore = smtp.messages.length;
 			const requestedAt = Date.now();
