@@ -13,7 +13,7 @@ import {
 } from './auth/email-tokens.ts';
 import { invalidateUserSessions } from './auth/sessions.ts';
 import type { Database } from './db/schema.ts';
-import { composeMessage, sendInBackground } from './mail.ts';
+import { composeMessage } from './mail.ts';
 import { revokeUserGrants } from './oauth/tokens.ts';
 import { findUserByEmail, markEmailVerified, setPassword } from './repositories/users.ts';
 import type { Services } from './services.ts';
@@ -81,7 +81,7 @@ export async function sendPasswordResetLink(services: Services, user: Recipient,
  * and its timing are the same whether or not an account uses the email. The caller applies the limits.
  */
 export function requestPasswordReset(services: Services, email: string, now: Date): void {
-	sendInBackground('password reset', async () => {
+	services.mailer.inBackground('password reset', async () => {
 		const user = await findUserByEmail(services.db, email);
 		if (user) await sendPasswordResetLink(services, user, now);
 	});
@@ -111,7 +111,7 @@ export async function resetPasswordWithToken(
 /** Sends a verification link after registration; only when mail is configured (verification is optional). */
 export function sendVerificationEmail(services: Services, user: Recipient, now: Date): void {
 	if (!services.mailer.configured) return;
-	sendInBackground('email verification', async () => {
+	services.mailer.inBackground('email verification', async () => {
 		const { token } = await issueEmailToken(services.db, { userId: user.id, email: user.email, purpose: 'verify_email', now });
 		const title = await courseTitle(services);
 		await services.mailer.send(

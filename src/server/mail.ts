@@ -1,7 +1,7 @@
 /**
  * Outgoing mail: nodemailer over SMTP (SMTP_URL, MAIL_FROM). Without SMTP_URL nothing is sent and the
  * message's link is written to the server log, so a developer can follow it (README "Email").
- * Sending happens after the response (sendInBackground): an answer that waited for the SMTP server
+ * Sending happens after the response (`inBackground`): an answer that waited for the SMTP server
  * would take longer for an address that has an account than for one that has none.
  */
 import { createTransport } from 'nodemailer';
@@ -21,6 +21,39 @@ export interface Mailer {
 	/** False: SMTP_URL is not set and messages go to the log. */
 	readonly configured: boolean;
 	send(message: MailMessage): Promise<void>;
+	/** Runs a mail job after the response; a failure is logged, never shown to the requester. */
+	inBackground(what: string, job: () => Promise<void>): void;
+	/** Waits (at most `timeoutMs`) for the jobs in flight, so closing the database does not cut one off mid-query. */
+	settle(timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * Jobs in flight, kept on the mailer (which lives in Services, on globalThis) rather than in this module:
+ * the server bundle can load a module twice, and a second copy would have a second, empty set.
+ */
+function backgroundJobs(): Pick<Mailer, 'inBackground' | 'settle'> {
+	const pending = new Set<Promise<void>>();
+	return {
+		inBackground(what, job) {
+			const run: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
+				.then(job)
+				.catch((error: unknown) => log.error({ err: error, what }, 'sending email failed'))
+				.finally(() => pending.delete(run));
+			pending.add(run);
+		},
+		async settle(timeoutMs = 15_000) {
+			let timer: NodeJS.Timeout | undefined;
+			const deadline = new Promise<void>((resolve) => {
+				timer = setTimeout(resolve, timeoutMs);
+				timer.unref();
+			});
+			const all = (async () => {
+				while (pending.size > 0) await Promise.allSettled([...pending]);
+			})();
+			await Promise.race([all, deadline]);
+			clearTimeout(timer);
+		},
+	};
 }
 
 export function createMailer(env: Pick<Env, 'SMTP_URL' | 'MAIL_FROM'>): Mailer {
@@ -28,6 +61,7 @@ export function createMailer(env: Pick<Env, 'SMTP_URL' | 'MAIL_FROM'>): Mailer {
 	if (!url) {
 		return {
 			configured: false,
+			...backgroundJobs(),
 			async send(message) {
 				// warn, not info: a production server without SMTP_URL should be noticed (and the link is a secret).
 				log.warn(
@@ -41,18 +75,12 @@ export function createMailer(env: Pick<Env, 'SMTP_URL' | 'MAIL_FROM'>): Mailer {
 	const transport = createTransport({ url, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 }, { from });
 	return {
 		configured: true,
+		...backgroundJobs(),
 		async send(message) {
 			const info = await transport.sendMail({ to: message.to, subject: message.subject, text: message.text, html: message.html });
 			log.info({ mail: { subject: message.subject, messageId: info.messageId } }, 'email sent');
 		},
 	};
-}
-
-/** Runs a mail job after the response; a failure is logged, never shown to the requester. */
-export function sendInBackground(what: string, job: () => Promise<void>): void {
-	setImmediate(() => {
-		job().catch((error: unknown) => log.error({ err: error, what }, 'sending email failed'));
-	});
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

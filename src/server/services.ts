@@ -40,11 +40,13 @@ async function createServices(): Promise<Services> {
 	const env = parseEnv();
 	const opened = await openDatabaseFromEnv(env);
 	let cleanup: CleanupSchedule | undefined;
-	// Whoever closes the database (scripts/serve.ts, closeOnSignals) stops the cleanup first, so no run meets a closed pool.
+	let mailer: Mailer | undefined;
+	// Whoever closes the database (scripts/serve.ts, closeOnSignals) stops the cleanup and lets mail in flight finish first, so neither meets a closed pool.
 	const handle: DatabaseHandle = {
 		...opened,
 		async close() {
 			await cleanup?.stop();
+			await mailer?.settle();
 			await opened.close();
 		},
 	};
@@ -61,7 +63,7 @@ async function createServices(): Promise<Services> {
 		passwordResetPerHour: env.PASSWORD_RESET_LIMIT_PER_HOUR,
 		store: env.RATE_LIMIT_STORE,
 	});
-	const mailer = createMailer(env);
+	mailer = createMailer(env);
 	if (!mailer.configured && env.NODE_ENV === 'production') {
 		log.warn('SMTP_URL is not set: password-reset and verification links are written to this log instead of being emailed');
 	}
