@@ -21,7 +21,9 @@ export default defineConfig({
 	security: { checkOrigin: false },
 	markdown: { syntaxHighlight: { type: 'prism' } },
 	integrations: [
-		sitemap({ filter: (page) => !/\/(dashboard|account|login|register|admin|oauth|learn)\b/.test(page) }),
+		sitemap({
+			filter: (page) => !/\/(dashboard|account|login|register|forgot-password|reset-password|verify-email|admin|oauth|learn)\b/.test(page),
+		}),
 		courseIntegration(),
 	],
 	devToolbar: { enabled: false },

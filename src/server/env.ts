@@ -41,6 +41,18 @@ export const envSchema = z.object({
 		.string()
 		.regex(/^$|^[\w.-]+(\/[\w.-]+)*\/$/, 'must be empty or a path ending in "/", such as "course-v1/"')
 		.default(''),
+	/**
+	 * Outgoing mail (password reset, email verification) over SMTP, e.g. `smtps://user:pass@smtp.example.com:465`
+	 * or `smtp://localhost:1025`. Unset: nothing is sent and each link is written to the server log instead.
+	 */
+	SMTP_URL: z
+		.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' })
+		.optional()
+		.or(z.literal('').transform(() => undefined)),
+	/** The From of every email, e.g. `"Intro to Rust" <no-reply@course.example.com>`; required with SMTP_URL. */
+	MAIL_FROM: z.string().trim().max(320).optional(),
+	/** Password-reset emails one address may be sent per hour (requests beyond it get a 429). */
+	PASSWORD_RESET_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(5),
 	/** HMAC-SHA256 secret shared with the billing provider; the webhook is refused without it. */
 	BILLING_WEBHOOK_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
 	/** Where rate-limit counters live: `database` (shared by every instance; the default on Postgres) or `memory` (one process). */
@@ -117,6 +129,7 @@ function crossFieldProblems(source: Record<string, string | undefined>): string[
 			if (!source[key]) problems.push(`${key}: is required when CONTENT_STORE=r2`);
 		}
 	}
+	if (source.SMTP_URL && !source.MAIL_FROM?.trim()) problems.push('MAIL_FROM: is required when SMTP_URL is set');
 	if (source.DATABASE_DRIVER === 'neon' && !source.DATABASE_URL) problems.push('DATABASE_URL: is required when DATABASE_DRIVER=neon');
 	return problems;
 }

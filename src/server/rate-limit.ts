@@ -29,6 +29,10 @@ export interface RateLimits {
 	 * Claude) register one client per user from a few shared addresses (docs/decisions/0010-limits-behind-shared-addresses.md).
 	 */
 	oauthRegistrations: RateLimiterAbstract;
+	/** Password-reset requests per email, whether or not it has an account (so the count says nothing): no inbox is flooded. */
+	passwordResetEmails: RateLimiterAbstract;
+	/** Password-reset requests per client address, at the registrations' ceiling: a classroom fits, a script does not. */
+	passwordResetAddresses: RateLimiterAbstract;
 }
 
 export interface RateLimitOptions {
@@ -40,6 +44,8 @@ export interface RateLimitOptions {
 	addressPer15Minutes: number;
 	/** Dynamic OAuth client registrations per address per 15 minutes; default 300, or the auth limit when higher. */
 	oauthRegistrationsPer15Minutes?: number;
+	/** Password-reset requests per email per hour (default 5). */
+	passwordResetPerHour?: number;
 	/** Defaults to memory on the embedded database (one process) and the database on Postgres. */
 	store?: 'database' | 'memory';
 }
@@ -60,13 +66,15 @@ export async function createRateLimits(handle: DatabaseHandle, options: RateLimi
 			duration: window,
 			keyPrefix: 'rl_oauth_register',
 		},
+		passwordResetEmails: { points: options.passwordResetPerHour ?? 5, duration: 60 * 60, keyPrefix: 'rl_reset_email' },
+		passwordResetAddresses: { points: options.addressPer15Minutes, duration: window, keyPrefix: 'rl_reset_address' },
 	};
 	type Name = keyof typeof specs;
 	const names = Object.keys(specs) as Name[];
 	if ((options.store ?? (handle.dialect === 'pglite' ? 'memory' : 'database')) === 'memory') {
 		return Object.fromEntries(names.map((n) => [n, new RateLimiterMemory(specs[n])])) as unknown as RateLimits;
 	}
-	// Created once here, before the limiters: eight limiters each creating it at once race on a fresh
+	// Created once here, before the limiters: the limiters each creating it at once race on a fresh
 	// database ("type rate_limits already exists"), whatever the driver.
 	const tableCreated = await createUnloggedTable(handle);
 	const make = (opts: typeof general) =>

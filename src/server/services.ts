@@ -1,6 +1,6 @@
 /**
  * The server's long-lived parts, created once per process on first use: configuration,
- * database (migrated, demo-seeded on the embedded database, cleaned up hourly), private content, rate limits.
+ * database (migrated, demo-seeded on the embedded database, cleaned up hourly), private content, rate limits, mail.
  */
 import type { Kysely } from 'kysely';
 import { type ContentStore, localContentStore } from './content-store.ts';
@@ -12,6 +12,8 @@ import { openDatabaseFromEnv } from './db/open-from-env.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Database } from './db/schema.ts';
 import { type Env, seedDemoEnabled, serverEnv } from './env.ts';
+import { log } from './log.ts';
+import { createMailer, type Mailer } from './mail.ts';
 import { createRateLimits, type RateLimits } from './rate-limit.ts';
 import { seedDemoAccounts } from './seed.ts';
 
@@ -21,6 +23,7 @@ export interface Services {
 	db: Kysely<Database>;
 	content: ContentStore;
 	limits: RateLimits;
+	mailer: Mailer;
 }
 
 const state = globalThis as typeof globalThis & { __services?: Promise<Services> };
@@ -37,11 +40,13 @@ async function createServices(): Promise<Services> {
 	const env = serverEnv();
 	const opened = await openDatabaseFromEnv(env);
 	let cleanup: CleanupSchedule | undefined;
-	// Whoever closes the database (scripts/serve.ts, closeOnSignals) stops the cleanup first, so no run meets a closed pool.
+	let mailer: Mailer | undefined;
+	// Whoever closes the database (scripts/serve.ts, closeOnSignals) stops the cleanup and lets mail in flight finish first, so neither meets a closed pool.
 	const handle: DatabaseHandle = {
 		...opened,
 		async close() {
 			await cleanup?.stop();
+			await mailer?.settle();
 			await opened.close();
 		},
 	};
@@ -56,8 +61,13 @@ async function createServices(): Promise<Services> {
 		...(env.ANONYMOUS_RATE_LIMIT_PER_MINUTE ? { anonymousPerMinute: env.ANONYMOUS_RATE_LIMIT_PER_MINUTE } : {}),
 		addressPer15Minutes: env.AUTH_ADDRESS_LIMIT_PER_15_MINUTES,
 		oauthRegistrationsPer15Minutes: env.OAUTH_REGISTRATION_RATE_LIMIT_PER_15_MINUTES,
+		passwordResetPerHour: env.PASSWORD_RESET_LIMIT_PER_HOUR,
 		store: env.RATE_LIMIT_STORE,
 	});
+	mailer = createMailer(env);
+	if (!mailer.configured && env.NODE_ENV === 'production') {
+		log.warn('SMTP_URL is not set: password-reset and verification links are written to this log instead of being emailed');
+	}
 	// Started last: a start-up that fails leaves no timer behind.
 	if (env.DB_CLEANUP_INTERVAL_MINUTES > 0) {
 		cleanup = startCleanupSchedule(
@@ -65,7 +75,7 @@ async function createServices(): Promise<Services> {
 			{ intervalMs: env.DB_CLEANUP_INTERVAL_MINUTES * 60_000 },
 		);
 	}
-	return { env, handle, db: handle.db, content, limits };
+	return { env, handle, db: handle.db, content, limits, mailer };
 }
 
 /** One line when something was deleted; silence otherwise. */

@@ -154,6 +154,23 @@ const APP_PAGES: { name: string; visit: (page: Page, helpers: Helpers) => Promis
 		},
 	},
 	{
+		name: 'forgot password, link sent',
+		visit: async (page) => {
+			await page.goto('/login');
+			await page.getByRole('link', { name: 'Forgot your password?' }).click();
+			await page.getByLabel('Email').fill('nobody@example.test');
+			await page.getByRole('button', { name: 'Send me a reset link' }).click();
+			await expect(page.getByRole('status')).toContainText('If an account uses this email');
+		},
+	},
+	{
+		name: 'reset password with a link that does not work',
+		visit: async (page) => {
+			await page.goto(`/reset-password?token=${'a'.repeat(32)}`);
+			await expect(page.getByRole('alert')).toContainText('This password reset link is not valid.');
+		},
+	},
+	{
 		name: 'search with results',
 		visit: async (page) => {
 			await page.goto('/search?q=agent');

@@ -76,6 +76,8 @@ export const NOT_FOR_GPT = new Set([
 	'changePassword',
 	'listSessions',
 	'revokeSession',
+	'requestPasswordReset',
+	'resetPassword',
 	'billingWebhook',
 	'health',
 	'ready',

@@ -5,6 +5,7 @@
  * (`cleanup-schedule.ts`), operators with `npm run db:cleanup`.
  */
 import { type Kysely, sql } from 'kysely';
+import { deleteExpiredEmailTokens } from '../auth/email-tokens.ts';
 import { deleteExpiredSessions } from '../auth/sessions.ts';
 import { deleteUnusedDynamicClients } from '../oauth/clients.ts';
 import type { Database } from './schema.ts';
@@ -41,6 +42,7 @@ export interface CleanupCounts {
 	oauthCodes: number;
 	oauthClients: number;
 	rateLimits: number;
+	emailTokens: number;
 }
 
 /** What each count means, for the CLI and the server log. */
@@ -50,6 +52,7 @@ export const CLEANUP_LABELS: Record<keyof CleanupCounts, string> = {
 	oauthCodes: 'expired OAuth authorization codes',
 	oauthClients: 'unused dynamically registered OAuth clients',
 	rateLimits: 'expired rate-limit counters',
+	emailTokens: 'expired password-reset and verification links',
 };
 
 export async function cleanupDatabase(db: Kysely<Database>, options: CleanupOptions): Promise<CleanupCounts> {
@@ -61,6 +64,7 @@ export async function cleanupDatabase(db: Kysely<Database>, options: CleanupOpti
 		oauthCodes: await deleted(db.deleteFrom('oauth_codes').where('expires_at', '<', new Date(now.getTime() - CODE_REPLAY_WINDOW_MS))),
 		oauthClients: await deleteUnusedDynamicClients(db, new Date(now.getTime() - options.unusedClientDays * DAY_MS)),
 		rateLimits: await deleteExpiredRateLimits(db, now),
+		emailTokens: await deleteExpiredEmailTokens(db, now),
 	};
 }
 

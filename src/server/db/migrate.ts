@@ -11,6 +11,7 @@ import * as m0003 from './migrations/0003_attempts_by_day.ts';
 import * as m0004 from './migrations/0004_oauth_client_usage.ts';
 import * as m0005 from './migrations/0005_billing_events.ts';
 import * as m0006 from './migrations/0006_oauth_resource_and_grace.ts';
+import * as m0007 from './migrations/0007_email_tokens.ts';
 import * as m0009 from './migrations/0009_time_zone_change.ts';
 
 /** Every migration, by name; names sort in the order they must run. Add new ones here. */
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
 	'0004_oauth_client_usage': m0004,
 	'0005_billing_events': m0005,
 	'0006_oauth_resource_and_grace': m0006,
+	'0007_email_tokens': m0007,
 	'0009_time_zone_change': m0009,
 };
 

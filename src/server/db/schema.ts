@@ -52,6 +52,8 @@ export interface UsersTable {
 	tier: Generated<Tier>;
 	created_at: DefaultTimestamp;
 	updated_at: DefaultTimestamp;
+	/** When a verification link (or a password reset) proved the learner reads this address; null: not yet. Never needed to sign in. */
+	email_verified_at: NullableTimestamp;
 }
 
 export interface SessionsTable {
@@ -175,6 +177,23 @@ export interface Database {
 	oauth_codes: OauthCodesTable;
 	oauth_refresh_tokens: OauthRefreshTokensTable;
 	billing_events: BillingEventsTable;
+	email_tokens: EmailTokensTable;
+}
+
+export const EMAIL_TOKEN_PURPOSES = ['password_reset', 'verify_email'] as const;
+export type EmailTokenPurpose = (typeof EMAIL_TOKEN_PURPOSES)[number];
+
+/** Links sent by email (migration 0007): single use, expiring, only a hash stored. */
+export interface EmailTokensTable {
+	/** SHA-256 (hex) of the token; the token itself is only in the email. */
+	token_hash: string;
+	user_id: string;
+	purpose: EmailTokenPurpose;
+	/** The address the link was sent to: the link does nothing once the account's email differs. */
+	email: string;
+	created_at: DefaultTimestamp;
+	expires_at: Timestamp;
+	used_at: NullableTimestamp;
 }
 
 /** Webhook events by the provider's id (migration 0005): dedupe and event-time ordering. */
@@ -191,8 +210,8 @@ export interface BillingEventsTable {
 export type User = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
-/** A user as the rest of the app should see it: without the password hash. */
-export type PublicUser = Omit<User, 'password_hash'>;
+/** A user as the rest of the app should see it: without the password hash (and the verification date, which only the account mail reads). */
+export type PublicUser = Omit<User, 'password_hash' | 'email_verified_at'>;
 
 export type SessionRow = Selectable<SessionsTable>;
 export type NewSessionRow = Insertable<SessionsTable>;

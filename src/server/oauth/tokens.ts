@@ -64,6 +64,15 @@ export async function revokeGrant(db: Kysely<Database>, grantId: string): Promis
 		.execute();
 }
 
+/**
+ * Ends every OAuth grant of a user (after a password reset): the access tokens, which are sessions and take
+ * their refresh tokens with them, and the codes not exchanged yet, which would otherwise start new grants.
+ */
+export async function revokeUserGrants(db: Kysely<Database>, userId: string): Promise<void> {
+	await db.deleteFrom('sessions').where('user_id', '=', userId).where('kind', '=', 'oauth').execute();
+	await db.deleteFrom('oauth_codes').where('user_id', '=', userId).where('used_at', 'is', null).execute();
+}
+
 interface IssueInput {
 	client: Client;
 	userId: string;

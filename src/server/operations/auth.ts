@@ -13,6 +13,7 @@ import { consumeOrThrow } from '../rate-limit.ts';
 import { clearSessionCookie, setSessionCookie, setUserHintCookie } from '../auth/request-auth.ts';
 import { createSession, invalidateSession, invalidateUserSessions, listUserSessions } from '../auth/sessions.ts';
 import { createUser, EmailTakenError, findUserById, setPassword, updateProfile } from '../repositories/users.ts';
+import { sendVerificationEmail } from '../account-email.ts';
 import { getServices } from '../services.ts';
 import { hasNoNul, isoDateTime, NO_NUL, userSchema, userView } from './shared.ts';
 
@@ -20,7 +21,7 @@ export const timezoneSchema = z
 	.string()
 	.max(64)
 	.refine(isValidTimeZone, 'must be an IANA time zone such as "Europe/Paris" or "America/New_York"');
-const emailSchema = z.email('must be an email address such as "ada@example.com"').max(254);
+export const emailSchema = z.email('must be an email address such as "ada@example.com"').max(254);
 export const passwordSchema = z.string().min(10, 'must be at least 10 characters').max(256, 'must be at most 256 characters');
 const displayNameSchema = z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters').refine(hasNoNul, NO_NUL);
 const tokenRequest = z
@@ -39,7 +40,8 @@ export const register = defineOperation({
 	method: 'POST',
 	path: '/api/v1/auth/register',
 	summary: 'Create a learner account',
-	description: 'Creates a free account and signs it in (session cookie, or a bearer token when session is "bearer").',
+	description:
+		'Creates a free account and signs it in (session cookie, or a bearer token when session is "bearer"). When the site sends email, a link to confirm the address follows; the account works without it.',
 	tags: ['Account'],
 	auth: 'public',
 	body: z.object({
@@ -71,6 +73,7 @@ export const register = defineOperation({
 			}
 			throw error;
 		}
+		sendVerificationEmail(await getServices(), user, now);
 		return startSession(user, body.session, astro, now, request);
 	},
 });

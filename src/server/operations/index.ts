@@ -2,6 +2,7 @@
 import * as auth from './auth.ts';
 import * as content from './content.ts';
 import * as health from './health.ts';
+import * as passwordReset from './password-reset.ts';
 import * as progress from './progress.ts';
 import * as quizzes from './quizzes.ts';
 import * as search from './search.ts';
@@ -37,6 +38,8 @@ export const operations = [
 	auth.changePassword,
 	auth.listSessions,
 	auth.revokeSession,
+	passwordReset.requestPasswordReset,
+	passwordReset.resetPassword,
 	health.health,
 	health.ready,
 ];

@@ -124,6 +124,11 @@ export async function setPassword(db: Kysely<Database>, id: string, passwordHash
 	return result.numUpdatedRows > 0n;
 }
 
+/** Records when the learner proved they read their email (the first time only). */
+export async function markEmailVerified(db: Kysely<Database>, id: string, now: Date): Promise<void> {
+	await db.updateTable('users').set({ email_verified_at: now }).where('id', '=', id).where('email_verified_at', 'is', null).execute();
+}
+
 /** Sets the role; false when the user does not exist. */
 export async function setRole(db: Kysely<Database>, id: string, role: Role): Promise<boolean> {
 	const result = await db.updateTable('users').set({ role, updated_at: sql<Date>`now()` }).where('id', '=', id).executeTakeFirst();

@@ -267,6 +267,22 @@ const MATRIX: Row[] = [
 		call: (_actor, world) => ({ method: 'DELETE', path: `/api/v1/me/sessions/${world.bystanderSessionId}` }),
 	},
 	{
+		operationId: 'requestPasswordReset',
+		scenario: 'a reset link for one’s own email (anonymous: the bystander’s)',
+		expected: [202, 202, 202, 202, 202],
+		call: (actor, world) => ({ method: 'POST', path: '/api/v1/auth/forgot-password', body: { email: me(actor, world).email } }),
+	},
+	{
+		operationId: 'resetPassword',
+		scenario: 'a link that was never sent',
+		expected: [400, 400, 400, 400, 400],
+		call: () => ({
+			method: 'POST',
+			path: '/api/v1/auth/reset-password',
+			body: { token: 'a'.repeat(32), newPassword: 'matrix-password-2' },
+		}),
+	},
+	{
 		operationId: 'health',
 		scenario: 'liveness',
 		expected: [200, 200, 200, 200, 200],

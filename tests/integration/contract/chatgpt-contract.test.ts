@@ -331,6 +331,27 @@ const EXAMPLES: Record<string, (ctx: Context) => Call[]> = {
 			},
 		];
 	},
+	// (full) Forgotten passwords: the same answer for any email; a link never sent is refused. Not for OAuth apps.
+	requestPasswordReset: () => [
+		{
+			as: 'anonymous',
+			body: { email: uniqueEmail('contract-nobody') },
+			status: 202,
+			check: (b) => expect(b.message).toMatch(/^If an account uses this email/),
+		},
+		{ as: 'anonymous', body: { email: 'not an email' }, invalid: true, status: 400 },
+		{ as: 'oauth', body: { email: LEARNER }, status: 403 },
+	],
+	resetPassword: () => [
+		{
+			as: 'anonymous',
+			body: { token: 'a'.repeat(32), newPassword: 'contract-password-3' },
+			status: 400,
+			check: (b) => expect(b.error.code).toBe('reset_link_invalid'),
+		},
+		{ as: 'anonymous', body: { token: 'a'.repeat(32), newPassword: 'short' }, invalid: true, status: 400 },
+		{ as: 'oauth', body: { token: 'a'.repeat(32), newPassword: 'contract-password-3' }, status: 403 },
+	],
 	// (full) Operations.
 	health: () => [{ as: 'anonymous', status: 200, check: (b) => expect(b.status).toBe('ok') }],
 	ready: () => [{ as: 'anonymous', status: 200, check: (b) => expect(b).toMatchObject({ status: 'ready', pendingMigrations: 0 }) }],

@@ -4,6 +4,7 @@
  * one run must delete exactly what has expired or was never used, and keep the rest.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueEmailToken } from '../../../src/server/auth/email-tokens.ts';
 import { createSession } from '../../../src/server/auth/sessions.ts';
 import { type CleanupCounts, cleanupDatabase } from '../../../src/server/db/cleanup.ts';
 import { approve } from '../../../src/server/oauth/authorize.ts';
@@ -32,6 +33,7 @@ for (const target of TARGETS) {
 		const clients: Record<string, Client> = {};
 		let rotatedToken: string;
 		let currentRefreshToken: string;
+		const emailLinks: Record<string, string> = {};
 
 		const newClient = async (name: string, options: { dynamic: boolean; createdAt: Date }) => {
 			const { client } = await createClient(t.handle.db, {
@@ -113,6 +115,16 @@ for (const target of TARGETS) {
 
 			await newClient('never used, 31 days old', { dynamic: true, createdAt: ago(31 * DAY) });
 			await newClient('never used, 29 days old', { dynamic: true, createdAt: ago(29 * DAY) });
+
+			// Email links (issued by the app's own function at chosen times): kept a day past expiry.
+			const link = async (name: string, issuedAt: Date) => {
+				emailLinks[name] = (
+					await issueEmailToken(db, { userId, email: 'cleo@example.test', purpose: 'password_reset', now: issuedAt })
+				).token;
+			};
+			await link('expired 25 hours ago', ago(26 * HOUR));
+			await link('expired 23 hours ago', ago(24 * HOUR));
+			await link('live', ago(30 * MINUTE));
 			await newClient('operator-registered, never used, 31 days old', { dynamic: false, createdAt: ago(31 * DAY) });
 
 			counts = await cleanupDatabase(db, { now, unusedClientDays: 30 });
@@ -122,7 +134,14 @@ for (const target of TARGETS) {
 		});
 
 		it('runs without a rate-limit table (limits kept in memory)', () => {
-			expect(beforeRateLimitTable).toEqual({ sessions: 0, oauthRefreshTokens: 0, oauthCodes: 0, oauthClients: 0, rateLimits: 0 });
+			expect(beforeRateLimitTable).toEqual({
+				sessions: 0,
+				oauthRefreshTokens: 0,
+				oauthCodes: 0,
+				oauthClients: 0,
+				rateLimits: 0,
+				emailTokens: 0,
+			});
 		});
 
 		it('reports how many rows of each kind it deleted', () => {
@@ -135,7 +154,15 @@ for (const target of TARGETS) {
 				oauthCodes: 3,
 				oauthClients: 1,
 				rateLimits: 2,
+				emailTokens: 1,
 			});
+		});
+
+		it('deletes email links a day after they expired and keeps the rest', async () => {
+			const rows = await t.handle.db.selectFrom('email_tokens').select('token_hash').execute();
+			expect(rows.map((r) => r.token_hash).sort()).toEqual(
+				[sha256Hex(emailLinks['expired 23 hours ago'] as string), sha256Hex(emailLinks.live as string)].sort(),
+			);
 		});
 
 		it('keeps live sessions, including the sessions of live OAuth grants', async () => {
@@ -201,7 +228,7 @@ for (const target of TARGETS) {
 
 		it('deletes an unused client once it is older than the configured age', async () => {
 			const again = await cleanupDatabase(t.handle.db, { now, unusedClientDays: 28 });
-			expect(again).toEqual({ sessions: 0, oauthRefreshTokens: 0, oauthCodes: 0, oauthClients: 1, rateLimits: 0 });
+			expect(again).toEqual({ sessions: 0, oauthRefreshTokens: 0, oauthCodes: 0, oauthClients: 1, rateLimits: 0, emailTokens: 0 });
 			const gone = await t.handle.db
 				.selectFrom('oauth_clients')
 				.select('id')

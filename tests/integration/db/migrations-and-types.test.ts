@@ -6,6 +6,7 @@ import * as attemptsByDay from '../../../src/server/db/migrations/0003_attempts_
 import * as oauthClientUsage from '../../../src/server/db/migrations/0004_oauth_client_usage.ts';
 import * as billingEvents from '../../../src/server/db/migrations/0005_billing_events.ts';
 import * as oauthResource from '../../../src/server/db/migrations/0006_oauth_resource_and_grace.ts';
+import * as emailTokens from '../../../src/server/db/migrations/0007_email_tokens.ts';
 import * as timeZoneChange from '../../../src/server/db/migrations/0009_time_zone_change.ts';
 import { migrateToLatest, migrationStatus } from '../../../src/server/db/migrate.ts';
 import { createUser } from '../../../src/server/repositories/users.ts';
@@ -15,6 +16,7 @@ const TABLES = [
 	'activity_days',
 	'billing_events',
 	'chapter_completions',
+	'email_tokens',
 	'oauth_clients',
 	'oauth_codes',
 	'oauth_refresh_tokens',
@@ -46,7 +48,7 @@ for (const target of TARGETS) {
 		it('reports every migration as pending on an empty database', async () => {
 			const status = await migrationStatus(t.handle.db);
 			expect(status).toEqual({
-				pending: 7,
+				pending: 8,
 				pendingNames: [
 					'0001_initial',
 					'0002_oauth_refresh',
@@ -54,6 +56,7 @@ for (const target of TARGETS) {
 					'0004_oauth_client_usage',
 					'0005_billing_events',
 					'0006_oauth_resource_and_grace',
+					'0007_email_tokens',
 					'0009_time_zone_change',
 				],
 				appliedNames: [],
@@ -69,6 +72,7 @@ for (const target of TARGETS) {
 					'0004_oauth_client_usage',
 					'0005_billing_events',
 					'0006_oauth_resource_and_grace',
+					'0007_email_tokens',
 					'0009_time_zone_change',
 				],
 			});
@@ -82,6 +86,7 @@ for (const target of TARGETS) {
 					'0004_oauth_client_usage',
 					'0005_billing_events',
 					'0006_oauth_resource_and_grace',
+					'0007_email_tokens',
 					'0009_time_zone_change',
 				],
 			});
@@ -95,6 +100,7 @@ for (const target of TARGETS) {
 		it('down drops every table and up recreates them', async () => {
 			// Newest first: oauth_refresh_tokens references sessions and oauth_clients.
 			await timeZoneChange.down(t.handle.db);
+			await emailTokens.down(t.handle.db);
 			await oauthResource.down(t.handle.db);
 			await billingEvents.down(t.handle.db);
 			await oauthClientUsage.down(t.handle.db);
@@ -108,6 +114,7 @@ for (const target of TARGETS) {
 			await oauthClientUsage.up(t.handle.db);
 			await billingEvents.up(t.handle.db);
 			await oauthResource.up(t.handle.db);
+			await emailTokens.up(t.handle.db);
 			await timeZoneChange.up(t.handle.db);
 			expect(await appTables()).toEqual(TABLES);
 		});
