@@ -31,6 +31,7 @@ import {
 	type Section,
 } from './schemas.ts';
 import { SITE_ORIGIN } from './site-origin.ts';
+import { checkoutUrl } from './urls.ts';
 import { parseYaml, validateYaml } from './yaml-source.ts';
 
 export interface CompiledChapter extends ChapterFrontmatter {
@@ -63,6 +64,8 @@ export interface CompiledCourse {
 	warnings: ContentIssue[];
 	/** The author's search settings (course.yaml `search:`), for the index builder. */
 	search: CourseSearchSettings;
+	/** Each paid tier's checkout page at the provider (course.yaml `checkout_url`): the server sends learners there. */
+	checkout: Partial<Record<Tier, string>>;
 }
 
 export interface CompileOptions {
@@ -281,6 +284,7 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 				includes: t.includes,
 				quizAttemptsPerDay: t.quiz_attempts_per_day,
 				streakFreezesPerMonth: t.streak_freezes_per_month,
+				checkoutUrl: t.checkout_url ? checkoutUrl(t.id) : null,
 			})),
 			chapterCount: compiledChapters.length,
 			totalMinutes: compiledChapters.reduce((sum, c) => sum + c.minutes, 0),
@@ -290,6 +294,7 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 		assets: assetList,
 		warnings,
 		search: course.search,
+		checkout: Object.fromEntries(course.tiers.flatMap((t) => (t.checkout_url ? [[t.id, t.checkout_url]] : []))),
 	};
 }
 

@@ -11,6 +11,7 @@ import * as m0003 from './migrations/0003_attempts_by_day.ts';
 import * as m0004 from './migrations/0004_oauth_client_usage.ts';
 import * as m0005 from './migrations/0005_billing_events.ts';
 import * as m0006 from './migrations/0006_oauth_resource_and_grace.ts';
+import * as m0008 from './migrations/0008_billing_customers.ts';
 
 /** Every migration, by name; names sort in the order they must run. Add new ones here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
 	'0004_oauth_client_usage': m0004,
 	'0005_billing_events': m0005,
 	'0006_oauth_resource_and_grace': m0006,
+	'0008_billing_customers': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {

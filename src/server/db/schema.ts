@@ -171,6 +171,7 @@ export interface Database {
 	oauth_codes: OauthCodesTable;
 	oauth_refresh_tokens: OauthRefreshTokensTable;
 	billing_events: BillingEventsTable;
+	billing_customers: BillingCustomersTable;
 }
 
 /** Webhook events by the provider's id (migration 0005): dedupe and event-time ordering. */
@@ -182,6 +183,15 @@ export interface BillingEventsTable {
 	event_at: Date;
 	applied: boolean;
 	received_at: Generated<Date>;
+}
+
+/** A billing provider's customer and the learner it is (migration 0008): later events name only the customer. */
+export interface BillingCustomersTable {
+	/** 'stripe'. */
+	provider: string;
+	customer_id: string;
+	user_id: string;
+	created_at: DefaultTimestamp;
 }
 
 export type User = Selectable<UsersTable>;

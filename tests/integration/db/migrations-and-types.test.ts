@@ -6,12 +6,14 @@ import * as attemptsByDay from '../../../src/server/db/migrations/0003_attempts_
 import * as oauthClientUsage from '../../../src/server/db/migrations/0004_oauth_client_usage.ts';
 import * as billingEvents from '../../../src/server/db/migrations/0005_billing_events.ts';
 import * as oauthResource from '../../../src/server/db/migrations/0006_oauth_resource_and_grace.ts';
+import * as billingCustomers from '../../../src/server/db/migrations/0008_billing_customers.ts';
 import { migrateToLatest, migrationStatus } from '../../../src/server/db/migrate.ts';
 import { createUser } from '../../../src/server/repositories/users.ts';
 import { openTestDatabase, type TargetName, TARGETS, type TestDatabase, uniqueEmail } from './harness.ts';
 
 const TABLES = [
 	'activity_days',
+	'billing_customers',
 	'billing_events',
 	'chapter_completions',
 	'oauth_clients',
@@ -45,7 +47,7 @@ for (const target of TARGETS) {
 		it('reports every migration as pending on an empty database', async () => {
 			const status = await migrationStatus(t.handle.db);
 			expect(status).toEqual({
-				pending: 6,
+				pending: 7,
 				pendingNames: [
 					'0001_initial',
 					'0002_oauth_refresh',
@@ -53,6 +55,7 @@ for (const target of TARGETS) {
 					'0004_oauth_client_usage',
 					'0005_billing_events',
 					'0006_oauth_resource_and_grace',
+					'0008_billing_customers',
 				],
 				appliedNames: [],
 			});
@@ -67,6 +70,7 @@ for (const target of TARGETS) {
 					'0004_oauth_client_usage',
 					'0005_billing_events',
 					'0006_oauth_resource_and_grace',
+					'0008_billing_customers',
 				],
 			});
 			expect(await migrationStatus(t.handle.db)).toEqual({
@@ -79,6 +83,7 @@ for (const target of TARGETS) {
 					'0004_oauth_client_usage',
 					'0005_billing_events',
 					'0006_oauth_resource_and_grace',
+					'0008_billing_customers',
 				],
 			});
 			expect(await appTables()).toEqual(TABLES);
@@ -90,6 +95,7 @@ for (const target of TARGETS) {
 
 		it('down drops every table and up recreates them', async () => {
 			// Newest first: oauth_refresh_tokens references sessions and oauth_clients.
+			await billingCustomers.down(t.handle.db);
 			await oauthResource.down(t.handle.db);
 			await billingEvents.down(t.handle.db);
 			await oauthClientUsage.down(t.handle.db);
@@ -103,6 +109,7 @@ for (const target of TARGETS) {
 			await oauthClientUsage.up(t.handle.db);
 			await billingEvents.up(t.handle.db);
 			await oauthResource.up(t.handle.db);
+			await billingCustomers.up(t.handle.db);
 			expect(await appTables()).toEqual(TABLES);
 		});
 

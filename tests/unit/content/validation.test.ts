@@ -202,6 +202,47 @@ describe('course.yaml', () => {
 			message: /tiers must be listed once each, in order free < premium < pro < team; got free, pro, premium/,
 		});
 	});
+
+	it('accepts a checkout_url on a paid tier: the public tier points at the site page that starts paying, the provider link stays private', async () => {
+		const fx = courseFixture(
+			replace('course.yaml', '      - Every chapter\n', '      - Every chapter\n    checkout_url: https://buy.stripe.com/test_abc\n'),
+		);
+		const compiled = await compileCourse(fx.dir, fx.dir);
+		expect(compiled.course.tiers.map((t) => [t.id, t.checkoutUrl])).toEqual([
+			['free', null],
+			['premium', '/checkout/premium'],
+			['pro', null],
+		]);
+		expect(compiled.checkout).toEqual({ premium: 'https://buy.stripe.com/test_abc' });
+	});
+
+	it('rejects a checkout_url that is not https', async () => {
+		const fx = courseFixture(
+			replace('course.yaml', '      - Every chapter\n', '      - Every chapter\n    checkout_url: http://buy.stripe.com/test_abc\n'),
+		);
+		await expectOnlyIssue(fx, {
+			file: 'course.yaml',
+			field: 'tiers[1].checkout_url',
+			line: fx.lineOf('course.yaml', 'checkout_url:'),
+			message: /https:\/\/ address of the checkout page/,
+		});
+	});
+
+	it('rejects a checkout_url on the free tier', async () => {
+		const fx = courseFixture(
+			replace(
+				'course.yaml',
+				'    quiz_attempts_per_day: 3\n',
+				'    quiz_attempts_per_day: 3\n    checkout_url: https://buy.stripe.com/test_abc\n',
+			),
+		);
+		await expectOnlyIssue(fx, {
+			file: 'course.yaml',
+			field: 'tiers[0].checkout_url',
+			line: fx.lineOf('course.yaml', 'checkout_url:'),
+			message: /the free tier has nothing to pay for/,
+		});
+	});
 });
 
 describe('quizzes', () => {
