@@ -31,6 +31,7 @@ import {
 	type Section,
 } from './schemas.ts';
 import { SITE_ORIGIN } from './site-origin.ts';
+import { checkTierClaims } from './tier-claims.ts';
 import { checkoutUrl } from './urls.ts';
 import { parseYaml, validateYaml } from './yaml-source.ts';
 
@@ -123,7 +124,8 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 	if (courseText === null) {
 		throw new ContentValidationError([{ file: courseFile, field: '', message: 'the course file is missing' }]);
 	}
-	const courseResult = validateYaml(parseYaml(courseText, courseFile), courseFileSchema, courseFile);
+	const courseSource = parseYaml(courseText, courseFile);
+	const courseResult = validateYaml(courseSource, courseFileSchema, courseFile);
 	issues.push(...courseResult.issues);
 	const course = courseResult.value;
 
@@ -259,6 +261,13 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 		})),
 		...compiledQuizzes.map((q) => ({ file: q.file, chars: JSON.stringify(quizPublic(q)).length, what: 'quiz' })),
 	].filter((f) => f.chars >= MAX_JSON_CHARS);
+	for (const p of checkTierClaims(
+		course.tiers,
+		compiledChapters.map((c) => c.tier),
+	)) {
+		const at = ['tiers', p.tier, 'includes', p.line];
+		issues.push({ file: courseFile, field: fieldPath(at), line: courseSource.lineOf(at), message: p.message });
+	}
 	for (const f of oversize) {
 		issues.push({
 			file: f.file,

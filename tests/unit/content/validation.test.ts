@@ -228,6 +228,50 @@ describe('course.yaml', () => {
 		});
 	});
 
+	it.each([
+		[
+			'a number of streak freezes the tier does not give',
+			'      - Everything in Premium\n',
+			'      - Everything in Premium\n      - 2 streak freezes a month\n',
+			2,
+			1,
+			/"2 streak freezes a month": streak_freezes_per_month is 5/,
+		],
+		[
+			'a lower tier that does not exist',
+			'      - Everything in Premium\n',
+			'      - Everything in Gold\n',
+			2,
+			0,
+			/"Everything in Gold": no lower tier is called "gold"; expected one of: Free, Premium/,
+		],
+		[
+			'more free chapters than the split gives',
+			'      - The first chapter\n',
+			'      - The first three chapters\n',
+			0,
+			0,
+			/"The first three chapters": this tier opens the first 1 chapter$/,
+		],
+		[
+			'unlimited attempts on a limited tier',
+			'      - The first chapter\n',
+			'      - The first chapter\n      - Unlimited quiz attempts\n',
+			0,
+			1,
+			/quiz_attempts_per_day is 3, not unlimited/,
+		],
+	])('rejects a tier benefit that contradicts its own fields: %s', async (_label, find, replacement, tier, line, message) => {
+		const fx = courseFixture(replace('course.yaml', find, replacement));
+		const text = replacement.trimEnd().split('\n').at(-1)?.trim() as string;
+		await expectOnlyIssue(fx, {
+			file: 'course.yaml',
+			field: `tiers[${tier}].includes[${line}]`,
+			line: fx.lineOf('course.yaml', text),
+			message,
+		});
+	});
+
 	it('rejects a checkout_url on the free tier', async () => {
 		const fx = courseFixture(
 			replace(
