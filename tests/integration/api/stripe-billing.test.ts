@@ -26,6 +26,13 @@ const GENERIC_SECRET = 'stripe-suite-generic-secret-0123';
 const STRIPE_TIERS = 'plink_fixturePremium=premium,price_fixturePremiumMonthly=premium,prod_fixturePro=pro';
 const PREMIUM_LINK = 'https://buy.stripe.com/test_fixturePremium';
 
+/** The "Continue to payment" link of a /checkout page, as the browser reads it. */
+function checkoutLinkOn(html: string): URL {
+	const href = html.match(/<a class="button" href="([^"]+)" data-checkout-link/)?.[1];
+	if (!href) throw new Error(`no checkout link on the page:\n${html.slice(0, 2000)}`);
+	return new URL(href.replaceAll('&amp;', '&'));
+}
+
 describe.each(DATABASE_KINDS)('%s: paying with Stripe', (kind) => {
 	let api: ApiServer;
 	let admin: Learner;
@@ -52,7 +59,7 @@ describe.each(DATABASE_KINDS)('%s: paying with Stripe', (kind) => {
 		);
 
 	describe('the way to pay', () => {
-		it('the premium paywall offers the tiers that have a checkout; /checkout asks an anonymous reader to sign in and comes back', async () => {
+		it('the premium paywall offers the tiers that have a checkout; /checkout asks an anonymous reader to sign in, then links to the Payment Link', async () => {
 			const page = await api.client(false).get(`/chapters/${PREMIUM_CHAPTER}/`);
 			expect(page.status).toBe(200);
 			expect(page.text).toContain('href="/checkout/premium"');
@@ -62,7 +69,7 @@ describe.each(DATABASE_KINDS)('%s: paying with Stripe', (kind) => {
 			expect(anonymous.status).toBe(303);
 			expect(anonymous.headers.get('location')).toBe('/login?next=%2Fcheckout%2Fpremium');
 
-			// Signing in with that `next` returns to /checkout, which now goes on to Stripe.
+			// Signing in with that `next` returns to /checkout, which now links to Stripe with the learner's id.
 			const learner = await registerLearner(api, 'paywall', { checked: false });
 			const browser = api.client(false);
 			const form = new URLSearchParams({ email: learner.email, password: learner.password, next: '/checkout/premium' });
@@ -70,15 +77,17 @@ describe.each(DATABASE_KINDS)('%s: paying with Stripe', (kind) => {
 			expect(signIn.status).toBe(303);
 			expect(signIn.headers.get('location')).toBe('/checkout/premium');
 			const onward = await browser.get('/checkout/premium');
-			expect(onward.status).toBe(303);
-			const link = new URL(onward.headers.get('location') as string);
+			expect(onward.status).toBe(200);
+			expect(onward.headers.get('cache-control')).toBe('private, no-store');
+			expect(onward.text).toContain(learner.email);
+			const link = checkoutLinkOn(onward.text);
 			expect(`${link.origin}${link.pathname}`).toBe(PREMIUM_LINK);
 			expect(Object.fromEntries(link.searchParams)).toEqual({ client_reference_id: learner.id, prefilled_email: learner.email });
 		});
 
 		it("keeps the link's own parameters; a tier without a checkout, an unknown tier and a tier already held go nowhere near Stripe", async () => {
 			const learner = await registerLearner(api, 'links', { checked: false });
-			const pro = new URL((await learner.client.get('/checkout/pro')).headers.get('location') as string);
+			const pro = checkoutLinkOn((await learner.client.get('/checkout/pro')).text);
 			expect(pro.searchParams.get('locale')).toBe('en');
 			expect(pro.searchParams.get('client_reference_id')).toBe(learner.id);
 			expect((await learner.client.get('/checkout/team')).status).toBe(404);
@@ -99,6 +108,7 @@ describe.each(DATABASE_KINDS)('%s: paying with Stripe', (kind) => {
 			expect(page.text).toContain('href="/checkout/pro"');
 			expect(page.text).not.toContain('href="/checkout/team"');
 			expect(page.text).toContain('your plan changes once it confirms the payment');
+			expect(page.text).toContain('Not sold online: ask a course administrator.');
 			const back = await learner.client.get('/account?checkout=done');
 			expect(back.text).toContain('Your plan changes as soon as the payment provider confirms the payment');
 		});
