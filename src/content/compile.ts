@@ -266,7 +266,9 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 		compiledChapters.map((c) => c.tier),
 	)) {
 		const at = ['tiers', p.tier, 'includes', p.line];
-		issues.push({ file: courseFile, field: fieldPath(at), line: courseSource.lineOf(at), message: p.message });
+		const issue = { file: courseFile, field: fieldPath(at), line: courseSource.lineOf(at), message: p.message };
+		if (p.severity) warnings.push({ ...issue, severity: p.severity });
+		else issues.push(issue);
 	}
 	for (const f of oversize) {
 		issues.push({

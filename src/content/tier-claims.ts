@@ -20,6 +20,11 @@ export interface TierClaimProblem {
 	tier: number;
 	line: number;
 	message: string;
+	/**
+	 * Chapter counts go stale as a course grows (`npm run new` adds a chapter): a warning, so the build still
+	 * runs. A line contradicting the tier's own fields is an error.
+	 */
+	severity?: 'warning';
 }
 
 interface TierFacts {
@@ -33,7 +38,7 @@ interface TierFacts {
 }
 
 /** A line pattern and what it must agree with: the problem, or null when the line is true. */
-const RULES: { pattern: RegExp; check: (m: RegExpMatchArray, f: TierFacts) => string | null }[] = [
+const RULES: { pattern: RegExp; counts?: true; check: (m: RegExpMatchArray, f: TierFacts) => string | null }[] = [
 	{
 		pattern: /^(\w+) quiz attempts? (?:per|a) (?:quiz (?:per|a) )?day$/,
 		check: (m, { tier }) => {
@@ -57,6 +62,7 @@ const RULES: { pattern: RegExp; check: (m: RegExpMatchArray, f: TierFacts) => st
 	},
 	{
 		pattern: /^the first (?:(\w+) chapters|chapter)\b/,
+		counts: true,
 		check: (m, { first }) => {
 			const n = m[1] === undefined ? 1 : count(m[1]);
 			return n !== null && n !== first ? `this tier opens the first ${first} chapter${first === 1 ? '' : 's'}` : null;
@@ -64,10 +70,11 @@ const RULES: { pattern: RegExp; check: (m: RegExpMatchArray, f: TierFacts) => st
 	},
 	{
 		pattern: /^all (\w+) chapters\b/,
+		counts: true,
 		check: (m, { chapters, opens }) => {
 			const n = count(m[1] as string);
 			return n !== null && (n !== chapters || opens !== chapters)
-				? `the course has ${chapters} chapters and this tier opens ${opens}`
+				? `the course has ${chapters} chapters and this tier opens ${opens} (write "Every chapter" to stay true as the course grows)`
 				: null;
 		},
 	},
@@ -102,7 +109,8 @@ export function checkTierClaims(tiers: readonly TierDefinition[], chapterTiers: 
 				const m = line.match(rule.pattern);
 				if (!m) continue;
 				const problem = rule.check(m, facts);
-				if (problem) problems.push({ tier: ti, line: li, message: `"${text}": ${problem}` });
+				if (problem)
+					problems.push({ tier: ti, line: li, message: `"${text}": ${problem}`, ...(rule.counts ? { severity: 'warning' as const } : {}) });
 				break;
 			}
 		});

@@ -246,14 +246,6 @@ describe('course.yaml', () => {
 			/"Everything in Gold": no lower tier is called "gold"; expected one of: Free, Premium/,
 		],
 		[
-			'more free chapters than the split gives',
-			'      - The first chapter\n',
-			'      - The first three chapters\n',
-			0,
-			0,
-			/"The first three chapters": this tier opens the first 1 chapter$/,
-		],
-		[
 			'unlimited attempts on a limited tier',
 			'      - The first chapter\n',
 			'      - The first chapter\n      - Unlimited quiz attempts\n',
@@ -270,6 +262,28 @@ describe('course.yaml', () => {
 			line: fx.lineOf('course.yaml', text),
 			message,
 		});
+	});
+
+	it('warns, without failing the build, when a chapter count in a benefit no longer matches the course', async () => {
+		const fx = courseFixture(
+			replace('course.yaml', '      - The first chapter\n', '      - The first three chapters\n'),
+			replace('course.yaml', '      - Every chapter\n', '      - All two chapters\n'),
+		);
+		const { warnings } = await compileCourse(fx.dir, fx.dir);
+		expect(warnings.map((w) => [w.field, w.line, w.severity, w.message])).toEqual([
+			[
+				'tiers[0].includes[0]',
+				fx.lineOf('course.yaml', 'The first three'),
+				'warning',
+				'"The first three chapters": this tier opens the first 1 chapter',
+			],
+			[
+				'tiers[1].includes[0]',
+				fx.lineOf('course.yaml', 'All two'),
+				'warning',
+				'"All two chapters": the course has 3 chapters and this tier opens 3 (write "Every chapter" to stay true as the course grows)',
+			],
+		]);
 	});
 
 	it('rejects a checkout_url on the free tier', async () => {
