@@ -100,6 +100,11 @@ const SUBSCRIPTION_EVENTS = new Set(['customer.subscription.created', 'customer.
 /** The event types the webhook endpoint in Stripe should send (README "Taking payments with Stripe"). */
 export const STRIPE_EVENT_TYPES = [...CHECKOUT_DONE, ...SUBSCRIPTION_EVENTS];
 
+/** A value we look a learner up by: never one the database cannot hold (NUL) or an index should not see. */
+function lookupKey(value: string | null | undefined): string | null {
+	return value && value.length <= 254 && !value.includes('\0') ? value : null;
+}
+
 function paidTier(value: string | null | undefined): Tier | null {
 	return isTier(value) && value !== 'free' ? value : null;
 }
@@ -121,9 +126,9 @@ export function decideStripeEvent(event: StripeEvent, tiers: StripeTierMap): Str
 			};
 		}
 		const learner = {
-			userId: session.client_reference_id ?? null,
-			customerId: session.customer,
-			email: session.customer_details?.email ?? session.customer_email ?? null,
+			userId: lookupKey(session.client_reference_id),
+			customerId: lookupKey(session.customer),
+			email: lookupKey(session.customer_details?.email ?? session.customer_email),
 		};
 		return { kind: 'apply', source: 'checkout', tier, learner, eventAt };
 	}
@@ -131,7 +136,7 @@ export function decideStripeEvent(event: StripeEvent, tiers: StripeTierMap): Str
 		const parsed = subscriptionSchema.safeParse(event.data.object);
 		if (!parsed.success || !parsed.data.customer) return { kind: 'malformed', reason: `${event.type} does not carry a subscription` };
 		const sub = parsed.data;
-		const learner = { userId: null, customerId: sub.customer, email: null };
+		const learner = { userId: null, customerId: lookupKey(sub.customer), email: null };
 		if (event.type === 'customer.subscription.deleted' || ENDS_TIER.has(sub.status)) {
 			return { kind: 'apply', source: 'subscription', tier: 'free', learner, eventAt };
 		}

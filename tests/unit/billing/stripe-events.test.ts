@@ -63,6 +63,16 @@ describe('checkout.session.completed', () => {
 		});
 	});
 
+	it('drops a reference the database could not look up (NUL, overlong) instead of failing on it', () => {
+		const event = checkoutCompleted({
+			clientReferenceId: 'a\u0000b',
+			customer: `cus_${'x'.repeat(300)}`,
+			paymentLink: 'plink_premium',
+			email: 'p@example.test',
+		});
+		expect(decide(event)).toMatchObject({ learner: { userId: null, customerId: null, email: 'p@example.test' } });
+	});
+
 	it('a checkout with neither reference nor customer still names the payer email', () => {
 		const event = checkoutCompleted({ paymentLink: 'plink_premium', email: 'payer@example.test' });
 		expect(decide(event)).toMatchObject({ learner: { userId: null, customerId: null, email: 'payer@example.test' } });
