@@ -7,16 +7,18 @@ import { z } from 'astro/zod';
 import type { QuizKey } from '../domain/grading.ts';
 import { REVEAL_POLICIES } from '../domain/reveal.ts';
 import { fieldPath } from './errors.ts';
-import { chapterPublicSchema, coursePublicSchema, quizSummarySchema, sectionSchema } from './schemas.ts';
+import { chapterPublicSchema, coursePublicSchema, quizSummarySchema, sectionSchema, tierSchema } from './schemas.ts';
 
 /** Bumped whenever a file's shape changes; the server refuses an artifact of another version. */
-export const ARTIFACT_VERSION = 3;
+export const ARTIFACT_VERSION = 4;
 
 export const privateManifestSchema = z.object({
 	version: z.literal(ARTIFACT_VERSION),
 	course: coursePublicSchema,
 	chapters: z.array(chapterPublicSchema),
 	quizzes: z.array(quizSummarySchema),
+	/** Each paid tier's checkout page at the billing provider (course.yaml `checkout_url`). */
+	checkout: z.partialRecord(tierSchema, z.url()),
 });
 export type PrivateManifest = z.infer<typeof privateManifestSchema>;
 

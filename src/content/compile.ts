@@ -31,6 +31,8 @@ import {
 	type Section,
 } from './schemas.ts';
 import { SITE_ORIGIN } from './site-origin.ts';
+import { checkTierClaims } from './tier-claims.ts';
+import { checkoutUrl } from './urls.ts';
 import { parseYaml, validateYaml } from './yaml-source.ts';
 
 export interface CompiledChapter extends ChapterFrontmatter {
@@ -63,6 +65,8 @@ export interface CompiledCourse {
 	warnings: ContentIssue[];
 	/** The author's search settings (course.yaml `search:`), for the index builder. */
 	search: CourseSearchSettings;
+	/** Each paid tier's checkout page at the provider (course.yaml `checkout_url`): the server sends learners there. */
+	checkout: Partial<Record<Tier, string>>;
 }
 
 export interface CompileOptions {
@@ -120,7 +124,8 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 	if (courseText === null) {
 		throw new ContentValidationError([{ file: courseFile, field: '', message: 'the course file is missing' }]);
 	}
-	const courseResult = validateYaml(parseYaml(courseText, courseFile), courseFileSchema, courseFile);
+	const courseSource = parseYaml(courseText, courseFile);
+	const courseResult = validateYaml(courseSource, courseFileSchema, courseFile);
 	issues.push(...courseResult.issues);
 	const course = courseResult.value;
 
@@ -256,6 +261,15 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 		})),
 		...compiledQuizzes.map((q) => ({ file: q.file, chars: JSON.stringify(quizPublic(q)).length, what: 'quiz' })),
 	].filter((f) => f.chars >= MAX_JSON_CHARS);
+	for (const p of checkTierClaims(
+		course.tiers,
+		compiledChapters.map((c) => c.tier),
+	)) {
+		const at = ['tiers', p.tier, 'includes', p.line];
+		const issue = { file: courseFile, field: fieldPath(at), line: courseSource.lineOf(at), message: p.message };
+		if (p.severity) warnings.push({ ...issue, severity: p.severity });
+		else issues.push(issue);
+	}
 	for (const f of oversize) {
 		issues.push({
 			file: f.file,
@@ -281,6 +295,7 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 				includes: t.includes,
 				quizAttemptsPerDay: t.quiz_attempts_per_day,
 				streakFreezesPerMonth: t.streak_freezes_per_month,
+				checkoutUrl: t.checkout_url ? checkoutUrl(t.id) : null,
 			})),
 			chapterCount: compiledChapters.length,
 			totalMinutes: compiledChapters.reduce((sum, c) => sum + c.minutes, 0),
@@ -290,6 +305,7 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 		assets: assetList,
 		warnings,
 		search: course.search,
+		checkout: Object.fromEntries(course.tiers.flatMap((t) => (t.checkout_url ? [[t.id, t.checkout_url]] : []))),
 	};
 }
 

@@ -93,6 +93,7 @@ export async function writePrivateArtifact(compiled: CompiledCourse, outDir: str
 		course: compiled.course,
 		chapters: compiled.chapters.map((c) => chapterPublic(c, false)),
 		quizzes: compiled.quizzes.map((q) => quizSummary(q)),
+		checkout: compiled.checkout,
 	};
 	// Written through the same schemas the server reads with: a shape the reader would refuse fails the build.
 	const write = <T>(schema: z.ZodType<T>, name: string, value: T) =>

@@ -24,6 +24,12 @@ export const tierDefinitionSchema = z.strictObject({
 	quiz_attempts_per_day: z.number().int().positive().nullable().default(null),
 	/** Missed days a month that a streak freeze covers automatically. */
 	streak_freezes_per_month: z.number().int().min(0).default(0),
+	/**
+	 * Paid tiers only: the provider's checkout page for this tier, e.g. a Stripe Payment Link
+	 * (`https://buy.stripe.com/…`). Signed-in learners are sent there with their id (`client_reference_id`)
+	 * and email (`prefilled_email`) added, so the billing webhook can match the payment. Unset: no online checkout.
+	 */
+	checkout_url: z.url({ protocol: /^https$/, error: 'an https:// address of the checkout page, such as a Stripe Payment Link' }).optional(),
 });
 
 /** Search settings an author may give in course.yaml (all optional). */
@@ -66,6 +72,11 @@ export const courseFileSchema = z.strictObject({
 				});
 			}
 			if (ids[0] !== 'free') ctx.addIssue({ code: 'custom', message: 'the first tier must be "free"' });
+			tiers.forEach((t, i) => {
+				if (t.id === 'free' && t.checkout_url !== undefined) {
+					ctx.addIssue({ code: 'custom', path: [i, 'checkout_url'], message: 'the free tier has nothing to pay for: remove checkout_url' });
+				}
+			});
 		}),
 });
 export type CourseFile = z.infer<typeof courseFileSchema>;
@@ -208,6 +219,8 @@ export const tierPublicSchema = z.object({
 	includes: z.array(z.string()),
 	quizAttemptsPerDay: z.number().int().nullable(),
 	streakFreezesPerMonth: z.number().int(),
+	/** The site's page that starts paying for this tier (it asks for sign-in first); null: no online checkout. */
+	checkoutUrl: z.string().nullable(),
 });
 export type TierPublic = z.infer<typeof tierPublicSchema>;
 

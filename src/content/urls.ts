@@ -7,3 +7,8 @@ export function chapterUrl(id: string): string {
 export function quizUrl(chapterId: string): string {
 	return `/quizzes/${chapterId}/`;
 }
+
+/** Where a learner starts paying for a tier: signs in if needed, then goes on to the provider's checkout. */
+export function checkoutUrl(tier: string): string {
+	return `/checkout/${tier}`;
+}

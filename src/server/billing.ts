@@ -1,7 +1,8 @@
 /**
- * Billing webhook signatures: HMAC-SHA256 over "<timestamp>.<raw body>", sent as
- * `Billing-Signature: t=<unix seconds>,v1=<hex>`, the scheme Stripe popularised.
- * Stale timestamps are refused so a captured request cannot be replayed later.
+ * Billing: the checkout link a learner is sent to, and the generic webhook signature — HMAC-SHA256 over
+ * "<timestamp>.<raw body>", sent as `Billing-Signature: t=<unix seconds>,v1=<hex>`, the scheme Stripe
+ * popularised. Stale timestamps are refused so a captured request cannot be replayed later.
+ * Stripe's own events are verified by server/stripe.ts.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -28,4 +29,15 @@ export function verifyBillingSignature(secret: string, header: string | null, bo
 	const given = Buffer.from(/^[0-9a-f]+$/i.test(parts.v1) ? parts.v1 : '', 'hex');
 	if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature does not match' };
 	return { ok: true, timestamp };
+}
+
+/**
+ * The provider's checkout page for one learner: `client_reference_id` (the learner's id, which the webhook
+ * matches the payment by) and `prefilled_email`, the query parameters Stripe Payment Links accept.
+ */
+export function checkoutLink(providerUrl: string, learner: { id: string; email: string }): string {
+	const url = new URL(providerUrl);
+	url.searchParams.set('client_reference_id', learner.id);
+	url.searchParams.set('prefilled_email', learner.email);
+	return url.toString();
 }

@@ -4,6 +4,10 @@
  */
 import { z } from 'astro/zod';
 import { fieldPath } from '../content/errors.ts';
+import { isTier, type Tier, TIERS } from '../domain/tiers.ts';
+
+/** Paid tiers by Stripe object id: a Payment Link (`plink_…`), a Price (`price_…`) or a Product (`prod_…`). */
+export type StripeTierMap = Readonly<Record<string, Tier>>;
 
 /** `NAME=` in a shell or .env file means "not set", not 0. */
 const blankAsUnset = (v: unknown) => (v === '' ? undefined : v);
@@ -55,6 +59,34 @@ export const envSchema = z.object({
 	PASSWORD_RESET_LIMIT_PER_HOUR: z.coerce.number().int().positive().default(5),
 	/** HMAC-SHA256 secret shared with the billing provider; the webhook is refused without it. */
 	BILLING_WEBHOOK_SECRET: z.string().min(16, 'use at least 16 characters').optional(),
+	/** The signing secret of the Stripe webhook endpoint (Dashboard or `stripe listen`); Stripe events are refused without it. */
+	STRIPE_WEBHOOK_SECRET: z
+		.string()
+		.regex(/^whsec_\w{8,}$/, 'use the signing secret Stripe shows for the endpoint (whsec_…)')
+		.optional()
+		.or(z.literal('').transform(() => undefined)),
+	/**
+	 * Which paid tier each Stripe payment link, price or product grants: `plink_…=premium,prod_…=premium,plink_…=pro`.
+	 * Ids not listed fall back to a `tier` metadata key on the payment link or price (README "Taking payments with Stripe").
+	 */
+	STRIPE_TIERS: z
+		.string()
+		.optional()
+		.transform((v, ctx): StripeTierMap => {
+			const map: Record<string, Tier> = {};
+			for (const entry of (v ?? '').split(',').map((e) => e.trim())) {
+				if (!entry) continue;
+				const [id = '', tier, ...rest] = entry.split('=').map((p) => p.trim());
+				if (!/^(plink|price|prod)_[A-Za-z0-9]+$/.test(id) || tier === undefined || rest.length > 0) {
+					ctx.addIssue({ code: 'custom', message: `"${entry}": expected <plink_…, price_… or prod_… id>=<tier>` });
+				} else if (!isTier(tier) || tier === 'free') {
+					ctx.addIssue({ code: 'custom', message: `"${entry}": the tier must be one of ${TIERS.filter((t) => t !== 'free').join(', ')}` });
+				} else {
+					map[id] = tier;
+				}
+			}
+			return map;
+		}),
 	/** Where rate-limit counters live: `database` (shared by every instance; the default on Postgres) or `memory` (one process). */
 	RATE_LIMIT_STORE: z.enum(['database', 'memory']).optional(),
 	RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),

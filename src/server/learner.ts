@@ -19,7 +19,9 @@ export function tierDefinition(manifest: PrivateManifest, tier: Tier): TierPubli
 	if (found) return found;
 	// A tier missing from course.yaml inherits the closest lower tier's entitlements.
 	const lower = manifest.course.tiers.filter((t) => tierAtLeast(tier, t.id)).pop();
-	return lower ?? { id: tier, name: tier, priceMonthly: 0, includes: [], quizAttemptsPerDay: null, streakFreezesPerMonth: 0 };
+	return (
+		lower ?? { id: tier, name: tier, priceMonthly: 0, includes: [], quizAttemptsPerDay: null, streakFreezesPerMonth: 0, checkoutUrl: null }
+	);
 }
 
 export interface StreakView {

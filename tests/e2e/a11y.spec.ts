@@ -123,6 +123,14 @@ const APP_PAGES: { name: string; visit: (page: Page, helpers: Helpers) => Promis
 		},
 	},
 	{
+		name: 'checkout (signed in, free plan)',
+		visit: async (page, { loginAs }) => {
+			await loginAs('free', { page });
+			await page.goto('/checkout/premium');
+			await expect(page.getByRole('link', { name: 'Continue to payment' })).toBeVisible();
+		},
+	},
+	{
 		name: 'admin with a learner selected',
 		visit: async (page, { loginAs }) => {
 			await loginAs('admin', { page });

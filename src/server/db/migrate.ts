@@ -12,6 +12,7 @@ import * as m0004 from './migrations/0004_oauth_client_usage.ts';
 import * as m0005 from './migrations/0005_billing_events.ts';
 import * as m0006 from './migrations/0006_oauth_resource_and_grace.ts';
 import * as m0007 from './migrations/0007_email_tokens.ts';
+import * as m0008 from './migrations/0008_billing_customers.ts';
 import * as m0009 from './migrations/0009_time_zone_change.ts';
 
 /** Every migration, by name; names sort in the order they must run. Add new ones here. */
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
 	'0005_billing_events': m0005,
 	'0006_oauth_resource_and_grace': m0006,
 	'0007_email_tokens': m0007,
+	'0008_billing_customers': m0008,
 	'0009_time_zone_change': m0009,
 };
 

@@ -178,6 +178,7 @@ export interface Database {
 	oauth_refresh_tokens: OauthRefreshTokensTable;
 	billing_events: BillingEventsTable;
 	email_tokens: EmailTokensTable;
+	billing_customers: BillingCustomersTable;
 }
 
 export const EMAIL_TOKEN_PURPOSES = ['password_reset', 'verify_email'] as const;
@@ -205,6 +206,15 @@ export interface BillingEventsTable {
 	event_at: Date;
 	applied: boolean;
 	received_at: Generated<Date>;
+}
+
+/** A billing provider's customer and the learner it is (migration 0008): later events name only the customer. */
+export interface BillingCustomersTable {
+	/** 'stripe'. */
+	provider: string;
+	customer_id: string;
+	user_id: string;
+	created_at: DefaultTimestamp;
 }
 
 export type User = Selectable<UsersTable>;

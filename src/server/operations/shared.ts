@@ -53,11 +53,17 @@ export const upgradeOfferSchema = z.object({
 	name: z.string(),
 	priceMonthly: z.number(),
 	includes: z.array(z.string()),
+	checkoutUrl: z
+		.string()
+		.nullable()
+		.describe(
+			"The site's page that starts paying for this tier (sign-in first, then the provider's checkout); null: ask a course administrator.",
+		),
 });
 export type UpgradeOffer = z.infer<typeof upgradeOfferSchema>;
 
 export function upgradeOffer(tier: TierPublic): UpgradeOffer {
-	return { tier: tier.id, name: tier.name, priceMonthly: tier.priceMonthly, includes: tier.includes };
+	return { tier: tier.id, name: tier.name, priceMonthly: tier.priceMonthly, includes: tier.includes, checkoutUrl: tier.checkoutUrl };
 }
 
 /** Refuses content the learner's tier does not include: 401 for anonymous, 403 with the upgrade otherwise. */

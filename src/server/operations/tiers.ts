@@ -1,14 +1,19 @@
 /** Tiers: a learner reads their own; only an admin or a signed billing webhook changes one. */
 import { z } from 'astro/zod';
+import type { Kysely } from 'kysely';
 import { tierSchema } from '../../content/schemas.ts';
 import { ApiError, notFound } from '../api/errors.ts';
 import { currentUserFrom } from '../auth/current-user.ts';
 import { defineOperation, json, readLimited, validationDetails } from '../api/operation.ts';
 import { MAX_BODY_BYTES } from '../api/operation.ts';
 import { SIGNATURE_HEADER, verifyBillingSignature } from '../billing.ts';
+import type { Database } from '../db/schema.ts';
+import type { Env } from '../env.ts';
+import { log } from '../log.ts';
+import { decideStripeEvent, STRIPE_SIGNATURE_HEADER, stripeEventSchema, verifyStripeEvent } from '../stripe.ts';
 import { progressFor, tierDefinition } from '../learner.ts';
 import { findUserByEmail, findUserById, searchUsers, setTier, tierHistory, UserNotFoundError } from '../repositories/users.ts';
-import { applyBillingEvent } from '../repositories/billing.ts';
+import { applyBillingEvent, findUserIdByCustomer } from '../repositories/billing.ts';
 import { getServices } from '../services.ts';
 import { hasNoNul, isoDateTime, NO_NUL, upgradeOffer, upgradeOfferSchema, userSchema, userView } from './shared.ts';
 
@@ -152,28 +157,41 @@ const billingEventSchema = z.object({
 		.describe('When the event happened (Unix seconds); events are applied in this order. Default: the signature timestamp.'),
 });
 
+const webhookResponseSchema = z.object({
+	received: z.literal(true),
+	outcome: z
+		.enum(['applied', 'duplicate', 'stale', 'ignored'])
+		.describe(
+			'duplicate: this event id was received before; stale: a later event for this learner was already applied; ignored: the event changes no tier (see reason).',
+		),
+	userId: z.string().optional(),
+	from: tierSchema.optional(),
+	to: tierSchema.optional(),
+	reason: z.string().optional().describe('Why an ignored event changed nothing.'),
+});
+type WebhookResponse = z.infer<typeof webhookResponseSchema>;
+
 export const billingWebhook = defineOperation({
 	operationId: 'billingWebhook',
 	method: 'POST',
 	path: '/api/v1/billing/webhook',
-	summary: 'Billing provider webhook (HMAC-signed)',
+	summary: 'Billing provider webhook (Stripe or HMAC-signed)',
 	description:
-		'Called by the billing provider, not by learners or ChatGPT. Signed with HMAC-SHA256 over "<timestamp>.<body>" in the Billing-Signature header; stale timestamps are refused.',
+		'Called by the billing provider, not by learners or ChatGPT. Accepts Stripe events (Stripe-Signature header) or the generic format signed with HMAC-SHA256 over "<timestamp>.<body>" in Billing-Signature; stale timestamps are refused.',
 	tags: ['Billing'],
 	auth: 'public',
 	consequential: true,
-	response: z.object({
-		received: z.literal(true),
-		userId: z.string(),
-		from: tierSchema,
-		to: tierSchema,
-		outcome: z
-			.enum(['applied', 'duplicate', 'stale'])
-			.describe('duplicate: this event id was received before; stale: a later event for this learner was already applied.'),
-	}),
-	errors: [400, 401, 404, 503],
+	response: webhookResponseSchema,
+	errors: [400, 404, 503],
 	async handler({ request, now }) {
 		const { db, env } = await getServices();
+		if (request.headers.has(STRIPE_SIGNATURE_HEADER)) {
+			if (!env.STRIPE_WEBHOOK_SECRET) {
+				throw new ApiError(503, 'billing_not_configured', 'Stripe webhooks are disabled: STRIPE_WEBHOOK_SECRET is not set.');
+			}
+			const raw = await readLimited(request, MAX_BODY_BYTES);
+			return json(await receiveStripeEvent(db, env, request.headers.get(STRIPE_SIGNATURE_HEADER), raw, now));
+		}
 		if (!env.BILLING_WEBHOOK_SECRET) {
 			throw new ApiError(503, 'billing_not_configured', 'Billing webhooks are disabled: BILLING_WEBHOOK_SECRET is not set.');
 		}
@@ -184,7 +202,7 @@ export const billingWebhook = defineOperation({
 			raw,
 			Math.floor(now.getTime() / 1000),
 		);
-		if (!check.ok) throw new ApiError(401, 'invalid_signature', `Webhook refused: ${check.reason}.`);
+		if (!check.ok) throw new ApiError(400, 'invalid_signature', `Webhook refused: ${check.reason}.`);
 		let parsed: unknown;
 		try {
 			parsed = JSON.parse(raw);
@@ -208,6 +226,58 @@ export const billingWebhook = defineOperation({
 		const to = event.data.type === 'subscription.canceled' ? 'free' : event.data.tier;
 		const eventAt = new Date((event.data.created ?? check.timestamp) * 1000);
 		const result = await applyBillingEvent(db, { id: event.data.id, userId: user.id, type: event.data.type, tier: to, eventAt });
-		return json({ received: true, userId: user.id, from: result.from, to: result.to, outcome: result.outcome });
+		return json({ received: true, userId: user.id, from: result.from, to: result.to, outcome: result.outcome } satisfies WebhookResponse);
 	},
 });
+
+/**
+ * A Stripe event: verified, mapped to a tier (server/stripe.ts), matched to a learner and applied once, in
+ * event order. A checkout that names no known learner is refused (404) so Stripe retries and the payment
+ * shows as failed in its Dashboard; a subscription event for a customer no checkout linked is ignored
+ * (another product on the same Stripe account, or sent before the checkout that links it).
+ */
+async function receiveStripeEvent(db: Kysely<Database>, env: Env, header: string | null, raw: string, now: Date): Promise<WebhookResponse> {
+	const verified = verifyStripeEvent(env.STRIPE_WEBHOOK_SECRET as string, header, raw, now);
+	if (!verified.ok) {
+		if (verified.kind === 'json') throw new ApiError(400, 'invalid_json', 'The webhook body is not valid JSON.');
+		throw new ApiError(400, 'invalid_signature', `Webhook refused: ${verified.reason}.`);
+	}
+	const envelope = stripeEventSchema.safeParse(verified.event);
+	if (!envelope.success) {
+		throw new ApiError(400, 'validation_failed', 'The body is not a Stripe event.', validationDetails(envelope.error, 'body'));
+	}
+	const event = envelope.data;
+	const decision = decideStripeEvent(event, env.STRIPE_TIERS);
+	if (decision.kind === 'malformed') throw new ApiError(400, 'validation_failed', `Invalid Stripe event ${event.id}: ${decision.reason}.`);
+	if (decision.kind === 'ignore') return { received: true, outcome: 'ignored', reason: decision.reason };
+	if (decision.kind === 'unmapped') {
+		log.error({ eventId: event.id, type: event.type }, `Stripe event not applied: ${decision.reason} (STRIPE_TIERS)`);
+		throw new ApiError(
+			503,
+			'billing_not_configured',
+			`${decision.reason[0]?.toUpperCase()}${decision.reason.slice(1)}: add it to STRIPE_TIERS (or give it a "tier" metadata key); Stripe retries the event.`,
+		);
+	}
+	const { learner } = decision;
+	const userId =
+		(learner.userId ? (await findUserById(db, learner.userId))?.id : undefined) ??
+		(learner.customerId ? await findUserIdByCustomer(db, 'stripe', learner.customerId) : undefined) ??
+		(learner.email ? (await findUserByEmail(db, learner.email))?.id : undefined);
+	if (!userId) {
+		if (decision.source === 'checkout') {
+			log.warn({ eventId: event.id, clientReferenceId: learner.userId }, 'Stripe checkout names no known learner');
+			throw notFound('The learner named by the checkout');
+		}
+		return { received: true, outcome: 'ignored', reason: 'no learner is linked to this customer' };
+	}
+	const customer = decision.source === 'checkout' && learner.customerId ? { provider: 'stripe', id: learner.customerId } : undefined;
+	const result = await applyBillingEvent(db, {
+		id: event.id,
+		userId,
+		type: event.type,
+		tier: decision.tier,
+		eventAt: decision.eventAt,
+		customer,
+	});
+	return { received: true, userId, from: result.from, to: result.to, outcome: result.outcome };
+}

@@ -193,7 +193,7 @@ const MATRIX: Row[] = [
 	{
 		operationId: 'billingWebhook',
 		scenario: 'an unsigned event (identity grants nothing)',
-		expected: [401, 401, 401, 401, 401],
+		expected: [400, 400, 400, 400, 400],
 		call: (actor, world) => ({
 			method: 'POST',
 			path: '/api/v1/billing/webhook',

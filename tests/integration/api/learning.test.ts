@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signBillingPayload } from '../../../src/server/billing.ts';
 import { DATABASE_KINDS } from '../../helpers/databases.ts';
+import { checkoutCompleted, stripeSignature } from '../../helpers/stripe-events.ts';
 import type { Client } from '../../helpers/server.ts';
 import {
 	type ApiServer,
@@ -504,7 +505,7 @@ describe.each(DATABASE_KINDS)('%s: learning API', (kind) => {
 			expect(history[0].reason).toContain('evt_1');
 		});
 
-		it('refuses a bad signature, a tampered body, a missing header and a stale timestamp with 401, changing nothing', async () => {
+		it('refuses a bad signature, a tampered body, a missing header and a stale timestamp with 400, changing nothing', async () => {
 			const learner = await registerLearner(api, 'billing-bad');
 			const body = JSON.stringify({ id: 'evt_bad', type: 'subscription.activated', email: learner.email, tier: 'team' });
 			const cases: [string, string, string | null][] = [
@@ -517,7 +518,7 @@ describe.each(DATABASE_KINDS)('%s: learning API', (kind) => {
 			];
 			for (const [label, sent, signature] of cases) {
 				const res = await post(sent, signature);
-				expect(res.status, label).toBe(401);
+				expect(res.status, label).toBe(400);
 				expect(res.json.error.code, label).toBe('invalid_signature');
 			}
 			expect((await learner.client.get('/api/v1/me')).json.tier).toBe('free');
@@ -557,5 +558,14 @@ describe.each(DATABASE_KINDS)('%s: billing webhook without a secret', (kind) => 
 		expect(res.json.error.code).toBe('billing_not_configured');
 		const free = api.client();
 		expect((await free.login('free@demo.test', 'learn-with-chatgpt')).user.tier).toBe('free');
+	});
+
+	it('answers 503 billing_not_configured to a Stripe event when STRIPE_WEBHOOK_SECRET is unset', async () => {
+		const body = JSON.stringify(checkoutCompleted({ clientReferenceId: 'anyone', paymentLink: 'plink_x' }));
+		const res = await api.client().request('POST', '/api/v1/billing/webhook', body, {
+			'stripe-signature': stripeSignature(body, 'whsec_notConfigured0123456789'),
+		});
+		expect(res.status).toBe(503);
+		expect(res.json.error.message).toContain('STRIPE_WEBHOOK_SECRET');
 	});
 });

@@ -7,6 +7,7 @@ import * as oauthClientUsage from '../../../src/server/db/migrations/0004_oauth_
 import * as billingEvents from '../../../src/server/db/migrations/0005_billing_events.ts';
 import * as oauthResource from '../../../src/server/db/migrations/0006_oauth_resource_and_grace.ts';
 import * as emailTokens from '../../../src/server/db/migrations/0007_email_tokens.ts';
+import * as billingCustomers from '../../../src/server/db/migrations/0008_billing_customers.ts';
 import * as timeZoneChange from '../../../src/server/db/migrations/0009_time_zone_change.ts';
 import { migrateToLatest, migrationStatus } from '../../../src/server/db/migrate.ts';
 import { createUser } from '../../../src/server/repositories/users.ts';
@@ -14,6 +15,7 @@ import { openTestDatabase, type TargetName, TARGETS, type TestDatabase, uniqueEm
 
 const TABLES = [
 	'activity_days',
+	'billing_customers',
 	'billing_events',
 	'chapter_completions',
 	'email_tokens',
@@ -48,7 +50,7 @@ for (const target of TARGETS) {
 		it('reports every migration as pending on an empty database', async () => {
 			const status = await migrationStatus(t.handle.db);
 			expect(status).toEqual({
-				pending: 8,
+				pending: 9,
 				pendingNames: [
 					'0001_initial',
 					'0002_oauth_refresh',
@@ -57,6 +59,7 @@ for (const target of TARGETS) {
 					'0005_billing_events',
 					'0006_oauth_resource_and_grace',
 					'0007_email_tokens',
+					'0008_billing_customers',
 					'0009_time_zone_change',
 				],
 				appliedNames: [],
@@ -73,6 +76,7 @@ for (const target of TARGETS) {
 					'0005_billing_events',
 					'0006_oauth_resource_and_grace',
 					'0007_email_tokens',
+					'0008_billing_customers',
 					'0009_time_zone_change',
 				],
 			});
@@ -87,6 +91,7 @@ for (const target of TARGETS) {
 					'0005_billing_events',
 					'0006_oauth_resource_and_grace',
 					'0007_email_tokens',
+					'0008_billing_customers',
 					'0009_time_zone_change',
 				],
 			});
@@ -100,6 +105,7 @@ for (const target of TARGETS) {
 		it('down drops every table and up recreates them', async () => {
 			// Newest first: oauth_refresh_tokens references sessions and oauth_clients.
 			await timeZoneChange.down(t.handle.db);
+			await billingCustomers.down(t.handle.db);
 			await emailTokens.down(t.handle.db);
 			await oauthResource.down(t.handle.db);
 			await billingEvents.down(t.handle.db);
@@ -115,6 +121,7 @@ for (const target of TARGETS) {
 			await billingEvents.up(t.handle.db);
 			await oauthResource.up(t.handle.db);
 			await emailTokens.up(t.handle.db);
+			await billingCustomers.up(t.handle.db);
 			await timeZoneChange.up(t.handle.db);
 			expect(await appTables()).toEqual(TABLES);
 		});

@@ -202,6 +202,105 @@ describe('course.yaml', () => {
 			message: /tiers must be listed once each, in order free < premium < pro < team; got free, pro, premium/,
 		});
 	});
+
+	it('accepts a checkout_url on a paid tier: the public tier points at the site page that starts paying, the provider link stays private', async () => {
+		const fx = courseFixture(
+			replace('course.yaml', '      - Every chapter\n', '      - Every chapter\n    checkout_url: https://buy.stripe.com/test_abc\n'),
+		);
+		const compiled = await compileCourse(fx.dir, fx.dir);
+		expect(compiled.course.tiers.map((t) => [t.id, t.checkoutUrl])).toEqual([
+			['free', null],
+			['premium', '/checkout/premium'],
+			['pro', null],
+		]);
+		expect(compiled.checkout).toEqual({ premium: 'https://buy.stripe.com/test_abc' });
+	});
+
+	it('rejects a checkout_url that is not https', async () => {
+		const fx = courseFixture(
+			replace('course.yaml', '      - Every chapter\n', '      - Every chapter\n    checkout_url: http://buy.stripe.com/test_abc\n'),
+		);
+		await expectOnlyIssue(fx, {
+			file: 'course.yaml',
+			field: 'tiers[1].checkout_url',
+			line: fx.lineOf('course.yaml', 'checkout_url:'),
+			message: /https:\/\/ address of the checkout page/,
+		});
+	});
+
+	it.each([
+		[
+			'a number of streak freezes the tier does not give',
+			'      - Everything in Premium\n',
+			'      - Everything in Premium\n      - 2 streak freezes a month\n',
+			2,
+			1,
+			/"2 streak freezes a month": streak_freezes_per_month is 5/,
+		],
+		[
+			'a lower tier that does not exist',
+			'      - Everything in Premium\n',
+			'      - Everything in Gold\n',
+			2,
+			0,
+			/"Everything in Gold": no lower tier is called "gold"; expected one of: Free, Premium/,
+		],
+		[
+			'unlimited attempts on a limited tier',
+			'      - The first chapter\n',
+			'      - The first chapter\n      - Unlimited quiz attempts\n',
+			0,
+			1,
+			/quiz_attempts_per_day is 3, not unlimited/,
+		],
+	])('rejects a tier benefit that contradicts its own fields: %s', async (_label, find, replacement, tier, line, message) => {
+		const fx = courseFixture(replace('course.yaml', find, replacement));
+		const text = replacement.trimEnd().split('\n').at(-1)?.trim() as string;
+		await expectOnlyIssue(fx, {
+			file: 'course.yaml',
+			field: `tiers[${tier}].includes[${line}]`,
+			line: fx.lineOf('course.yaml', text),
+			message,
+		});
+	});
+
+	it('warns, without failing the build, when a chapter count in a benefit no longer matches the course', async () => {
+		const fx = courseFixture(
+			replace('course.yaml', '      - The first chapter\n', '      - The first three chapters\n'),
+			replace('course.yaml', '      - Every chapter\n', '      - All two chapters\n'),
+		);
+		const { warnings } = await compileCourse(fx.dir, fx.dir);
+		expect(warnings.map((w) => [w.field, w.line, w.severity, w.message])).toEqual([
+			[
+				'tiers[0].includes[0]',
+				fx.lineOf('course.yaml', 'The first three'),
+				'warning',
+				'"The first three chapters": this tier opens the first 1 chapter',
+			],
+			[
+				'tiers[1].includes[0]',
+				fx.lineOf('course.yaml', 'All two'),
+				'warning',
+				'"All two chapters": the course has 3 chapters and this tier opens 3 (write "Every chapter" to stay true as the course grows)',
+			],
+		]);
+	});
+
+	it('rejects a checkout_url on the free tier', async () => {
+		const fx = courseFixture(
+			replace(
+				'course.yaml',
+				'    quiz_attempts_per_day: 3\n',
+				'    quiz_attempts_per_day: 3\n    checkout_url: https://buy.stripe.com/test_abc\n',
+			),
+		);
+		await expectOnlyIssue(fx, {
+			file: 'course.yaml',
+			field: 'tiers[0].checkout_url',
+			line: fx.lineOf('course.yaml', 'checkout_url:'),
+			message: /the free tier has nothing to pay for/,
+		});
+	});
 });
 
 describe('quizzes', () => {

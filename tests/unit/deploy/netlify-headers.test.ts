@@ -170,6 +170,7 @@ describe('netlify.toml: proxies to the API', () => {
 		'/login',
 		'/register',
 		'/logout',
+		'/checkout/premium',
 		'/quizzes/sample-id/result',
 	])('%s goes to the API', (url) => {
 		expect(route(url)?.target).toBe(PLACEHOLDER + url);
