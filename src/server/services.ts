@@ -9,10 +9,11 @@ import { type CleanupSchedule, startCleanupSchedule } from './db/cleanup-schedul
 import { closeOnSignals } from './db/close-on-signals.ts';
 import type { DatabaseHandle } from './db/handle.ts';
 import { openDatabaseFromEnv } from './db/open-from-env.ts';
+import { countingHandle } from './db/statement-count.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Database } from './db/schema.ts';
 import { type Env, parseEnv, seedDemoEnabled } from './env.ts';
-import { createRateLimits, type RateLimits } from './rate-limit.ts';
+import { createRateLimits, type RateLimits, rateLimitStoresFromEnv } from './rate-limit.ts';
 import { seedDemoAccounts } from './seed.ts';
 
 export interface Services {
@@ -35,13 +36,16 @@ export function getServices(): Promise<Services> {
 
 async function createServices(): Promise<Services> {
 	const env = parseEnv();
-	const opened = await openDatabaseFromEnv(env);
+	const database = await openDatabaseFromEnv(env);
+	const opened = env.DB_STATEMENT_COUNTS === 'true' ? countingHandle(database) : database;
 	let cleanup: CleanupSchedule | undefined;
+	let limits: RateLimits | undefined;
 	// Whoever closes the database (scripts/serve.ts, closeOnSignals) stops the cleanup first, so no run meets a closed pool.
 	const handle: DatabaseHandle = {
 		...opened,
 		async close() {
 			await cleanup?.stop();
+			await limits?.close();
 			await opened.close();
 		},
 	};
@@ -50,12 +54,12 @@ async function createServices(): Promise<Services> {
 	await migrateToLatest(handle.db);
 	if (seedDemoEnabled(env)) await seedDemoAccounts(handle.db);
 	const content = await createContentStore(env);
-	const limits = await createRateLimits(handle, {
+	limits = await createRateLimits(handle, {
 		perMinute: env.RATE_LIMIT_PER_MINUTE,
 		authPer15Minutes: env.AUTH_RATE_LIMIT_PER_15_MINUTES,
 		...(env.ANONYMOUS_RATE_LIMIT_PER_MINUTE ? { anonymousPerMinute: env.ANONYMOUS_RATE_LIMIT_PER_MINUTE } : {}),
 		addressPer15Minutes: env.AUTH_ADDRESS_LIMIT_PER_15_MINUTES,
-		store: env.RATE_LIMIT_STORE,
+		...rateLimitStoresFromEnv(env, handle.dialect),
 	});
 	// Started last: a start-up that fails leaves no timer behind.
 	if (env.DB_CLEANUP_INTERVAL_MINUTES > 0) {

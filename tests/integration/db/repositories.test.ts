@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../../src/server/db/schema.ts';
 import {
 	addFrozenDays,
+	bestPercentByQuiz,
 	listActivityDays,
 	listCompletions,
 	listFrozenDays,
 	markChapterComplete,
 	recordActivity,
 } from '../../../src/server/repositories/progress.ts';
-import { bestPercentByQuiz, countAttemptsOnDay, insertAttempt, listAttempts } from '../../../src/server/repositories/quizzes.ts';
+import { countAttemptsOnDay, insertAttempt, listAttempts } from '../../../src/server/repositories/quizzes.ts';
 import {
 	createUser,
 	EmailTakenError,
