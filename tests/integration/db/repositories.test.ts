@@ -8,6 +8,7 @@ import {
 	listFrozenDays,
 	markChapterComplete,
 	recordActivity,
+	writeAndReadLearner,
 } from '../../../src/server/repositories/progress.ts';
 import { countAttemptsOnDay, insertAttempt, listAttempts } from '../../../src/server/repositories/quizzes.ts';
 import {
@@ -179,6 +180,56 @@ for (const target of TARGETS) {
 					created: true,
 				});
 				expect((await listCompletions(t.handle.db, user.id)).map((c) => c.chapter_id)).toEqual(['what-is-an-agent', 'tool-use']);
+			});
+
+			it('writes and reads in one statement: what it just wrote is in what it returns, a repeat changes nothing', async () => {
+				const user = await newUser();
+				await recordActivity(t.handle.db, user.id, '2026-01-30', 'checkin');
+				await addFrozenDays(t.handle.db, user.id, ['2026-01-31']);
+				await insertAttempt(t.handle.db, {
+					userId: user.id,
+					quizId: 'tool-use',
+					answers: {},
+					score: 3,
+					total: 4,
+					percent: 75,
+					passed: true,
+					localDate: '2026-01-30',
+					now: T0,
+				});
+				const all = ['completions', 'best', 'activeDays', 'frozenDays', 'lastActiveDay'] as const;
+				const writes = { completeChapter: { chapterId: 'tool-use', now: T0 }, activity: { day: '2026-02-01', source: 'chapter' as const } };
+				const first = await writeAndReadLearner(t.handle.db, user.id, all, writes);
+				expect(first).toEqual({
+					completions: [{ chapter_id: 'tool-use', completed_at: T0 }],
+					best: { 'tool-use': 75 },
+					activeDays: ['2026-01-30', '2026-02-01'],
+					frozenDays: ['2026-01-31'],
+					lastActiveDay: '2026-02-01',
+					completionCreated: true,
+					activityCreated: true,
+				});
+				const again = await writeAndReadLearner(t.handle.db, user.id, all, {
+					completeChapter: { chapterId: 'tool-use', now: new Date(T0.getTime() + DAY_MS) },
+					activity: writes.activity,
+				});
+				expect(again).toEqual({ ...first, completionCreated: false, activityCreated: false });
+				// Only what is asked for is read; the last active day alone comes from max(day).
+				expect(await writeAndReadLearner(t.handle.db, user.id, ['lastActiveDay'])).toEqual({
+					lastActiveDay: '2026-02-01',
+					completionCreated: false,
+					activityCreated: false,
+				});
+				const stranger = await newUser();
+				expect(await writeAndReadLearner(t.handle.db, stranger.id, all)).toEqual({
+					completions: [],
+					best: {},
+					activeDays: [],
+					frozenDays: [],
+					lastActiveDay: null,
+					completionCreated: false,
+					activityCreated: false,
+				});
 			});
 
 			it(`records an activity day once under ${PARALLEL} parallel calls, keeping the first source`, async () => {
