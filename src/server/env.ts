@@ -20,6 +20,12 @@ export const envSchema = z.object({
 	DATABASE_DRIVER: z.enum(['pglite', 'postgres', 'neon']).optional(),
 	/** DATABASE_DRIVER=neon against a local PostgreSQL through a WebSocket proxy (development and tests only). */
 	NEON_WS_PROXY: z.string().optional(),
+	/**
+	 * `pg` driver: name every statement so PostgreSQL parses and plans it once per connection (about half of
+	 * PostgreSQL's CPU per request in docs/benchmarks.md). `false` for a pooler that cannot carry protocol-level
+	 * prepared statements (PgBouncer before 1.21, or max_prepared_statements = 0); Neon's pooler can.
+	 */
+	PG_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
 	DATA_DIR: z.string().default('./.data/pglite'),
 	/**
 	 * Embedded database only. `fsync` (default): a write is on stable storage before it is acknowledged.
