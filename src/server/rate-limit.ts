@@ -158,12 +158,25 @@ export async function createRateLimits(handle: DatabaseHandle, options: RateLimi
 	return { ...(Object.fromEntries(made) as Record<Name, RateLimiterAbstract>), close: () => close() };
 }
 
-/** One Redis connection for every limiter; commands fail fast while it is down (the insurance limiters answer). */
+/**
+ * One Redis connection for every limiter; commands fail fast while it is down and the insurance limiters
+ * answer. Start-up does not wait for it: a server whose Redis is away still starts, counts in memory and
+ * switches to Redis once ioredis has reconnected.
+ */
 async function connectRedis(url: string): Promise<{ client: import('ioredis').Redis; quit: () => Promise<void> }> {
 	const { Redis } = await import('ioredis');
 	const client = new Redis(url, { enableOfflineQueue: false, lazyConnect: true, maxRetriesPerRequest: 1 });
-	client.on('error', (error) => console.error(`[rate-limit] redis: ${error.message}`));
-	await client.connect();
+	let reported = '';
+	client.on('error', (error) => {
+		// Once per kind of failure, not once per reconnect attempt.
+		if (error.message !== reported) console.error(`[rate-limit] redis unavailable, counting in memory meanwhile: ${error.message}`);
+		reported = error.message;
+	});
+	client.on('ready', () => {
+		reported = '';
+	});
+	// Wait briefly so a healthy Redis is in use from the first request; never fail start-up over it.
+	await Promise.race([client.connect().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
 	return {
 		client,
 		async quit() {
