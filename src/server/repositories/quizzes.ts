@@ -16,6 +16,7 @@ export interface NewAttemptInput {
 	now: Date;
 }
 
+/** A bare insert, without the daily count or the activity day (recordAttempt does both): for imports and tests. */
 export async function insertAttempt(db: Kysely<Database>, input: NewAttemptInput): Promise<QuizAttempt> {
 	return db
 		.insertInto('quiz_attempts')
@@ -90,29 +91,4 @@ export async function listAttempts(db: Kysely<Database>, userId: string, quizId?
 	let query = db.selectFrom('quiz_attempts').selectAll().where('user_id', '=', userId);
 	if (quizId !== undefined) query = query.where('quiz_id', '=', quizId);
 	return query.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
-}
-
-/** How many times the user attempted a quiz on one local day (for per-day attempt limits). */
-export async function countAttemptsOnDay(db: Kysely<Database>, userId: string, quizId: string, localDate: DayString): Promise<number> {
-	const row = await db
-		.selectFrom('quiz_attempts')
-		.select((eb) => eb.fn.countAll<number>().as('count'))
-		.where('user_id', '=', userId)
-		.where('quiz_id', '=', quizId)
-		.where('local_date', '=', localDate)
-		.executeTakeFirstOrThrow();
-	return Number(row.count);
-}
-
-/** Whether the learner has ever passed this quiz (for the answer-reveal policy). */
-export async function hasPassed(db: Kysely<Database> | Transaction<Database>, userId: string, quizId: string): Promise<boolean> {
-	const row = await db
-		.selectFrom('quiz_attempts')
-		.select('id')
-		.where('user_id', '=', userId)
-		.where('quiz_id', '=', quizId)
-		.where('passed', '=', true)
-		.limit(1)
-		.executeTakeFirst();
-	return row !== undefined;
 }

@@ -10,7 +10,7 @@ import {
 	recordActivity,
 	writeAndReadLearner,
 } from '../../../src/server/repositories/progress.ts';
-import { countAttemptsOnDay, insertAttempt, listAttempts } from '../../../src/server/repositories/quizzes.ts';
+import { insertAttempt, listAttempts, recordAttempt } from '../../../src/server/repositories/quizzes.ts';
 import {
 	createUser,
 	EmailTakenError,
@@ -316,9 +316,38 @@ for (const target of TARGETS) {
 				]);
 				expect((await listAttempts(t.handle.db, user.id, 'memory')).map((a) => a.percent)).toEqual([55]);
 
-				expect(await countAttemptsOnDay(t.handle.db, user.id, 'tool-use', '2026-02-01')).toBe(2);
-				expect(await countAttemptsOnDay(t.handle.db, user.id, 'tool-use', '2026-02-02')).toBe(1);
-				expect(await countAttemptsOnDay(t.handle.db, user.id, 'memory', '2026-02-02')).toBe(0);
+				// recordAttempt counts the day's attempts at one quiz and writes only under the daily limit.
+				const record = (quizId: string, localDate: string, dailyLimit: number | null) =>
+					recordAttempt(t.handle.db, {
+						userId: user.id,
+						quizId,
+						answers: { q1: ['a'] },
+						score: 1,
+						total: 10,
+						percent: 10,
+						passed: false,
+						localDate,
+						now: new Date(T0.getTime() + DAY_MS * 2),
+						dailyLimit,
+						askPassedBefore: true,
+					});
+				const refused = await record('tool-use', '2026-02-01', 2);
+				expect(refused).toEqual({ attempt: null, usedBefore: 2, passedBefore: true });
+				const accepted = await record('tool-use', '2026-02-02', 2);
+				expect(accepted).toMatchObject({
+					usedBefore: 1,
+					passedBefore: true,
+					attempt: { quiz_id: 'tool-use', percent: 10, local_date: '2026-02-02' },
+				});
+				expect(await record('memory', '2026-02-02', 2)).toMatchObject({ usedBefore: 0, passedBefore: false });
+				expect(await record('memory', '2026-02-03', null)).toMatchObject({
+					usedBefore: 0,
+					passedBefore: false,
+					attempt: { quiz_id: 'memory' },
+				});
+				expect((await listAttempts(t.handle.db, user.id)).length).toBe(7);
+				// Each accepted attempt counted its day as active; the refused one wrote nothing.
+				expect(await listActivityDays(t.handle.db, user.id)).toEqual(['2026-02-02', '2026-02-03']);
 
 				expect(await bestPercentByQuiz(t.handle.db, user.id)).toEqual({ 'tool-use': 90, memory: 55 });
 				expect(await bestPercentByQuiz(t.handle.db, 'nobody')).toEqual({});
