@@ -4,7 +4,8 @@
  * JSON. Every dynamic endpoint runs twice: all connections as ONE learner (one session, one
  * rate-limit row, one learner's lock) and as MANY learners (premium accounts, tokens rotated per
  * request), because both are real and they hit different limits. Prints requests/s, p50/p95/p99
- * latency, the ratio to the baseline for static files, errors, the server's peak RSS and the load
+ * latency, the ratio to the baseline for static files, the server's and PostgreSQL's CPU time per
+ * request (steadier than req/s on a shared machine), errors, the server's peak RSS and the load
  * average (the machine may be shared). Copy the table into docs/benchmarks.md.
  *
  * Env: BENCH_DATABASE_URL (default TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test;
@@ -161,6 +162,8 @@ const dynamic: Endpoint[] = [
 	{ name: 'updateProgress', path: '/api/v1/me/progress', method: 'POST', body: JSON.stringify({ chapterId: freeChapter.id }) },
 	{ name: 'recordCheckin', path: '/api/v1/me/streak/checkins', method: 'POST' },
 	{ name: 'submitQuiz', path: `/api/v1/me/quizzes/${benchQuiz.id}/attempts`, method: 'POST', body: JSON.stringify({ answers }) },
+	{ name: 'getStreak', path: '/api/v1/me/streak' },
+	{ name: 'dashboard (server-rendered page)', path: '/dashboard' },
 ];
 const targets: Target[] = [
 	{ name: 'baseline: bare node:http, chapter JSON', kind: 'static', url: `http://127.0.0.1:${barePort}${staticPath}` },
@@ -196,10 +199,33 @@ function percentile(sorted: number[], p: number): number {
 	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
+/** CPU time of a process so far (utime + stime, /proc/<pid>/stat), in ms. */
+function cpuMs(pid: number): number {
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+	} catch {
+		return 0; // gone
+	}
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+// PostgreSQL's CPU for this run's database only: the backends serving it (other work on the machine uses other databases).
+const monitor = new pg.Client({ connectionString: baseUrl });
+await monitor.connect();
+async function databaseCpu(): Promise<Map<number, number>> {
+	const { rows } = await monitor.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName]);
+	return new Map(rows.map((r) => [r.pid, cpuMs(r.pid)]));
+}
+
 interface Row {
 	name: string;
 	kind: string;
 	rps: number;
+	/** CPU per request, ms: the server process, and the PostgreSQL backends of the run's database. */
+	serverCpu: number;
+	dbCpu: number;
 	p50: number;
 	p95: number;
 	p99: number;
@@ -232,13 +258,21 @@ async function run(target: Target): Promise<Row> {
 					]
 				: undefined,
 	}) as unknown as autocannon.Instance;
+	const serverBefore = cpuMs(server.pid as number);
+	const dbBefore = await databaseCpu();
 	instance.on('response', (_client: unknown, _status: number, _bytes: number, time: number) => latencies.push(time));
 	const result = await new Promise<autocannon.Result>((resolve, reject) => instance.once('done', resolve).once('error', reject));
+	const served = Math.max(1, result.requests.total);
+	const serverCpu = (cpuMs(server.pid as number) - serverBefore) / served;
+	let dbCpu = 0;
+	for (const [pid, after] of await databaseCpu()) dbCpu += after - (dbBefore.get(pid) ?? 0);
 	latencies.sort((a, b) => a - b);
 	return {
 		name: target.name,
 		kind: target.kind,
 		rps: result.requests.average,
+		serverCpu: target.kind === 'static' && target.url.includes(`:${barePort}`) ? Number.NaN : serverCpu,
+		dbCpu: target.kind === 'static' ? Number.NaN : dbCpu / served,
 		p50: percentile(latencies, 50),
 		p95: percentile(latencies, 95),
 		p99: percentile(latencies, 99),
@@ -264,17 +298,18 @@ const loadAfter = os.loadavg();
 const baseline = rows[0] as Row;
 
 const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '—');
+const cpu = (n: number) => (Number.isFinite(n) ? n.toFixed(3) : '');
 const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
 const lines = [
 	`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
 	`${CONNECTIONS} connections, ${SECONDS} s per endpoint, server on PostgreSQL (${dbUrl.host}), JSON request logs on, ${LEARNERS} premium learners for the "learners" rows.`,
 	`Load average (1/5/15 min) before: ${load(loadBefore)}, after: ${load(loadAfter)}${NODE_FLAGS.length ? `; server flags: ${NODE_FLAGS.join(' ')}` : ''}.`,
 	'',
-	'| endpoint | req/s | p50 ms | p95 ms | p99 ms | vs bare node:http | errors | non-2xx |',
-	'|---|---:|---:|---:|---:|---:|---:|---:|',
+	'| endpoint | req/s | p50 ms | p95 ms | p99 ms | vs bare node:http | server CPU ms/req | PostgreSQL CPU ms/req | errors | non-2xx |',
+	'|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
 	...rows.map(
 		(r) =>
-			`| ${r.name} | ${Math.round(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.kind === 'static' ? `${Math.round((100 * r.rps) / baseline.rps)}%` : ''} | ${r.errors} | ${r.non2xx} |`,
+			`| ${r.name} | ${Math.round(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.kind === 'static' ? `${Math.round((100 * r.rps) / baseline.rps)}%` : ''} | ${cpu(r.serverCpu)} | ${cpu(r.dbCpu)} | ${r.errors} | ${r.non2xx} |`,
 	),
 	'',
 	`Server peak RSS (VmHWM): ${memory.peak} MB; at the end ${memory.anon} MB anonymous + ${memory.file} MB file-backed (the node binary and its ICU data).`,
@@ -286,6 +321,7 @@ await new Promise((resolve) => setTimeout(resolve, 2000));
 server.kill('SIGTERM');
 await new Promise((resolve) => server.once('exit', resolve));
 bare.kill();
+await monitor.end();
 const cleanup = new pg.Client({ connectionString: baseUrl });
 await cleanup.connect();
 await cleanup.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);

@@ -13,6 +13,7 @@ import { mcpRateLimitedResponse } from './server/mcp/http.ts';
 import { OAUTH_CORS } from './server/oauth/endpoints.ts';
 import { oauthRateLimitedResponse } from './server/oauth/errors.ts';
 import { hasSessionCookie, learnRewrite } from './server/premium-routes.ts';
+import { withStatementCount } from './server/db/statement-count.ts';
 import { databaseUnavailablePage, databaseUnavailableResponse, isDatabaseUnavailable, wantsJson } from './server/db/unavailable.ts';
 import { consumeOrThrow } from './server/rate-limit.ts';
 import { securityHeaders } from './server/security-headers.ts';
@@ -98,7 +99,14 @@ async function refusal(request: Request, pathname: string, error: ApiError): Pro
 /** The database away (a restart, a network cut): 503 with Retry-After instead of a 500 (server/db/unavailable.ts). */
 export const onRequest = defineMiddleware(async (context, next) => {
 	try {
-		return (await handleRequest(context, next)) as Response;
+		if (context.isPrerendered && !import.meta.env.DEV) return next();
+		if ((await getServices()).env.DB_STATEMENT_COUNTS !== 'true') return (await handleRequest(context, next)) as Response;
+		const { result, statements } = await withStatementCount(async () => (await handleRequest(context, next)) as Response);
+		// Diagnostics only: a response with immutable headers goes out without the count.
+		try {
+			result.headers.set('x-db-statements', String(statements));
+		} catch {}
+		return result;
 	} catch (error) {
 		if (!isDatabaseUnavailable(error)) throw error;
 		console.error(`[db] unavailable: ${(error as Error).message}`);

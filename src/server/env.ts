@@ -27,6 +27,12 @@ export const envSchema = z.object({
 	DATABASE_DRIVER: z.enum(['pglite', 'postgres', 'neon']).optional(),
 	/** DATABASE_DRIVER=neon against a local PostgreSQL through a WebSocket proxy (development and tests only). */
 	NEON_WS_PROXY: z.string().optional(),
+	/**
+	 * `pg` driver: name every statement so PostgreSQL parses and plans it once per connection (about half of
+	 * PostgreSQL's CPU per request in docs/benchmarks.md). `false` for a pooler that cannot carry protocol-level
+	 * prepared statements (PgBouncer before 1.21, or max_prepared_statements = 0); Neon's pooler can.
+	 */
+	PG_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
 	DATA_DIR: z.string().default('./.data/pglite'),
 	/**
 	 * Embedded database only. `fsync` (default): a write is on stable storage before it is acknowledged.
@@ -87,8 +93,25 @@ export const envSchema = z.object({
 			}
 			return map;
 		}),
-	/** Where rate-limit counters live: `database` (shared by every instance; the default on Postgres) or `memory` (one process). */
-	RATE_LIMIT_STORE: z.enum(['database', 'memory']).optional(),
+	/**
+	 * Where the rate limits shared by every instance live: `redis` (the default with REDIS_URL), `database`
+	 * (the default on Postgres) or `memory` (one process; the default on the embedded database).
+	 */
+	RATE_LIMIT_STORE: z.enum(['database', 'memory', 'redis']).optional(),
+	/**
+	 * The per-request limits (RATE_LIMIT_PER_MINUTE, ANONYMOUS_RATE_LIMIT_PER_MINUTE): `process` counts them in
+	 * each server's memory, no write per request; `shared` in RATE_LIMIT_STORE, so N instances allow the limit once,
+	 * not N times. Default: `shared` with Redis or the Neon driver (serverless: many instances), else `process`.
+	 */
+	REQUEST_LIMIT_SCOPE: z.enum(['process', 'shared']).optional(),
+	/** Redis for the shared rate limits, e.g. redis://127.0.0.1:6379 or rediss://user:password@host:6380. */
+	REDIS_URL: z
+		.string()
+		.regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+		.optional()
+		.or(z.literal('').transform(() => undefined)),
+	/** Prefix of every Redis key this server writes: instances sharing limits use the same one. */
+	REDIS_KEY_PREFIX: z.string().max(100).default('cc:'),
 	RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(60),
 	/** Anonymous requests per address per minute (a classroom shares one address); default 10 × RATE_LIMIT_PER_MINUTE. */
 	ANONYMOUS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().optional(),
@@ -134,6 +157,8 @@ export const envSchema = z.object({
 		.transform((v) => v === 'true'),
 	/** Seed the demo accounts on start. Default: on with the embedded database, off with DATABASE_URL. */
 	SEED_DEMO: z.enum(['true', 'false', '1', '0', '']).optional(),
+	/** Diagnostics: every dynamic response carries `X-DB-Statements`, the SQL statements its request sent (db/statement-count.ts). */
+	DB_STATEMENT_COUNTS: z.enum(['true', 'false']).default('false'),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	/** Proxies in front of the server whose X-Forwarded-For is trusted: false/0 (none), true (one), or a number. */
 	TRUST_PROXY: z
@@ -162,6 +187,7 @@ function crossFieldProblems(source: Record<string, string | undefined>): string[
 		}
 	}
 	if (source.SMTP_URL && !source.MAIL_FROM?.trim()) problems.push('MAIL_FROM: is required when SMTP_URL is set');
+	if (source.RATE_LIMIT_STORE === 'redis' && !source.REDIS_URL) problems.push('REDIS_URL: is required when RATE_LIMIT_STORE=redis');
 	if (source.DATABASE_DRIVER === 'neon' && !source.DATABASE_URL) problems.push('DATABASE_URL: is required when DATABASE_DRIVER=neon');
 	return problems;
 }

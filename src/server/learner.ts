@@ -11,8 +11,7 @@ import { computeStreak, freezesLeft, planFreezes } from '../domain/streaks.ts';
 import { type Tier, tierAtLeast } from '../domain/tiers.ts';
 import type { CurrentUser } from './auth/current-user.ts';
 import type { ActivitySource, Database } from './db/schema.ts';
-import { addFrozenDays, listActivityDays, listCompletions, listFrozenDays, recordActivity } from './repositories/progress.ts';
-import { bestPercentByQuiz } from './repositories/quizzes.ts';
+import { addFrozenDays, type LearnerRecords, recordActivity, writeAndReadLearner } from './repositories/progress.ts';
 
 export function tierDefinition(manifest: PrivateManifest, tier: Tier): TierPublic {
 	const found = manifest.course.tiers.find((t) => t.id === tier);
@@ -40,9 +39,23 @@ export interface StreakView {
 
 /** Applies due streak freezes (persisted, idempotent) and computes the streak. */
 export async function streakFor(db: Kysely<Database>, manifest: PrivateManifest, user: CurrentUser, now: Date): Promise<StreakView> {
+	return streakFromRecords(db, manifest, user, now, await writeAndReadLearner(db, user.id, STREAK_RECORDS));
+}
+
+/** What the streak is computed from. */
+export const STREAK_RECORDS = ['activeDays', 'frozenDays'] as const;
+
+/** The streak from records already read (see writeAndReadLearner); writes only freezes that fell due. */
+export async function streakFromRecords(
+	db: Kysely<Database>,
+	manifest: PrivateManifest,
+	user: CurrentUser,
+	now: Date,
+	records: Pick<LearnerRecords, 'activeDays' | 'frozenDays'>,
+): Promise<StreakView> {
 	const today = localDate(now, user.timezone);
 	const freezesPerMonth = tierDefinition(manifest, user.tier).streakFreezesPerMonth;
-	const [activeDays, frozen] = await Promise.all([listActivityDays(db, user.id), listFrozenDays(db, user.id)]);
+	const { activeDays, frozenDays: frozen } = records;
 	const due = planFreezes({ activeDays, frozenDays: frozen, today, freezesPerMonth });
 	if (due.length > 0) await addFrozenDays(db, user.id, due);
 	const frozenDays = [...frozen, ...due].sort();
@@ -56,6 +69,19 @@ export async function streakFor(db: Kysely<Database>, manifest: PrivateManifest,
 		frozenDays,
 		dayEndsAt: startOfNextLocalDay(now, user.timezone).toISOString(),
 	};
+}
+
+/** Records activity on the learner's local day and returns the streak after it, in one statement (plus due freezes). */
+export async function checkInAndStreak(
+	db: Kysely<Database>,
+	manifest: PrivateManifest,
+	user: CurrentUser,
+	now: Date,
+	source: ActivitySource,
+): Promise<{ streak: StreakView; created: boolean }> {
+	const day = localDate(now, user.timezone);
+	const records = await writeAndReadLearner(db, user.id, STREAK_RECORDS, { activity: { day, source } });
+	return { streak: await streakFromRecords(db, manifest, user, now, records), created: records.activityCreated };
 }
 
 /** Records activity on the learner's local day; concurrent calls for one day count once. */
@@ -72,12 +98,47 @@ export async function recordLearnerActivity(
 
 export type ChapterState = 'not_started' | 'read' | 'quiz_passed';
 
-export async function progressFor(db: Kysely<Database>, manifest: PrivateManifest, user: CurrentUser) {
-	const [completions, best, activity] = await Promise.all([
-		listCompletions(db, user.id),
-		bestPercentByQuiz(db, user.id),
-		listActivityDays(db, user.id),
-	]);
+/** What the progress view is computed from. */
+export const PROGRESS_RECORDS = ['completions', 'best', 'lastActiveDay'] as const;
+
+export async function progressFor(db: Kysely<Database>, manifest: PrivateManifest, user: CurrentUser): Promise<ProgressView> {
+	return progressFromRecords(manifest, user, await writeAndReadLearner(db, user.id, PROGRESS_RECORDS));
+}
+
+/** Marks a chapter complete, counts the activity and returns the progress after it, in one statement. */
+export async function completeChapterAndProgress(
+	db: Kysely<Database>,
+	manifest: PrivateManifest,
+	user: CurrentUser,
+	chapterId: string,
+	now: Date,
+): Promise<{ progress: ProgressView; created: boolean }> {
+	const records = await writeAndReadLearner(db, user.id, PROGRESS_RECORDS, {
+		completeChapter: { chapterId, now },
+		activity: { day: localDate(now, user.timezone), source: 'chapter' },
+	});
+	return { progress: progressFromRecords(manifest, user, records), created: records.completionCreated };
+}
+
+/** Progress, streak and the active days (for the heatmap), read in one statement. */
+export async function dashboardFor(db: Kysely<Database>, manifest: PrivateManifest, user: CurrentUser, now: Date) {
+	const records = await writeAndReadLearner(db, user.id, [...PROGRESS_RECORDS, ...STREAK_RECORDS]);
+	return {
+		progress: progressFromRecords(manifest, user, records),
+		streak: await streakFromRecords(db, manifest, user, now, records),
+		activeDays: records.activeDays,
+	};
+}
+
+export type ProgressView = ReturnType<typeof progressFromRecords>;
+
+/** The progress view from records already read: no I/O. */
+export function progressFromRecords(
+	manifest: PrivateManifest,
+	user: CurrentUser,
+	records: Pick<LearnerRecords, 'completions' | 'best' | 'lastActiveDay'>,
+) {
+	const { completions, best } = records;
 	const completed = new Map(completions.map((c) => [c.chapter_id, c.completed_at]));
 	const quizzes = new Map(manifest.quizzes.map((q) => [q.chapterId, q]));
 	const chapters = manifest.chapters.map((c) => {
@@ -121,7 +182,7 @@ export async function progressFor(db: Kysely<Database>, manifest: PrivateManifes
 		currentChapter: step.chapterId,
 		percentComplete: percentComplete(manifest.chapters.length, validCompleted),
 		bestScores: best,
-		lastActivityDay: activity.at(-1) ?? null,
+		lastActivityDay: records.lastActiveDay,
 		nextStep: step,
 	};
 }

@@ -9,9 +9,9 @@ import { answersRevealed, shownQuestion } from '../domain/reveal.ts';
 import { chapterUrl } from '../content/urls.ts';
 import { ApiError, notFound } from './api/errors.ts';
 import type { CurrentUser } from './auth/current-user.ts';
-import { recordLearnerActivity, tierDefinition } from './learner.ts';
+import { tierDefinition } from './learner.ts';
 import { assertCanRead } from './operations/shared.ts';
-import { countAttemptsOnDay, hasPassed, insertAttempt } from './repositories/quizzes.ts';
+import { recordAttempt } from './repositories/quizzes.ts';
 import { getServices } from './services.ts';
 
 export async function submitAttempt(user: CurrentUser, quizId: string, answers: Answers, now: Date) {
@@ -30,40 +30,44 @@ export async function submitAttempt(user: CurrentUser, quizId: string, answers: 
 	}
 	const limit = tierDefinition(manifest, user.tier).quizAttemptsPerDay;
 	const day = localDate(now, user.timezone);
-	// With a daily limit, serialise one learner's submissions so a burst cannot slip past it;
-	// unlimited tiers need no lock.
-	const { attempt, usedToday } = await db.transaction().execute(async (trx) => {
-		if (limit !== null) await trx.selectFrom('users').select('id').where('id', '=', user.id).forUpdate().execute();
-		const used = await countAttemptsOnDay(trx, user.id, key.id, day);
-		if (limit !== null && used >= limit) {
-			const resetsAt = startOfNextLocalDay(now, user.timezone);
-			const retryAfter = Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000));
-			throw new ApiError(
-				429,
-				'attempt_limit_reached',
-				`You have used all ${limit} attempts at this quiz for today. Attempts reset at midnight in ${user.timezone} (${resetsAt.toISOString()}).`,
-				{ limit, resetsAt: resetsAt.toISOString(), upgrade: 'Premium includes unlimited attempts.' },
-				{ 'Retry-After': String(retryAfter) },
-			);
-		}
-		const row = await insertAttempt(trx, {
-			userId: user.id,
-			quizId: key.id,
-			answers,
-			score: graded.score,
-			total: graded.total,
-			percent: graded.percent,
-			passed: graded.passed,
-			localDate: day,
-			now,
-		});
-		return { attempt: row, usedToday: used + 1 };
-	});
-	await recordLearnerActivity(db, user, now, 'quiz');
-	const attemptsLeftToday = limit === null ? null : Math.max(0, limit - usedToday);
 	// Earlier passes matter only to a failed attempt under a policy that reveals after a pass: ask only then.
 	const historyMatters = !graded.passed && (key.reveal === undefined || key.reveal === 'after_pass');
-	const passedEver = graded.passed || (historyMatters && (await hasPassed(db, user.id, key.id)));
+	const input = {
+		userId: user.id,
+		quizId: key.id,
+		answers,
+		score: graded.score,
+		total: graded.total,
+		percent: graded.percent,
+		passed: graded.passed,
+		localDate: day,
+		now,
+		dailyLimit: limit,
+		askPassedBefore: historyMatters,
+	};
+	// With a daily limit, serialise one learner's submissions on their row so a burst cannot slip past it;
+	// unlimited tiers need no lock and no transaction: one statement writes the attempt and the activity day.
+	const recorded =
+		limit === null
+			? await recordAttempt(db, input)
+			: await db.transaction().execute(async (trx) => {
+					await trx.selectFrom('users').select('id').where('id', '=', user.id).forUpdate().execute();
+					return recordAttempt(trx, input);
+				});
+	const { attempt } = recorded;
+	if (!attempt) {
+		const resetsAt = startOfNextLocalDay(now, user.timezone);
+		const retryAfter = Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000));
+		throw new ApiError(
+			429,
+			'attempt_limit_reached',
+			`You have used all ${limit} attempts at this quiz for today. Attempts reset at midnight in ${user.timezone} (${resetsAt.toISOString()}).`,
+			{ limit, resetsAt: resetsAt.toISOString(), upgrade: 'Premium includes unlimited attempts.' },
+			{ 'Retry-After': String(retryAfter) },
+		);
+	}
+	const attemptsLeftToday = limit === null ? null : Math.max(0, limit - (recorded.usedBefore + 1));
+	const passedEver = graded.passed || recorded.passedBefore;
 	const revealed = answersRevealed(key.reveal, { passedEver, attemptsLeftToday });
 	const teaches = new Map(key.questions.map((q) => [q.id, q.teaches]));
 	return {

@@ -1,13 +1,24 @@
 /**
- * Request limits (rate-limiter-flexible): in memory for one process on the embedded database,
- * in Postgres when the database is Postgres so that every server instance shares one count.
+ * Request limits (rate-limiter-flexible). Two kinds, stored apart (docs/decisions/0016-limits-per-process-and-shared.md):
+ * the per-request limits (`general`, `anonymous`), counted on every dynamic request, in this process's memory
+ * unless several instances must share them; and the sign-in, registration and client limits, rare writes that
+ * must never multiply with the instance count, in the shared store: Redis when REDIS_URL is set, else the
+ * database on PostgreSQL, memory on the embedded database (one process by construction).
  * On PostgreSQL the counters live in an UNLOGGED table: a count costs no WAL flush, which made
  * every request of one learner wait for the previous one's commit on the same row
  * (docs/benchmarks.md); a Postgres crash resets the counters, which is harmless for rate limits.
  */
-import { RateLimiterMemory, RateLimiterPostgres, type RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import {
+	type IRateLimiterOptions,
+	RateLimiterMemory,
+	RateLimiterPostgres,
+	RateLimiterRedis,
+	type RateLimiterAbstract,
+	RateLimiterRes,
+} from 'rate-limiter-flexible';
 import { ApiError } from './api/errors.ts';
 import type { DatabaseHandle } from './db/factory.ts';
+import type { Env } from './env.ts';
 
 export interface RateLimits {
 	/** Every dynamic request of a signed-in learner, per learner. */
@@ -33,7 +44,14 @@ export interface RateLimits {
 	passwordResetEmails: RateLimiterAbstract;
 	/** Password-reset requests per client address, at the registrations' ceiling: a classroom fits, a script does not. */
 	passwordResetAddresses: RateLimiterAbstract;
+	/** Closes the shared store's connection (Redis); the database is closed by its owner. */
+	close(): Promise<void>;
 }
+
+/** Where limits shared by every instance live. */
+export type RateLimitStore = 'database' | 'memory' | 'redis';
+/** `process`: the per-request limits count in this process only; `shared`: in the shared store, across instances. */
+export type RequestLimitScope = 'process' | 'shared';
 
 export interface RateLimitOptions {
 	perMinute: number;
@@ -46,9 +64,25 @@ export interface RateLimitOptions {
 	oauthRegistrationsPer15Minutes?: number;
 	/** Password-reset requests per email per hour (default 5). */
 	passwordResetPerHour?: number;
-	/** Defaults to memory on the embedded database (one process) and the database on Postgres. */
-	store?: 'database' | 'memory';
+	/** Defaults to memory on the embedded database (one process) and the database on Postgres; `redis` needs `redis`. */
+	store?: RateLimitStore;
+	/** Default `shared`: the per-request limits in the same store as the others. */
+	requestScope?: RequestLimitScope;
+	redis?: { url: string; keyPrefix: string };
 }
+
+/** The stores the configuration picks (RATE_LIMIT_STORE, REQUEST_LIMIT_SCOPE, REDIS_URL; env.ts has the defaults' why). */
+export function rateLimitStoresFromEnv(
+	env: Pick<Env, 'RATE_LIMIT_STORE' | 'REQUEST_LIMIT_SCOPE' | 'REDIS_URL' | 'REDIS_KEY_PREFIX'>,
+	dialect: DatabaseHandle['dialect'],
+): Pick<RateLimitOptions, 'store' | 'requestScope' | 'redis'> {
+	const store: RateLimitStore = env.RATE_LIMIT_STORE ?? (env.REDIS_URL ? 'redis' : dialect === 'pglite' ? 'memory' : 'database');
+	const requestScope = env.REQUEST_LIMIT_SCOPE ?? (store === 'redis' || dialect === 'neon' ? 'shared' : 'process');
+	return { store, requestScope, ...(env.REDIS_URL ? { redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX } } : {}) };
+}
+
+/** The limits counted on every dynamic request. */
+const PER_REQUEST = new Set(['general', 'anonymous']);
 
 export async function createRateLimits(handle: DatabaseHandle, options: RateLimitOptions): Promise<RateLimits> {
 	const general = { points: options.perMinute, duration: 60, keyPrefix: 'rl_general' };
@@ -71,34 +105,87 @@ export async function createRateLimits(handle: DatabaseHandle, options: RateLimi
 	};
 	type Name = keyof typeof specs;
 	const names = Object.keys(specs) as Name[];
-	if ((options.store ?? (handle.dialect === 'pglite' ? 'memory' : 'database')) === 'memory') {
-		return Object.fromEntries(names.map((n) => [n, new RateLimiterMemory(specs[n])])) as unknown as RateLimits;
-	}
-	// Created once here, before the limiters: the limiters each creating it at once race on a fresh
-	// database ("type rate_limits already exists"), whatever the driver.
-	const tableCreated = await createUnloggedTable(handle);
-	const make = (opts: typeof general) =>
-		new Promise<RateLimiterAbstract>((resolve, reject) => {
-			// The callback runs inside the constructor when the table exists already: defer it.
-			let limiter: RateLimiterPostgres | undefined;
-			const ready = (error?: Error) => queueMicrotask(() => (error ? reject(error) : resolve(limiter as RateLimiterPostgres)));
-			limiter = new RateLimiterPostgres(
-				{
-					...opts,
-					storeClient: handle.raw,
-					storeType: 'pool',
-					tableName: RATE_LIMIT_TABLE,
-					tableCreated,
-					clearExpiredByTimeout: false,
-					// A key that has used its budget is refused from memory until its window ends: a client
-					// hammering past its limit costs no database write. Other processes learn it from the table.
-					inMemoryBlockOnConsumed: opts.points,
-				},
-				ready,
+	const store = options.store ?? (handle.dialect === 'pglite' ? 'memory' : 'database');
+	const inProcess = (n: Name) => store === 'memory' || (options.requestScope === 'process' && PER_REQUEST.has(n));
+	const shared = names.filter((n) => !inProcess(n));
+	const made = new Map<Name, RateLimiterAbstract>(names.filter(inProcess).map((n) => [n, new RateLimiterMemory(specs[n])]));
+	let close = async () => {};
+	if (shared.length > 0 && store === 'redis') {
+		if (!options.redis) throw new Error('RATE_LIMIT_STORE=redis needs REDIS_URL.');
+		const { client, quit } = await connectRedis(options.redis.url);
+		close = quit;
+		const prefix = options.redis.keyPrefix;
+		for (const n of shared) {
+			const spec = specs[n];
+			made.set(
+				n,
+				new RateLimiterRedis({
+					...spec,
+					keyPrefix: `${prefix}${spec.keyPrefix}`,
+					storeClient: client,
+					// Redis away: count in this process meanwhile rather than answer 500s (or let everything through).
+					rejectIfRedisNotReady: true,
+					insuranceLimiter: new RateLimiterMemory(spec),
+					inMemoryBlockOnConsumed: spec.points,
+				}),
 			);
-		});
-	const made = await Promise.all(names.map((n) => make(specs[n])));
-	return Object.fromEntries(names.map((n, i) => [n, made[i]])) as unknown as RateLimits;
+		}
+	} else if (shared.length > 0) {
+		// Created once here, before the limiters: eight limiters each creating it at once race on a fresh
+		// database ("type rate_limits already exists"), whatever the driver.
+		const tableCreated = await createUnloggedTable(handle);
+		const make = (opts: IRateLimiterOptions) =>
+			new Promise<RateLimiterAbstract>((resolve, reject) => {
+				// The callback runs inside the constructor when the table exists already: defer it.
+				let limiter: RateLimiterPostgres | undefined;
+				const ready = (error?: Error) => queueMicrotask(() => (error ? reject(error) : resolve(limiter as RateLimiterPostgres)));
+				limiter = new RateLimiterPostgres(
+					{
+						...opts,
+						storeClient: handle.raw,
+						storeType: 'pool',
+						tableName: RATE_LIMIT_TABLE,
+						tableCreated,
+						clearExpiredByTimeout: false,
+						// A key that has used its budget is refused from memory until its window ends: a client
+						// hammering past its limit costs no database write. Other processes learn it from the table.
+						inMemoryBlockOnConsumed: opts.points,
+					},
+					ready,
+				);
+			});
+		const limiters = await Promise.all(shared.map((n) => make(specs[n])));
+		for (const [i, n] of shared.entries()) made.set(n, limiters[i] as RateLimiterAbstract);
+	}
+	return { ...(Object.fromEntries(made) as Record<Name, RateLimiterAbstract>), close: () => close() };
+}
+
+/**
+ * One Redis connection for every limiter; commands fail fast while it is down and the insurance limiters
+ * answer. Start-up does not wait for it: a server whose Redis is away still starts, counts in memory and
+ * switches to Redis once ioredis has reconnected.
+ */
+async function connectRedis(url: string): Promise<{ client: import('ioredis').Redis; quit: () => Promise<void> }> {
+	const { Redis } = await import('ioredis');
+	const client = new Redis(url, { enableOfflineQueue: false, lazyConnect: true, maxRetriesPerRequest: 1 });
+	let reported = '';
+	client.on('error', (error) => {
+		// Once per kind of failure, not once per reconnect attempt.
+		if (error.message !== reported) console.error(`[rate-limit] redis unavailable, counting in memory meanwhile: ${error.message}`);
+		reported = error.message;
+	});
+	client.on('ready', () => {
+		reported = '';
+	});
+	// Wait briefly so a healthy Redis is in use from the first request; never fail start-up over it.
+	await Promise.race([client.connect().catch(() => {}), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+	return {
+		client,
+		async quit() {
+			if (client.status === 'end') return;
+			await client.quit().catch(() => client.disconnect());
+		},
+	};
 }
 
 /** An account's failures from every address together may reach this many times the per-address budget. */

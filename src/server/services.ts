@@ -9,12 +9,13 @@ import { type CleanupSchedule, startCleanupSchedule } from './db/cleanup-schedul
 import { closeOnSignals } from './db/close-on-signals.ts';
 import type { DatabaseHandle } from './db/handle.ts';
 import { openDatabaseFromEnv } from './db/open-from-env.ts';
+import { countingHandle } from './db/statement-count.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import type { Database } from './db/schema.ts';
 import { type Env, seedDemoEnabled, serverEnv } from './env.ts';
 import { log } from './log.ts';
 import { createMailer, type Mailer } from './mail.ts';
-import { createRateLimits, type RateLimits } from './rate-limit.ts';
+import { createRateLimits, type RateLimits, rateLimitStoresFromEnv } from './rate-limit.ts';
 import { seedDemoAccounts } from './seed.ts';
 
 export interface Services {
@@ -38,15 +39,18 @@ export function getServices(): Promise<Services> {
 
 async function createServices(): Promise<Services> {
 	const env = serverEnv();
-	const opened = await openDatabaseFromEnv(env);
+	const database = await openDatabaseFromEnv(env);
+	const opened = env.DB_STATEMENT_COUNTS === 'true' ? countingHandle(database) : database;
 	let cleanup: CleanupSchedule | undefined;
+	let limits: RateLimits | undefined;
 	let mailer: Mailer | undefined;
-	// Whoever closes the database (scripts/serve.ts, closeOnSignals) stops the cleanup and lets mail in flight finish first, so neither meets a closed pool.
+	// Whoever closes the database (scripts/serve.ts, closeOnSignals) stops the cleanup, closes the shared limit store and lets mail in flight finish first, so none meets a closed pool.
 	const handle: DatabaseHandle = {
 		...opened,
 		async close() {
 			await cleanup?.stop();
 			await mailer?.settle();
+			await limits?.close();
 			await opened.close();
 		},
 	};
@@ -55,14 +59,14 @@ async function createServices(): Promise<Services> {
 	await migrateToLatest(handle.db);
 	if (seedDemoEnabled(env)) await seedDemoAccounts(handle.db);
 	const content = await createContentStore(env);
-	const limits = await createRateLimits(handle, {
+	limits = await createRateLimits(handle, {
 		perMinute: env.RATE_LIMIT_PER_MINUTE,
 		authPer15Minutes: env.AUTH_RATE_LIMIT_PER_15_MINUTES,
 		...(env.ANONYMOUS_RATE_LIMIT_PER_MINUTE ? { anonymousPerMinute: env.ANONYMOUS_RATE_LIMIT_PER_MINUTE } : {}),
 		addressPer15Minutes: env.AUTH_ADDRESS_LIMIT_PER_15_MINUTES,
 		oauthRegistrationsPer15Minutes: env.OAUTH_REGISTRATION_RATE_LIMIT_PER_15_MINUTES,
 		passwordResetPerHour: env.PASSWORD_RESET_LIMIT_PER_HOUR,
-		store: env.RATE_LIMIT_STORE,
+		...rateLimitStoresFromEnv(env, handle.dialect),
 	});
 	mailer = createMailer(env);
 	if (!mailer.configured && env.NODE_ENV === 'production') {

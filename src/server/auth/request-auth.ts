@@ -4,7 +4,6 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { serverEnv } from '../env.ts';
 import { audienceAllows } from '../oauth/resource.ts';
-import { accessTokenAudience } from '../oauth/tokens.ts';
 import { type CurrentUser, currentUserFrom } from './current-user.ts';
 import { SESSION_COOKIE, sessionCookieAttributes, validateSessionToken } from './sessions.ts';
 
@@ -37,12 +36,9 @@ export async function authenticate(db: Kysely<Database>, request: Request, cooki
 	if (!token) return null;
 	const found = await validateSessionToken(db, token, now);
 	if (!found) return null;
-	const { session, user } = found;
+	const { session, user, audience } = found;
 	// RFC 8707: an OAuth access token bound to one resource (e.g. /mcp) is no token at all elsewhere.
-	if (bearer && session.kind === 'oauth') {
-		const audience = await accessTokenAudience(db, session.id);
-		if (!audienceAllows(audience, new URL(request.url).pathname, configuredOrigin())) return null;
-	}
+	if (bearer && session.kind === 'oauth' && !audienceAllows(audience, new URL(request.url).pathname, configuredOrigin())) return null;
 	return {
 		user: currentUserFrom(user, now),
 		session: { id: session.id, kind: session.kind, expiresAt: session.expires_at },

@@ -74,7 +74,7 @@ export async function validateSessionToken(
 	db: Kysely<Database>,
 	token: string,
 	now: Date,
-): Promise<{ session: Session; user: PublicUser } | null> {
+): Promise<{ session: Session; user: PublicUser; audience: string | null } | null> {
 	const match = typeof token === 'string' ? TOKEN_PATTERN.exec(token) : null;
 	if (!match) return null;
 	const [, id, secret] = match as unknown as [string, string, string];
@@ -101,6 +101,14 @@ export async function validateSessionToken(
 			'users.tier',
 			'users.created_at as user_created_at',
 			'users.updated_at as user_updated_at',
+			// The resource an OAuth access token is bound to (RFC 8707), in the same round trip: null for other sessions.
+			(eb) =>
+				eb
+					.selectFrom('oauth_refresh_tokens')
+					.select('oauth_refresh_tokens.resource')
+					.whereRef('oauth_refresh_tokens.session_id', '=', 'sessions.id')
+					.limit(1)
+					.as('audience'),
 		])
 		.where('sessions.id', '=', id)
 		.executeTakeFirst();
@@ -146,7 +154,7 @@ export async function validateSessionToken(
 		created_at: row.user_created_at,
 		updated_at: row.user_updated_at,
 	};
-	return { session, user };
+	return { session, user, audience: row.audience ?? null };
 }
 
 /** Signs one session out. */

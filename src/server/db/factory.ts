@@ -25,6 +25,8 @@ export interface OpenDatabaseOptions {
 	 * local setup, e.g. `localhost:5433/v1`), spoken without TLS. Unset in production.
 	 */
 	neonWsProxy?: string;
+	/** `pg` driver only: named (prepared) statements, parsed once per connection. */
+	preparedStatements?: boolean;
 	/** PGlite only: 'fsync' (default) flushes every commit to stable storage; 'unsafe-no-fsync' does not (PGLITE_DURABILITY). */
 	pgliteDurability?: PgliteDurability;
 	/** PGlite only: called on a PANIC instead of exiting the process (tests). */
@@ -42,7 +44,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
 		return openPglite(options.dataDir ?? DEFAULT_DATA_DIR, { durability: options.pgliteDurability, onFatal: options.onFatal });
 	}
 	if (!url) throw new Error(`The '${driver}' driver needs a connection URL (DATABASE_URL).`);
-	return openPostgres(url, driver, options.neonWsProxy);
+	return openPostgres(url, driver, options.neonWsProxy, options.preparedStatements);
 }
 
 function driverForUrl(url: string): DatabaseDialect {

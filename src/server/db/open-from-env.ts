@@ -3,7 +3,8 @@ import type { Env } from '../env.ts';
 import { type DatabaseHandle, openDatabase } from './factory.ts';
 
 export function openDatabaseFromEnv(
-	env: Pick<Env, 'DATABASE_URL' | 'DATABASE_DRIVER' | 'DATA_DIR' | 'NEON_WS_PROXY'> & Partial<Pick<Env, 'PGLITE_DURABILITY'>>,
+	env: Pick<Env, 'DATABASE_URL' | 'DATABASE_DRIVER' | 'DATA_DIR' | 'NEON_WS_PROXY'> &
+		Partial<Pick<Env, 'PGLITE_DURABILITY' | 'PG_PREPARED_STATEMENTS'>>,
 ): Promise<DatabaseHandle> {
 	return openDatabase({
 		url: env.DATABASE_URL,
@@ -11,5 +12,6 @@ export function openDatabaseFromEnv(
 		dataDir: env.DATA_DIR,
 		neonWsProxy: env.NEON_WS_PROXY,
 		pgliteDurability: env.PGLITE_DURABILITY,
+		preparedStatements: env.PG_PREPARED_STATEMENTS !== 'false',
 	});
 }

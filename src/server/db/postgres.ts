@@ -25,8 +25,15 @@ const CONNECT_TIMEOUT_MS = 5_000;
 /**
  * @param neonWsProxy Neon only: a WebSocket-to-TCP proxy in front of a plain PostgreSQL (Neon's
  *   documented local setup), spoken without TLS.
+ * @param preparedStatements `pg` only: name Kysely's statements so PostgreSQL parses and plans each once per
+ *   connection (PG_PREPARED_STATEMENTS; docs/benchmarks.md has the measurement).
  */
-export async function openPostgres(url: string, driver: 'postgres' | 'neon', neonWsProxy?: string): Promise<DatabaseHandle> {
+export async function openPostgres(
+	url: string,
+	driver: 'postgres' | 'neon',
+	neonWsProxy?: string,
+	preparedStatements = false,
+): Promise<DatabaseHandle> {
 	let pool: EndablePool;
 	if (driver === 'neon') {
 		const neon = await import('@neondatabase/serverless');
@@ -60,7 +67,8 @@ export async function openPostgres(url: string, driver: 'postgres' | 'neon', neo
 			console.error(`[db] ${driver} connection lost: ${error.message}`);
 		});
 	});
-	const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: async () => pool }) });
+	const kyselyPool = preparedStatements && driver === 'postgres' ? namedStatementPool(pool) : pool;
+	const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: async () => kyselyPool }) });
 	let closing: Promise<void> | undefined;
 	return {
 		db,
@@ -78,6 +86,49 @@ export async function openPostgres(url: string, driver: 'postgres' | 'neon', neo
 				if (!pool.ended) await pool.end();
 			})();
 			return closing;
+		},
+	};
+}
+
+/** Distinct SQL texts that get a name; texts beyond (dynamic lists of values) go unnamed, so memory stays bounded. */
+const MAX_NAMED_STATEMENTS = 500;
+
+/**
+ * Every distinct SQL text gets a statement name, so pg parses it once per connection and then only binds and
+ * executes it (the extended protocol with a name; Kysely itself never names queries). Protocol-level prepared
+ * statements pass through PgBouncer ≥ 1.21 with max_prepared_statements, which Neon's pooler has.
+ */
+function namedStatementPool(pool: EndablePool): PostgresPool {
+	const names = new Map<string, string>();
+	let made = 0;
+	const nameFor = (text: string): string | undefined => {
+		let name = names.get(text);
+		if (!name && names.size < MAX_NAMED_STATEMENTS) {
+			made += 1;
+			name = `cc${made}`;
+			names.set(text, name);
+		}
+		return name;
+	};
+	// After another instance's migration changed a table, a statement prepared with `SELECT *`/`RETURNING *`
+	// fails once per connection ("cached plan must not change result type"); a new name prepares it afresh.
+	const query = async (client: Awaited<ReturnType<EndablePool['connect']>>, text: string, values: readonly unknown[]) => {
+		try {
+			return await client.query({ name: nameFor(text), text, values: values as unknown[] } as never);
+		} catch (error) {
+			if ((error as { code?: string }).code === '0A000' && /cached plan/.test(String((error as Error).message))) names.delete(text);
+			throw error;
+		}
+	};
+	return {
+		options: pool.options,
+		end: () => pool.end(),
+		async connect() {
+			const client = await pool.connect();
+			return {
+				query: ((text: string, values: readonly unknown[]) => query(client, text, values)) as unknown as typeof client.query,
+				release: (...args: Parameters<typeof client.release>) => client.release(...args),
+			};
 		},
 	};
 }

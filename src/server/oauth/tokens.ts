@@ -45,17 +45,6 @@ function resourceFor(params: Record<string, string>, granted: string | null, con
 	return asked;
 }
 
-/** The resource an OAuth access token (a session) is bound to, or null when it is unbound. */
-export async function accessTokenAudience(db: Kysely<Database>, sessionId: string): Promise<string | null> {
-	const row = await db
-		.selectFrom('oauth_refresh_tokens')
-		.select('resource')
-		.where('session_id', '=', sessionId)
-		.limit(1)
-		.executeTakeFirst();
-	return row?.resource ?? null;
-}
-
 /** Ends a grant: deletes its current session, which cascades to every refresh token of the grant. */
 export async function revokeGrant(db: Kysely<Database>, grantId: string): Promise<void> {
 	await db

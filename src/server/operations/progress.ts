@@ -3,8 +3,7 @@ import { z } from 'astro/zod';
 import { tierSchema } from '../../content/schemas.ts';
 import { notFound } from '../api/errors.ts';
 import { defineOperation } from '../api/operation.ts';
-import { progressFor, recordLearnerActivity, streakFor } from '../learner.ts';
-import { markChapterComplete } from '../repositories/progress.ts';
+import { checkInAndStreak, completeChapterAndProgress, progressFor, streakFor } from '../learner.ts';
 import { getServices } from '../services.ts';
 import { assertCanRead, isoDateTime, localDay, slugParam } from './shared.ts';
 
@@ -96,9 +95,8 @@ export const updateProgress = defineOperation({
 		if (!chapter) throw notFound(`Chapter "${body.chapterId}"`);
 		// Only what the learner may read can be completed: a free account cannot tick off premium chapters.
 		assertCanRead(manifest, user, chapter.tier, `Chapter "${chapter.title}"`);
-		const { created } = await markChapterComplete(db, user.id, body.chapterId, now);
-		await recordLearnerActivity(db, user, now, 'chapter');
-		return { ...(await progressFor(db, manifest, user)), changed: created };
+		const { progress, created } = await completeChapterAndProgress(db, manifest, user, body.chapterId, now);
+		return { ...progress, changed: created };
 	},
 });
 
@@ -132,7 +130,7 @@ export const recordCheckin = defineOperation({
 	errors: [401],
 	async handler({ user, now }) {
 		const { content, db } = await getServices();
-		const { created } = await recordLearnerActivity(db, user, now, 'checkin');
-		return { ...(await streakFor(db, await content.manifest(), user, now)), recorded: created };
+		const { streak, created } = await checkInAndStreak(db, await content.manifest(), user, now, 'checkin');
+		return { ...streak, recorded: created };
 	},
 });

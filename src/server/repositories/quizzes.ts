@@ -1,5 +1,5 @@
 /** Quiz attempts: every submission is kept; best scores and daily counts are derived. */
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database, DayString, JsonValue, QuizAttempt } from '../db/schema.ts';
 
 export interface NewAttemptInput {
@@ -16,6 +16,7 @@ export interface NewAttemptInput {
 	now: Date;
 }
 
+/** A bare insert, without the daily count or the activity day (recordAttempt does both): for imports and tests. */
 export async function insertAttempt(db: Kysely<Database>, input: NewAttemptInput): Promise<QuizAttempt> {
 	return db
 		.insertInto('quiz_attempts')
@@ -35,47 +36,59 @@ export async function insertAttempt(db: Kysely<Database>, input: NewAttemptInput
 		.executeTakeFirstOrThrow();
 }
 
+export interface RecordAttemptInput extends NewAttemptInput {
+	/** Attempts allowed at this quiz per local day: the attempt is written only while fewer were made; null: no limit, no count. */
+	dailyLimit: number | null;
+	/** Also answer whether an earlier attempt passed (for the reveal policy). */
+	askPassedBefore: boolean;
+}
+
+/**
+ * One statement: the day's count (with a limit), the attempt (only under the limit), the activity day
+ * (only with the attempt) and whether an earlier attempt passed. With a limit, call it inside a transaction
+ * that has locked the learner's row first, so a concurrent submission waits and then counts this one
+ * (a statement sees the rows committed before it starts). `attempt` is null when the limit was reached.
+ */
+export async function recordAttempt(
+	db: Kysely<Database> | Transaction<Database>,
+	input: RecordAttemptInput,
+): Promise<{ attempt: QuizAttempt | null; usedBefore: number; passedBefore: boolean }> {
+	const limited = input.dailyLimit !== null;
+	const ctes = [
+		...(limited
+			? [
+					sql`used AS (SELECT count(*)::int AS n FROM quiz_attempts
+						WHERE user_id = ${input.userId} AND quiz_id = ${input.quizId} AND local_date = ${input.localDate}::date)`,
+				]
+			: []),
+		sql`attempt AS (
+			INSERT INTO quiz_attempts (user_id, quiz_id, answers, score, total, percent, passed, local_date, created_at)
+			SELECT ${input.userId}::text, ${input.quizId}::text, ${JSON.stringify(input.answers)}::jsonb, ${input.score}::int,
+				${input.total}::int, ${input.percent}::int, ${input.passed}::boolean, ${input.localDate}::date, ${input.now}::timestamptz
+			${limited ? sql`FROM used WHERE used.n < ${input.dailyLimit}::int` : sql``}
+			RETURNING *)`,
+		sql`activity AS (
+			INSERT INTO activity_days (user_id, day, first_source)
+			SELECT ${input.userId}::text, ${input.localDate}::date, 'quiz' WHERE EXISTS (SELECT 1 FROM attempt)
+			ON CONFLICT (user_id, day) DO NOTHING RETURNING 1)`,
+	];
+	const passedBefore = input.askPassedBefore
+		? sql`EXISTS (SELECT 1 FROM quiz_attempts WHERE user_id = ${input.userId} AND quiz_id = ${input.quizId} AND passed)`
+		: sql`false`;
+	const usedBefore = limited ? sql`(SELECT n FROM used)` : sql`0`;
+	const { rows } = await sql<QuizAttempt & { used_before: number; passed_before: boolean; attempted: boolean }>`
+		WITH ${sql.join(ctes)}
+		SELECT attempt.*, attempt.id IS NOT NULL AS attempted, ${usedBefore} AS used_before, ${passedBefore} AS passed_before
+		FROM (SELECT 1) AS one LEFT JOIN attempt ON true`.execute(db);
+	const row = rows[0];
+	if (!row) throw new Error('recordAttempt: no row');
+	const { used_before, passed_before, attempted, ...attempt } = row;
+	return { attempt: attempted ? (attempt as QuizAttempt) : null, usedBefore: Number(used_before), passedBefore: passed_before === true };
+}
+
 /** A user's attempts, newest first; all quizzes unless `quizId` is given. */
 export async function listAttempts(db: Kysely<Database>, userId: string, quizId?: string): Promise<QuizAttempt[]> {
 	let query = db.selectFrom('quiz_attempts').selectAll().where('user_id', '=', userId);
 	if (quizId !== undefined) query = query.where('quiz_id', '=', quizId);
 	return query.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
-}
-
-/** How many times the user attempted a quiz on one local day (for per-day attempt limits). */
-export async function countAttemptsOnDay(db: Kysely<Database>, userId: string, quizId: string, localDate: DayString): Promise<number> {
-	const row = await db
-		.selectFrom('quiz_attempts')
-		.select((eb) => eb.fn.countAll<number>().as('count'))
-		.where('user_id', '=', userId)
-		.where('quiz_id', '=', quizId)
-		.where('local_date', '=', localDate)
-		.executeTakeFirstOrThrow();
-	return Number(row.count);
-}
-
-/** The best percentage per quiz the user has attempted. */
-export async function bestPercentByQuiz(db: Kysely<Database>, userId: string): Promise<Record<string, number>> {
-	const rows = await db
-		.selectFrom('quiz_attempts')
-		.select((eb) => ['quiz_id', eb.fn.max('percent').as('best')])
-		.where('user_id', '=', userId)
-		.groupBy('quiz_id')
-		.execute();
-	const best: Record<string, number> = {};
-	for (const row of rows) best[row.quiz_id] = Number(row.best);
-	return best;
-}
-
-/** Whether the learner has ever passed this quiz (for the answer-reveal policy). */
-export async function hasPassed(db: Kysely<Database> | Transaction<Database>, userId: string, quizId: string): Promise<boolean> {
-	const row = await db
-		.selectFrom('quiz_attempts')
-		.select('id')
-		.where('user_id', '=', userId)
-		.where('quiz_id', '=', quizId)
-		.where('passed', '=', true)
-		.limit(1)
-		.executeTakeFirst();
-	return row !== undefined;
 }

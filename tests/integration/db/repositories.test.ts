@@ -2,13 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../../../src/server/db/schema.ts';
 import {
 	addFrozenDays,
+	bestPercentByQuiz,
 	listActivityDays,
 	listCompletions,
 	listFrozenDays,
 	markChapterComplete,
 	recordActivity,
+	writeAndReadLearner,
 } from '../../../src/server/repositories/progress.ts';
-import { bestPercentByQuiz, countAttemptsOnDay, insertAttempt, listAttempts } from '../../../src/server/repositories/quizzes.ts';
+import { insertAttempt, listAttempts, recordAttempt } from '../../../src/server/repositories/quizzes.ts';
 import {
 	createUser,
 	EmailTakenError,
@@ -186,6 +188,56 @@ for (const target of TARGETS) {
 				expect((await listCompletions(t.handle.db, user.id)).map((c) => c.chapter_id)).toEqual(['what-is-an-agent', 'tool-use']);
 			});
 
+			it('writes and reads in one statement: what it just wrote is in what it returns, a repeat changes nothing', async () => {
+				const user = await newUser();
+				await recordActivity(t.handle.db, user.id, '2026-01-30', 'checkin');
+				await addFrozenDays(t.handle.db, user.id, ['2026-01-31']);
+				await insertAttempt(t.handle.db, {
+					userId: user.id,
+					quizId: 'tool-use',
+					answers: {},
+					score: 3,
+					total: 4,
+					percent: 75,
+					passed: true,
+					localDate: '2026-01-30',
+					now: T0,
+				});
+				const all = ['completions', 'best', 'activeDays', 'frozenDays', 'lastActiveDay'] as const;
+				const writes = { completeChapter: { chapterId: 'tool-use', now: T0 }, activity: { day: '2026-02-01', source: 'chapter' as const } };
+				const first = await writeAndReadLearner(t.handle.db, user.id, all, writes);
+				expect(first).toEqual({
+					completions: [{ chapter_id: 'tool-use', completed_at: T0 }],
+					best: { 'tool-use': 75 },
+					activeDays: ['2026-01-30', '2026-02-01'],
+					frozenDays: ['2026-01-31'],
+					lastActiveDay: '2026-02-01',
+					completionCreated: true,
+					activityCreated: true,
+				});
+				const again = await writeAndReadLearner(t.handle.db, user.id, all, {
+					completeChapter: { chapterId: 'tool-use', now: new Date(T0.getTime() + DAY_MS) },
+					activity: writes.activity,
+				});
+				expect(again).toEqual({ ...first, completionCreated: false, activityCreated: false });
+				// Only what is asked for is read; the last active day alone comes from max(day).
+				expect(await writeAndReadLearner(t.handle.db, user.id, ['lastActiveDay'])).toEqual({
+					lastActiveDay: '2026-02-01',
+					completionCreated: false,
+					activityCreated: false,
+				});
+				const stranger = await newUser();
+				expect(await writeAndReadLearner(t.handle.db, stranger.id, all)).toEqual({
+					completions: [],
+					best: {},
+					activeDays: [],
+					frozenDays: [],
+					lastActiveDay: null,
+					completionCreated: false,
+					activityCreated: false,
+				});
+			});
+
 			it(`records an activity day once under ${PARALLEL} parallel calls, keeping the first source`, async () => {
 				const user = await newUser();
 				const sources = ['checkin', 'chapter', 'quiz'] as const;
@@ -270,9 +322,38 @@ for (const target of TARGETS) {
 				]);
 				expect((await listAttempts(t.handle.db, user.id, 'memory')).map((a) => a.percent)).toEqual([55]);
 
-				expect(await countAttemptsOnDay(t.handle.db, user.id, 'tool-use', '2026-02-01')).toBe(2);
-				expect(await countAttemptsOnDay(t.handle.db, user.id, 'tool-use', '2026-02-02')).toBe(1);
-				expect(await countAttemptsOnDay(t.handle.db, user.id, 'memory', '2026-02-02')).toBe(0);
+				// recordAttempt counts the day's attempts at one quiz and writes only under the daily limit.
+				const record = (quizId: string, localDate: string, dailyLimit: number | null) =>
+					recordAttempt(t.handle.db, {
+						userId: user.id,
+						quizId,
+						answers: { q1: ['a'] },
+						score: 1,
+						total: 10,
+						percent: 10,
+						passed: false,
+						localDate,
+						now: new Date(T0.getTime() + DAY_MS * 2),
+						dailyLimit,
+						askPassedBefore: true,
+					});
+				const refused = await record('tool-use', '2026-02-01', 2);
+				expect(refused).toEqual({ attempt: null, usedBefore: 2, passedBefore: true });
+				const accepted = await record('tool-use', '2026-02-02', 2);
+				expect(accepted).toMatchObject({
+					usedBefore: 1,
+					passedBefore: true,
+					attempt: { quiz_id: 'tool-use', percent: 10, local_date: '2026-02-02' },
+				});
+				expect(await record('memory', '2026-02-02', 2)).toMatchObject({ usedBefore: 0, passedBefore: false });
+				expect(await record('memory', '2026-02-03', null)).toMatchObject({
+					usedBefore: 0,
+					passedBefore: false,
+					attempt: { quiz_id: 'memory' },
+				});
+				expect((await listAttempts(t.handle.db, user.id)).length).toBe(7);
+				// Each accepted attempt counted its day as active; the refused one wrote nothing.
+				expect(await listActivityDays(t.handle.db, user.id)).toEqual(['2026-02-02', '2026-02-03']);
 
 				expect(await bestPercentByQuiz(t.handle.db, user.id)).toEqual({ 'tool-use': 90, memory: 55 });
 				expect(await bestPercentByQuiz(t.handle.db, 'nobody')).toEqual({});

@@ -1,0 +1,78 @@
+/**
+ * Round trips per request, pinned: the production server with DB_STATEMENT_COUNTS=true reports in
+ * `X-DB-Statements` how many SQL statements each request sent (session lookup, rate limit, the
+ * operation's own), on PGlite and on PostgreSQL. A change that adds a statement to a hot path fails
+ * here; lower the figures when a change removes one. Why these numbers: docs/benchmarks.md.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATABASE_KINDS } from '../../helpers/databases.ts';
+import type { Client } from '../../helpers/server.ts';
+import { type ApiServer, correctAnswers, DEMO_PASSWORD, FREE_CHAPTER, quizKey, startApiServer, wrongAnswers } from './fixtures.ts';
+
+/** Statements per request, BEGIN/COMMIT aside, the session lookup and the rate limit included. */
+const EXPECTED = {
+	recordCheckin: 2,
+	updateProgress: 2,
+	getProgress: 2,
+	getStreak: 2,
+	dashboard: 2,
+	/** Premium: no daily attempt limit, one statement for the attempt, the activity day and earlier passes. */
+	submitQuizUnlimited: 2,
+	/** Free: a daily attempt limit, so the learner's row is locked first (in a transaction). */
+	submitQuizLimited: 3,
+};
+
+for (const kind of DATABASE_KINDS) {
+	describe(`statements per request (${kind})`, () => {
+		let api: ApiServer;
+		let premium: Client;
+		let free: Client;
+		const quiz = quizKey(FREE_CHAPTER);
+
+		beforeAll(async () => {
+			api = await startApiServer(kind, { DB_STATEMENT_COUNTS: 'true' });
+			premium = api.client(false);
+			await premium.login('premium@demo.test', DEMO_PASSWORD);
+			free = api.client(false);
+			await free.login('free@demo.test', DEMO_PASSWORD);
+		}, 120_000);
+
+		afterAll(async () => {
+			await api?.stop();
+		});
+
+		async function statements(client: Client, method: 'GET' | 'POST', path: string, body?: unknown): Promise<number> {
+			const res = await client.request(method, path, body);
+			expect(res.status, `${method} ${path}: ${res.text.slice(0, 200)}`).toBeLessThan(400);
+			const header = res.headers.get('x-db-statements');
+			expect(header, `${method} ${path} carries X-DB-Statements`).not.toBeNull();
+			return Number(header);
+		}
+
+		it('pins each hot operation’s statements, first call and repeated call alike', async () => {
+			const seen: Record<string, number[]> = {};
+			const note = (name: string, n: number) => {
+				seen[name] = [...(seen[name] ?? []), n];
+			};
+			for (let round = 0; round < 2; round++) {
+				note('recordCheckin', await statements(premium, 'POST', '/api/v1/me/streak/checkins'));
+				note('updateProgress', await statements(premium, 'POST', '/api/v1/me/progress', { chapterId: FREE_CHAPTER }));
+				note('getProgress', await statements(premium, 'GET', '/api/v1/me/progress'));
+				note('getStreak', await statements(premium, 'GET', '/api/v1/me/streak'));
+				note('dashboard', await statements(premium, 'GET', '/dashboard'));
+				const answers = round === 0 ? wrongAnswers(quiz) : correctAnswers(quiz);
+				note('submitQuizUnlimited', await statements(premium, 'POST', `/api/v1/me/quizzes/${quiz.id}/attempts`, { answers }));
+				note('submitQuizLimited', await statements(free, 'POST', `/api/v1/me/quizzes/${quiz.id}/attempts`, { answers }));
+			}
+			console.info(`[statement counts, ${kind}] ${JSON.stringify(seen)}`);
+			const expected = Object.fromEntries(Object.entries(EXPECTED).map(([name, n]) => [name, [n, n]]));
+			expect(seen).toEqual(expected);
+		});
+
+		it('reports what a request sent, not a running total', async () => {
+			const first = await statements(premium, 'GET', '/api/v1/me/streak');
+			const second = await statements(premium, 'GET', '/api/v1/me/streak');
+			expect(second).toBe(first);
+		});
+	});
+}
