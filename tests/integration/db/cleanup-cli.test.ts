@@ -72,6 +72,7 @@ describe('npm run db:cleanup', () => {
 				'  expired OAuth authorization codes: 0',
 				'  unused dynamically registered OAuth clients: 1',
 				'  expired rate-limit counters: 0',
+				'  expired password-reset and verification links: 0',
 				'',
 			].join('\n'),
 		);
