@@ -281,3 +281,80 @@ describe('pglite: limits for clients behind one shared address', () => {
 		expect(error.response.headers.get('retry-after')).toMatch(/^\d+$/);
 	});
 });
+
+describe('pglite: a classroom of connectors behind one address, with the default limits', () => {
+	let server: RunningServer;
+	let origin: string;
+	beforeAll(async () => {
+		const port = await freePort();
+		origin = `http://127.0.0.1:${port}`;
+		// The shipped defaults (the test helper raises the limits for other suites).
+		server = await startServer({
+			env: { PORT: String(port), PUBLIC_ORIGIN: origin, RATE_LIMIT_PER_MINUTE: '60', AUTH_RATE_LIMIT_PER_15_MINUTES: '10' },
+		});
+	});
+	afterAll(async () => {
+		expect(await server?.stop()).toBe(0);
+	});
+
+	it('thirty learners each register an app, sign in, consent and call a tool within five minutes', { timeout: 300_000 }, async () => {
+		const started = Date.now();
+		const as = await discover(origin);
+		for (let i = 0; i < 30; i++) {
+			const email = `class-${i}-${started}@example.test`;
+			const password = `class password ${i}`;
+			const account = await fetch(`${origin}/api/v1/auth/register`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json', origin },
+				body: JSON.stringify({ email, password, displayName: `Learner ${i}` }),
+			});
+			expect(account.status, await account.clone().text()).toBe(201);
+			const registered = await oauth.processDynamicClientRegistrationResponse(
+				await oauth.dynamicClientRegistrationRequest(
+					as,
+					{ client_name: `learner ${i}`, redirect_uris: [REGISTERED], token_endpoint_auth_method: 'none' },
+					insecure,
+				),
+			);
+			const client: oauth.Client = { client_id: registered.client_id, token_endpoint_auth_method: 'none' };
+			const verifier = oauth.generateRandomCodeVerifier();
+			const url = new URL(as.authorization_endpoint as string);
+			url.search = new URLSearchParams({
+				response_type: 'code',
+				client_id: client.client_id,
+				redirect_uri: LISTENING,
+				code_challenge: await oauth.calculatePKCECodeChallenge(verifier),
+				code_challenge_method: 'S256',
+				scope: 'course',
+				resource: `${origin}/mcp`,
+			}).toString();
+			const browser = new Browser(origin);
+			const page = `${url.pathname}${url.search}`;
+			expect((await browser.get(page)).status).toBe(200);
+			expect((await browser.signIn(page, email, password)).status).toBe(303);
+			const callback = await approve(browser, page);
+			const params = oauth.validateAuthResponse(as, client, callback, oauth.expectNoState);
+			const tokens = await oauth.processAuthorizationCodeResponse(
+				as,
+				client,
+				await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, LISTENING, verifier, {
+					...insecure,
+					additionalParameters: { resource: `${origin}/mcp` },
+				}),
+			);
+			const call = await fetch(`${origin}/mcp`, {
+				method: 'POST',
+				headers: {
+					'content-type': 'application/json',
+					accept: 'application/json, text/event-stream',
+					authorization: `Bearer ${tokens.access_token}`,
+				},
+				body: JSON.stringify({ jsonrpc: '2.0', id: i, method: 'tools/call', params: { name: 'getMe', arguments: {} } }),
+			});
+			expect(call.status).toBe(200);
+			const body = (await call.json()) as { result: { structuredContent: { email: string } } };
+			expect(body.result.structuredContent.email).toBe(email);
+		}
+		expect(Date.now() - started).toBeLessThan(300_000);
+	});
+});
