@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { PrivateManifest } from '../content/artifact.ts';
 import type { TierPublic } from '../content/schemas.ts';
-import { localDate, startOfNextLocalDay } from '../domain/dates.ts';
+import { diffDays, localDate, startOfNextLocalDay } from '../domain/dates.ts';
 import { nextStep, percentComplete } from '../domain/next-step.ts';
 import { computeStreak, freezesLeft, planFreezes } from '../domain/streaks.ts';
 import { type Tier, tierAtLeast } from '../domain/tiers.ts';
@@ -84,6 +84,23 @@ export async function checkInAndStreak(
 	return { streak: await streakFromRecords(db, manifest, user, now, records), created: records.activityCreated };
 }
 
+/**
+ * After a path recorded today's first activity with missed days before it (a quiz attempt), applies the
+ * freezes that fall due, as a check-in or a chapter would: the streak is the same whichever way the
+ * learner comes back. Costs a read only then.
+ */
+export async function applyDueFreezesAfterGap(
+	db: Kysely<Database>,
+	manifest: PrivateManifest,
+	user: CurrentUser,
+	now: Date,
+	lastCoveredBeforeToday: string | null,
+): Promise<void> {
+	if (lastCoveredBeforeToday === null || tierDefinition(manifest, user.tier).streakFreezesPerMonth === 0) return;
+	if (diffDays(lastCoveredBeforeToday, localDate(now, user.timezone)) <= 1) return;
+	await streakFor(db, manifest, user, now);
+}
+
 /** Records activity on the learner's local day; concurrent calls for one day count once. */
 export async function recordLearnerActivity(
 	db: Kysely<Database>,
@@ -113,10 +130,12 @@ export async function completeChapterAndProgress(
 	chapterId: string,
 	now: Date,
 ): Promise<{ progress: ProgressView; created: boolean }> {
-	const records = await writeAndReadLearner(db, user.id, PROGRESS_RECORDS, {
+	const records = await writeAndReadLearner(db, user.id, [...PROGRESS_RECORDS, ...STREAK_RECORDS], {
 		completeChapter: { chapterId, now },
 		activity: { day: localDate(now, user.timezone), source: 'chapter' },
 	});
+	// Coming back after missed days through a chapter keeps the streak the freezes would save (no write otherwise).
+	await streakFromRecords(db, manifest, user, now, records);
 	return { progress: progressFromRecords(manifest, user, records), created: records.completionCreated };
 }
 

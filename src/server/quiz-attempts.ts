@@ -9,7 +9,7 @@ import { answersRevealed, shownQuestion } from '../domain/reveal.ts';
 import { chapterUrl } from '../content/urls.ts';
 import { ApiError, notFound } from './api/errors.ts';
 import type { CurrentUser } from './auth/current-user.ts';
-import { tierDefinition } from './learner.ts';
+import { applyDueFreezesAfterGap, tierDefinition } from './learner.ts';
 import { assertCanRead } from './operations/shared.ts';
 import { recordAttempt } from './repositories/quizzes.ts';
 import { getServices } from './services.ts';
@@ -66,6 +66,7 @@ export async function submitAttempt(user: CurrentUser, quizId: string, answers: 
 			{ 'Retry-After': String(retryAfter) },
 		);
 	}
+	await applyDueFreezesAfterGap(db, manifest, user, now, recorded.lastCoveredBeforeToday);
 	const attemptsLeftToday = limit === null ? null : Math.max(0, limit - (recorded.usedBefore + 1));
 	const passedEver = graded.passed || recorded.passedBefore;
 	const revealed = answersRevealed(key.reveal, { passedEver, attemptsLeftToday });

@@ -52,7 +52,7 @@ export interface RecordAttemptInput extends NewAttemptInput {
 export async function recordAttempt(
 	db: Kysely<Database> | Transaction<Database>,
 	input: RecordAttemptInput,
-): Promise<{ attempt: QuizAttempt | null; usedBefore: number; passedBefore: boolean }> {
+): Promise<{ attempt: QuizAttempt | null; usedBefore: number; passedBefore: boolean; lastCoveredBeforeToday: string | null }> {
 	const limited = input.dailyLimit !== null;
 	const ctes = [
 		...(limited
@@ -76,14 +76,27 @@ export async function recordAttempt(
 		? sql`EXISTS (SELECT 1 FROM quiz_attempts WHERE user_id = ${input.userId} AND quiz_id = ${input.quizId} AND passed)`
 		: sql`false`;
 	const usedBefore = limited ? sql`(SELECT n FROM used)` : sql`0`;
-	const { rows } = await sql<QuizAttempt & { used_before: number; passed_before: boolean; attempted: boolean }>`
+	// On the day's first activity: the last day before today the streak covered (active or frozen), so the
+	// caller can tell whether days were missed and freezes may be due (learner.ts applyDueFreezesAfterGap).
+	const lastCovered = sql`CASE WHEN EXISTS (SELECT 1 FROM activity) THEN (SELECT max(day)::text FROM (
+			SELECT day FROM activity_days WHERE user_id = ${input.userId} AND day < ${input.localDate}::date
+			UNION ALL SELECT day FROM streak_freezes WHERE user_id = ${input.userId} AND day < ${input.localDate}::date) covered) END`;
+	const { rows } = await sql<
+		QuizAttempt & { used_before: number; passed_before: boolean; attempted: boolean; last_covered: string | null }
+	>`
 		WITH ${sql.join(ctes)}
-		SELECT attempt.*, attempt.id IS NOT NULL AS attempted, ${usedBefore} AS used_before, ${passedBefore} AS passed_before
+		SELECT attempt.*, attempt.id IS NOT NULL AS attempted, ${usedBefore} AS used_before, ${passedBefore} AS passed_before,
+			${lastCovered} AS last_covered
 		FROM (SELECT 1) AS one LEFT JOIN attempt ON true`.execute(db);
 	const row = rows[0];
 	if (!row) throw new Error('recordAttempt: no row');
-	const { used_before, passed_before, attempted, ...attempt } = row;
-	return { attempt: attempted ? (attempt as QuizAttempt) : null, usedBefore: Number(used_before), passedBefore: passed_before === true };
+	const { used_before, passed_before, attempted, last_covered, ...attempt } = row;
+	return {
+		attempt: attempted ? (attempt as QuizAttempt) : null,
+		usedBefore: Number(used_before),
+		passedBefore: passed_before === true,
+		lastCoveredBeforeToday: last_covered ?? null,
+	};
 }
 
 /** A user's attempts, newest first; all quizzes unless `quizId` is given. */

@@ -383,6 +383,41 @@ describe.each(DATABASE_KINDS)('%s: learning API', (kind) => {
 			});
 		});
 
+		it.skipIf(kind !== 'postgres')(
+			'a freeze is applied whichever way the learner comes back: a quiz or a chapter after a missed day, before any streak read',
+			async () => {
+				const { default: pg } = await import('pg');
+				const today = localDay('UTC');
+				const dayBefore = (n: number) => new Date(Date.parse(`${today}T12:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+				for (const path of ['quiz', 'chapter'] as const) {
+					const learner = await registerPremium(api, admin.client, `freeze-${path}`);
+					// Active for eight days up to the day before yesterday; yesterday missed.
+					const db = new pg.Client({ connectionString: api.database.url });
+					await db.connect();
+					try {
+						for (let n = 2; n <= 9; n++) {
+							await db.query("insert into activity_days (user_id, day, first_source) values ($1, $2, 'checkin')", [
+								learner.id,
+								dayBefore(n),
+							]);
+						}
+						if (path === 'quiz') {
+							const key = quizKey(FREE_CHAPTER);
+							expect((await submit(learner.client, key.id, correctAnswers(key))).status).toBe(201);
+						} else {
+							expect((await learner.client.post('/api/v1/me/progress', { chapterId: FREE_CHAPTER })).status).toBe(200);
+						}
+						// Written by the activity itself: a streak read on a later day would find the gap already bridged.
+						const { rows } = await db.query('select day::text as day from streak_freezes where user_id = $1', [learner.id]);
+						expect(rows.map((r) => r.day)).toEqual([dayBefore(1)]);
+					} finally {
+						await db.end();
+					}
+					expect((await learner.client.get('/api/v1/me/streak')).json).toMatchObject({ current: 9, frozenDays: [dayBefore(1)] }); // frozen days bridge, they do not count;
+				}
+			},
+		);
+
 		it('a learner with no activity yet changes time zone at once', async () => {
 			const { client } = await registerLearner(api, 'zone-new');
 			const changed = await client.request('PATCH', '/api/v1/me', { timezone: 'Asia/Tokyo' });
