@@ -338,18 +338,21 @@ for (const target of TARGETS) {
 						askPassedBefore: true,
 					});
 				const refused = await record('tool-use', '2026-02-01', 2);
-				expect(refused).toEqual({ attempt: null, usedBefore: 2, passedBefore: true });
+				expect(refused).toEqual({ attempt: null, usedBefore: 2, passedBefore: true, lastCoveredBeforeToday: null });
 				const accepted = await record('tool-use', '2026-02-02', 2);
 				expect(accepted).toMatchObject({
 					usedBefore: 1,
 					passedBefore: true,
 					attempt: { quiz_id: 'tool-use', percent: 10, local_date: '2026-02-02' },
 				});
-				expect(await record('memory', '2026-02-02', 2)).toMatchObject({ usedBefore: 0, passedBefore: false });
+				// Not the day's first activity: no gap to report.
+				expect(await record('memory', '2026-02-02', 2)).toMatchObject({ usedBefore: 0, passedBefore: false, lastCoveredBeforeToday: null });
+				// The first activity of 3 February: the day before it the streak covered was 2 February.
 				expect(await record('memory', '2026-02-03', null)).toMatchObject({
 					usedBefore: 0,
 					passedBefore: false,
 					attempt: { quiz_id: 'memory' },
+					lastCoveredBeforeToday: '2026-02-02',
 				});
 				expect((await listAttempts(t.handle.db, user.id)).length).toBe(7);
 				// Each accepted attempt counted its day as active; the refused one wrote nothing.
