@@ -183,6 +183,7 @@ export const chapterPublicSchema = chapterSummarySchema.extend({
 	next: z.string().nullable(),
 	url: z.string(),
 	words: z.number().int(),
+	/** Reading alone, from the word count; `minutes` (the author's estimate, reading and practice) is what pages show. */
 	readingMinutes: z.number().int(),
 	headings: z.array(headingSchema),
 	/** Present for free chapters only; premium bodies live in the private artifact. */

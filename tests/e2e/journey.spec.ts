@@ -60,12 +60,22 @@ test('a new learner reads, passes a quiz, gets upgraded and signs out', async ({
 		await snap(page, 'home');
 	});
 
-	const learner = await test.step('register a new learner', () => registerLearner({ timezone }));
+	const learner = await test.step('register a new learner', async () => {
+		const registered = await registerLearner({ timezone });
+		// A new account is welcomed, not welcomed back.
+		await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome, ${registered.displayName}`);
+		return registered;
+	});
 
 	await test.step('read chapter 1 and mark it complete', async () => {
 		await page.goto('/');
+		const listed = page.getByRole('list', { name: 'Chapters' }).getByRole('listitem').first().locator('.meta');
+		const minutes = (await listed.textContent())?.match(/(\d+) min/)?.[1];
+		expect(minutes).toBeTruthy();
 		await page.getByRole('link', { name: 'Start reading' }).click();
 		await expect(page.getByRole('heading', { level: 1 })).toHaveText(first.title);
+		// One reading-time figure: the chapter page says what the home page said.
+		await expect(page.locator('.meta').first()).toContainText(`${minutes} min`);
 		const status = page.locator('[data-chapter-status]');
 		await expect(status).toHaveAttribute('data-chapter-status', 'not_started');
 		await snap(page, 'chapter');
