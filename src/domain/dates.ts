@@ -190,3 +190,13 @@ export function startOfNextLocalDay(instant: Date, timeZone: string): Date {
 	}
 	return new Date(hi);
 }
+
+/** How long until `later`, as a learner reads it: "in 5 h 12 min", "in 40 min", "in less than a minute". */
+export function timeUntil(now: Date, later: Date): string {
+	const minutes = Math.floor((later.getTime() - now.getTime()) / 60_000);
+	if (minutes < 1) return 'in less than a minute';
+	const hours = Math.floor(minutes / 60);
+	const rest = minutes % 60;
+	if (hours === 0) return `in ${rest} min`;
+	return rest === 0 ? `in ${hours} h` : `in ${hours} h ${rest} min`;
+}

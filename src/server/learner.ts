@@ -23,6 +23,12 @@ export function tierDefinition(manifest: PrivateManifest, tier: Tier): TierPubli
 	);
 }
 
+/** The sentence offering more quiz attempts: the first tier above `tier` without a daily limit, if the course has one. */
+export function moreAttemptsOffer(manifest: PrivateManifest, tier: Tier): string | null {
+	const above = manifest.course.tiers.find((t) => !tierAtLeast(tier, t.id) && t.quizAttemptsPerDay === null);
+	return above ? `${above.name} includes unlimited quiz attempts.` : null;
+}
+
 export interface StreakView {
 	current: number;
 	longest: number;

@@ -3,13 +3,13 @@
  * quiz page's plain form post, so both enforce the same key, tier and daily limit.
  */
 import type { Answers } from '../domain/grading.ts';
-import { localDate, startOfNextLocalDay } from '../domain/dates.ts';
+import { localDate, startOfNextLocalDay, timeUntil } from '../domain/dates.ts';
 import { gradeQuiz } from '../domain/grading.ts';
 import { answersRevealed, shownQuestion } from '../domain/reveal.ts';
 import { chapterUrl } from '../content/urls.ts';
 import { ApiError, notFound } from './api/errors.ts';
 import type { CurrentUser } from './auth/current-user.ts';
-import { applyDueFreezesAfterGap, tierDefinition } from './learner.ts';
+import { applyDueFreezesAfterGap, moreAttemptsOffer, tierDefinition } from './learner.ts';
 import { assertCanRead } from './operations/shared.ts';
 import { recordAttempt } from './repositories/quizzes.ts';
 import { getServices } from './services.ts';
@@ -56,13 +56,14 @@ export async function submitAttempt(user: CurrentUser, quizId: string, answers: 
 				});
 	const { attempt } = recorded;
 	if (!attempt) {
+		const offer = moreAttemptsOffer(manifest, user.tier);
 		const resetsAt = startOfNextLocalDay(now, user.timezone);
 		const retryAfter = Math.max(1, Math.ceil((resetsAt.getTime() - now.getTime()) / 1000));
 		throw new ApiError(
 			429,
 			'attempt_limit_reached',
-			`You have used all ${limit} attempts at this quiz for today. Attempts reset at midnight in ${user.timezone} (${resetsAt.toISOString()}).`,
-			{ limit, resetsAt: resetsAt.toISOString(), upgrade: 'Premium includes unlimited attempts.' },
+			`You have used all ${limit} attempts at this quiz for today. They reset at midnight in ${user.timezone}, ${timeUntil(now, resetsAt)}.`,
+			{ limit, resetsAt: resetsAt.toISOString(), ...(offer ? { upgrade: offer } : {}) },
 			{ 'Retry-After': String(retryAfter) },
 		);
 	}

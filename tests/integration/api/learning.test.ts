@@ -210,6 +210,10 @@ describe.each(DATABASE_KINDS)('%s: learning API', (kind) => {
 			expect(Number.isInteger(retryAfter)).toBe(true);
 			expect(Math.abs(retryAfter - (resetsAt.getTime() - before) / 1000)).toBeLessThan(5);
 			expect(refused.json.error.message).toContain(timezone);
+			// A sentence a learner reads: a relative time, no raw timestamp; the offer names the course's own tier.
+			expect(refused.json.error.message).toMatch(/reset at midnight in Asia\/Tokyo, in (\d+ h( \d+ min)?|\d+ min|less than a minute)\.$/);
+			expect(refused.json.error.message).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+			expect(refused.json.error.details.upgrade).toBe('Premium includes unlimited quiz attempts.');
 
 			// The limit is per quiz: another free quiz is still open; the refused attempt was not stored.
 			expect((await submit(client, 'what-is-an-agent', correctAnswers(quizKey('what-is-an-agent')))).status).toBe(201);

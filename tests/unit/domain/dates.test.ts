@@ -8,6 +8,7 @@ import {
 	localDate,
 	monthOf,
 	startOfNextLocalDay,
+	timeUntil,
 } from '../../../src/domain/dates.ts';
 
 const at = (iso: string): Date => new Date(iso);
@@ -206,5 +207,17 @@ describe('startOfNextLocalDay', () => {
 		const instant = at('2026-05-01T12:00:00Z');
 		expect(startOfNextLocalDay(instant, 'UTC')).not.toBe(instant);
 		expect(() => startOfNextLocalDay(instant, 'Mars/Olympus')).toThrow(RangeError);
+	});
+});
+
+describe('timeUntil', () => {
+	const now = new Date('2026-12-01T10:00:00Z');
+	const at = (ms: number) => new Date(now.getTime() + ms);
+	it('says how long until an instant in hours and minutes, as a learner reads it', () => {
+		expect(timeUntil(now, at(30_000))).toBe('in less than a minute');
+		expect(timeUntil(now, at(40 * 60_000))).toBe('in 40 min');
+		expect(timeUntil(now, at(5 * 3_600_000))).toBe('in 5 h');
+		expect(timeUntil(now, at(5 * 3_600_000 + 12 * 60_000 + 59_000))).toBe('in 5 h 12 min');
+		expect(timeUntil(now, at(-60_000))).toBe('in less than a minute');
 	});
 });
