@@ -20,7 +20,7 @@ import { securityHeaders } from './server/security-headers.ts';
 import { getServices } from './server/services.ts';
 
 /** Built once, not per response. */
-const SECURITY_HEADERS = Object.entries(securityHeaders());
+const SECURITY_HEADERS = Object.entries(securityHeaders({ development: import.meta.env.DEV }));
 
 /**
  * Every dynamic request counts against the per-learner (or per-address) limit, whatever its spelling
@@ -42,18 +42,20 @@ const handleRequest = defineMiddleware(async (context, next) => {
 	const services = await getServices();
 	locals.requestId = request.headers.get('x-request-id') ?? randomUUID();
 
-	if (import.meta.env.DEV) {
-		const manifest = await services.content.manifest().catch(() => null);
-		const premium = new Set(manifest?.chapters.filter((c) => c.tier !== 'free').map((c) => c.id));
-		const target = learnRewrite(url.pathname, premium, hasSessionCookie(request.headers.get('cookie')));
-		if (target) return context.rewrite(target);
-		if (context.isPrerendered) return next();
-	}
-
 	const now = new Date();
 	const auth = await authenticate(services.db, request, cookies, now);
 	locals.user = auth?.user ?? null;
 	locals.session = auth ? { id: auth.session.id, kind: auth.session.kind } : null;
+
+	// `npm run dev` has no scripts/serve.ts in front: do its rewrite to the server-rendered pages here, once the
+	// session is known (a rewrite does not run this middleware again, so the page sees locals.user as set here).
+	if (import.meta.env.DEV) {
+		const manifest = await services.content.manifest().catch(() => null);
+		const premium = new Set(manifest?.chapters.filter((c) => c.tier !== 'free').map((c) => c.id));
+		const target = learnRewrite(url.pathname, premium, auth !== null && hasSessionCookie(request.headers.get('cookie')));
+		if (target) return context.rewrite(target);
+		if (context.isPrerendered) return next();
+	}
 	if (auth?.via === 'cookie' && auth.session.expiresAt.getTime() - now.getTime() > SESSION_LIFETIME_MS - 60_000) {
 		// The session's expiry just slid forward: move the cookie's with it.
 		const token = cookies.get('cc_session')?.value;

@@ -16,9 +16,20 @@ export const CONTENT_SECURITY_POLICY = [
 	"frame-ancestors 'none'",
 ].join('; ');
 
-export function securityHeaders(options: { https?: boolean } = {}): Record<string, string> {
+/**
+ * `npm run dev` only: Vite injects styles as inline <style> elements, runs its client inline and talks to
+ * its HMR server over a WebSocket, none of which the production policy allows.
+ */
+export const DEVELOPMENT_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+	"script-src 'self' 'wasm-unsafe-eval'",
+	"script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'",
+)
+	.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+	.replace("connect-src 'self'", "connect-src 'self' ws: wss:");
+
+export function securityHeaders(options: { https?: boolean; development?: boolean } = {}): Record<string, string> {
 	return {
-		'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+		'Content-Security-Policy': options.development ? DEVELOPMENT_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY,
 		'X-Content-Type-Options': 'nosniff',
 		'Referrer-Policy': 'strict-origin-when-cross-origin',
 		'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',

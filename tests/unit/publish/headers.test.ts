@@ -60,3 +60,22 @@ describe('cacheControlFor', () => {
 		expect(isFingerprinted('other/en_19f7179.pf_fragment')).toBe(false);
 	});
 });
+
+describe('the development policy (npm run dev)', () => {
+	it('adds only what Vite needs: inline styles and scripts, and its WebSocket', async () => {
+		const { CONTENT_SECURITY_POLICY, DEVELOPMENT_CONTENT_SECURITY_POLICY, securityHeaders } = await import(
+			'../../../src/server/security-headers.ts'
+		);
+		const directives = (policy: string) => Object.fromEntries(policy.split('; ').map((d) => [d.split(' ')[0], d]));
+		const prod = directives(CONTENT_SECURITY_POLICY);
+		const dev = directives(DEVELOPMENT_CONTENT_SECURITY_POLICY);
+		expect(dev['style-src']).toBe("style-src 'self' 'unsafe-inline'");
+		expect(dev['script-src']).toBe("script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'");
+		expect(dev['connect-src']).toBe("connect-src 'self' ws: wss:");
+		for (const name of Object.keys(prod))
+			if (!['style-src', 'script-src', 'connect-src'].includes(name)) expect(dev[name]).toBe(prod[name]);
+		expect(prod['style-src']).toBe("style-src 'self'");
+		expect(securityHeaders()['Content-Security-Policy']).toBe(CONTENT_SECURITY_POLICY);
+		expect(securityHeaders({ development: true })['Content-Security-Policy']).toBe(DEVELOPMENT_CONTENT_SECURITY_POLICY);
+	});
+});
