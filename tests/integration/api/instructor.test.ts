@@ -209,7 +209,9 @@ describe.each(DATABASE_KINDS)('%s: instructor dashboards', (kind) => {
 		expect(reversed).toEqual([...names].reverse());
 		const paged: string[] = [];
 		for (let offset: number | null = 0; offset !== null; ) {
-			const page = (await admin.get(`/api/v1/admin/learners?limit=3&offset=${offset}`)).json;
+			const page: { total: number; learners: { displayName: string }[]; nextOffset: number | null } = (
+				await admin.get(`/api/v1/admin/learners?limit=3&offset=${offset}`)
+			).json;
 			expect(page.total).toBe(8);
 			paged.push(...page.learners.map((l: { displayName: string }) => l.displayName));
 			offset = page.nextOffset;
