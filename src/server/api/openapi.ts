@@ -112,7 +112,10 @@ export function buildOpenApiDocument(
 			op.auth === 'public' ? [] : op.auth === 'optional' ? [{ oauth2: ['course'] }, ...bearer, {}] : [{ oauth2: ['course'] }, ...bearer];
 		const status = String(op.status ?? 200);
 		const responses: Record<string, unknown> = {
-			[status]: { description: 'Success.', content: { 'application/json': { schema: collector.convert(op.response, 'output') } } },
+			[status]: {
+				description: 'Success.',
+				content: { [op.mediaType ?? 'application/json']: { schema: collector.convert(op.response, 'output') } },
+			},
 		};
 		// Every dynamic API operation counts against the request limit (src/middleware.ts), so any may answer 429.
 		const limited = !op.static && op.path.startsWith('/api/v1/');

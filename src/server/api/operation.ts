@@ -51,6 +51,8 @@ export interface OperationSpec<
 	query?: Q;
 	body?: B;
 	response: R;
+	/** Media type of a successful response (default application/json); any other is returned by the handler as a Response. */
+	mediaType?: string;
 	/** Status of a successful response (default 200). */
 	status?: number;
 	/** Error statuses this operation can return, for the document. */

@@ -12,7 +12,7 @@ import { bearerChallenge, publicOrigin } from './auth.ts';
 import { getServices } from '../services.ts';
 import { registerResources } from './resources.ts';
 import { corsHeaders, jsonRpcError, originRefusal, requestIdOf } from './http.ts';
-import { MCP_TOOLS, type McpCallContext, registerTools } from './tools.ts';
+import { ADMIN_MCP_TOOLS, MCP_TOOLS, type McpCallContext, registerTools } from './tools.ts';
 import { registerWidgetResources } from './widgets.ts';
 
 export const MCP_SERVER_INFO = { name: 'course-companion', title: 'Course Companion', version: '1.0.0' };
@@ -46,7 +46,9 @@ export function createMcpServer(ctx: McpCallContext, course: { title: string; de
 }
 
 /** Tools that need a linked learner: called anonymously they are an HTTP 401, which starts OAuth in standard clients. */
-const PROTECTED_TOOLS = new Set(MCP_TOOLS.filter((t) => t.op.auth === 'learner' || t.op.auth === 'admin').map((t) => t.op.operationId));
+const PROTECTED_TOOLS = new Set(
+	[...MCP_TOOLS, ...ADMIN_MCP_TOOLS].filter((t) => t.op.auth === 'learner' || t.op.auth === 'admin').map((t) => t.op.operationId),
+);
 
 /** True when a JSON-RPC message (or batch) calls a tool that needs a linked learner. */
 export function callsProtectedTool(message: unknown): boolean {

@@ -13,6 +13,7 @@ import { type AnyOperation, invokeOperation, type OperationContext } from '../ap
 import type { CurrentUser } from '../auth/current-user.ts';
 import * as auth from '../operations/auth.ts';
 import * as content from '../operations/content.ts';
+import * as instructor from '../operations/instructor.ts';
 import * as progress from '../operations/progress.ts';
 import * as quizzes from '../operations/quizzes.ts';
 import * as search from '../operations/search.ts';
@@ -52,6 +53,16 @@ export const MCP_TOOLS: McpTool[] = [
 	{ op: content.checkAccessOp },
 	{ op: tiers.getUserTier },
 	{ op: auth.getMe },
+];
+
+/**
+ * "How is my class doing?": listed only to a caller whose token belongs to an administrator, so a
+ * learner's tutor never sees them; the operations check the role again on every call.
+ */
+export const ADMIN_MCP_TOOLS: McpTool[] = [
+	{ op: instructor.listLearners },
+	{ op: instructor.getQuizStatistics },
+	{ op: instructor.getClassOverview },
 ];
 
 /** Tool-result `_meta` key of an error's `{ code, message, details? }` (the REST API's error body, unwrapped). */
@@ -106,7 +117,7 @@ function securitySchemes(op: AnyOperation) {
 }
 
 export function registerTools(server: McpServer, ctx: McpCallContext): void {
-	for (const tool of MCP_TOOLS) {
+	for (const tool of [...MCP_TOOLS, ...(ctx.user?.role === 'admin' ? ADMIN_MCP_TOOLS : [])]) {
 		const { op } = tool;
 		const readOnly = op.method === 'GET';
 		server.registerTool(

@@ -2,6 +2,7 @@
 import * as auth from './auth.ts';
 import * as content from './content.ts';
 import * as health from './health.ts';
+import * as instructor from './instructor.ts';
 import * as passwordReset from './password-reset.ts';
 import * as progress from './progress.ts';
 import * as quizzes from './quizzes.ts';
@@ -30,6 +31,11 @@ export const operations = [
 	tiers.searchUsersOp,
 	tiers.getUserAdmin,
 	tiers.billingWebhook,
+	instructor.listLearners,
+	instructor.exportLearners,
+	instructor.getQuizStatistics,
+	instructor.exportQuizStatistics,
+	instructor.getClassOverview,
 	auth.register,
 	auth.login,
 	auth.logout,

@@ -191,6 +191,36 @@ const MATRIX: Row[] = [
 		call: (actor, world) => ({ method: 'GET', path: `/api/v1/admin/users/${me(actor, world).id}` }),
 	},
 	{
+		operationId: 'listLearners',
+		scenario: 'the class list',
+		expected: [401, 403, 403, 403, 200],
+		call: () => ({ method: 'GET', path: '/api/v1/admin/learners?sort=progress&limit=5' }),
+	},
+	{
+		operationId: 'exportLearners',
+		scenario: 'the class list as CSV',
+		expected: [401, 403, 403, 403, 200],
+		call: () => ({ method: 'GET', path: '/api/v1/admin/learners/export' }),
+	},
+	{
+		operationId: 'getQuizStatistics',
+		scenario: "a quiz's item analysis",
+		expected: [401, 403, 403, 403, 200],
+		call: () => ({ method: 'GET', path: `/api/v1/admin/quizzes/${FREE_CHAPTER}/statistics` }),
+	},
+	{
+		operationId: 'exportQuizStatistics',
+		scenario: "a quiz's item analysis as CSV",
+		expected: [401, 403, 403, 403, 200],
+		call: () => ({ method: 'GET', path: `/api/v1/admin/quizzes/${FREE_CHAPTER}/statistics/export` }),
+	},
+	{
+		operationId: 'getClassOverview',
+		scenario: 'completion funnel and daily activity',
+		expected: [401, 403, 403, 403, 200],
+		call: () => ({ method: 'GET', path: '/api/v1/admin/overview' }),
+	},
+	{
 		operationId: 'billingWebhook',
 		scenario: 'an unsigned event (identity grants nothing)',
 		expected: [400, 400, 400, 400, 400],

@@ -287,6 +287,31 @@ const EXAMPLES: Record<string, (ctx: Context) => Call[]> = {
 		{ query: { q: 'premium@demo' }, status: 403 },
 		{ as: 'admin', query: { q: '' }, invalid: true, status: 400 },
 	],
+	// (full) Administrators only: the class view, its item analysis and CSV exports.
+	listLearners: () => [
+		{
+			as: 'admin',
+			query: { sort: 'progress', tier: 'premium', limit: 5 },
+			status: 200,
+			check: (b) => expect(b.learners.map((l: { email: string }) => l.email)).toContain(LEARNER),
+		},
+		{ query: { limit: 5 }, status: 403 },
+		{ as: 'admin', query: { sort: 'email' }, invalid: true, status: 400 },
+	],
+	exportLearners: () => [
+		{ as: 'admin', query: { activity: 'inactive' }, status: 200 },
+		{ query: {}, status: 403 },
+	],
+	getQuizStatistics: () => [
+		{ as: 'admin', params: { quizId: PREMIUM_QUIZ }, status: 200, check: (b) => expect(b.quizId).toBe(PREMIUM_QUIZ) },
+		{ as: 'admin', params: { quizId: 'no-such-quiz' }, status: 404 },
+		{ params: { quizId: PREMIUM_QUIZ }, status: 403 },
+	],
+	exportQuizStatistics: () => [
+		{ as: 'admin', params: { quizId: PREMIUM_QUIZ }, status: 200 },
+		{ params: { quizId: PREMIUM_QUIZ }, status: 403 },
+	],
+	getClassOverview: () => [{ as: 'admin', status: 200, check: (b) => expect(b.activePerDay).toHaveLength(30) }, { status: 403 }],
 	getUser: (ctx) => [
 		{
 			as: 'admin',

@@ -407,6 +407,31 @@ for (const kind of DATABASE_KINDS) {
 			});
 		});
 
+		describe('administrator tools', () => {
+			const ADMIN_TOOLS = ['listLearners', 'getQuizStatistics', 'getClassOverview'];
+
+			it('lists the instructor tools only to an administrator, and answers "how is my class doing?"', async () => {
+				const login = await new Client(server.url).post('/api/v1/auth/login', {
+					email: 'admin@demo.test',
+					password: PASSWORD,
+					session: 'bearer',
+				});
+				expect(login.status).toBe(200);
+				const admin = await connect(login.json.token);
+				const names = (await admin.listTools()).tools.map((t) => t.name);
+				expect(names.filter((n) => ADMIN_TOOLS.includes(n)).sort()).toEqual([...ADMIN_TOOLS].sort());
+				expect((await premium.listTools()).tools.map((t) => t.name).filter((n) => ADMIN_TOOLS.includes(n))).toEqual([]);
+				const list = await call(admin, 'listLearners', { sort: 'name', limit: 5 });
+				expect(list.isError ?? false).toBe(false);
+				expect((structured(list) as { learners: { email: string }[] }).learners.map((l) => l.email)).toContain('premium@demo.test');
+				const stats = structured(await call(admin, 'getQuizStatistics', { quizId: 'tool-use' })) as { questions: unknown[] };
+				expect(stats.questions.length).toBeGreaterThan(0);
+				// Anonymous: the HTTP 401 that starts OAuth, as for every protected tool.
+				const res = await rpc({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'listLearners', arguments: {} } });
+				expect(res.status).toBe(401);
+			});
+		});
+
 		describe('resources', () => {
 			it('lists every chapter as course://chapters/<id> in markdown', async () => {
 				// The widget templates (ui://, tests/integration/mcp/widgets.test.ts) are listed too.

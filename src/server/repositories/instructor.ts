@@ -1,0 +1,164 @@
+/**
+ * The class as an instructor sees it: a constant number of statements per request, whatever the
+ * class size (sorting and filtering over every learner happen in SQL; per-learner details are read
+ * for one page of learners at a time). Learners are accounts with the role 'student'.
+ */
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Database, DayString, JsonValue, Tier } from '../db/schema.ts';
+
+export const LEARNER_SORTS = ['name', 'progress', 'lastActive'] as const;
+export type LearnerSort = (typeof LEARNER_SORTS)[number];
+
+export interface LearnerQuery {
+	/** The course's chapter ids: completions of removed chapters do not count. */
+	chapterIds: readonly string[];
+	sort: LearnerSort;
+	order: 'asc' | 'desc';
+	tier?: Tier;
+	/** active: an activity day on or after `activeSince`; inactive: none. */
+	activity?: 'active' | 'inactive';
+	activeSince: DayString;
+	limit: number;
+	offset: number;
+}
+
+export interface LearnerRow {
+	id: string;
+	display_name: string;
+	email: string;
+	tier: Tier;
+	timezone: string;
+	completed: number;
+	last_active: DayString | null;
+}
+
+function inList(values: readonly string[]): RawBuilder<unknown> {
+	// `IN ()` is a syntax error; a course with no chapters matches nothing.
+	return values.length === 0 ? sql`(NULL)` : sql`(${sql.join(values)})`;
+}
+
+/** One page of learners with the total that match, in one statement. */
+export async function listLearnerRows(db: Kysely<Database>, q: LearnerQuery): Promise<{ rows: LearnerRow[]; total: number }> {
+	const dir = q.order === 'asc' ? sql`ASC` : sql`DESC`;
+	const orderBy =
+		q.sort === 'name'
+			? sql`lower(display_name) ${dir}, id`
+			: q.sort === 'progress'
+				? sql`completed ${dir}, lower(display_name), id`
+				: sql`last_active ${dir} NULLS LAST, lower(display_name), id`;
+	const activity =
+		q.activity === 'active'
+			? sql`AND last_active >= ${q.activeSince}::date`
+			: q.activity === 'inactive'
+				? sql`AND (last_active IS NULL OR last_active < ${q.activeSince}::date)`
+				: sql``;
+	const { rows } = await sql<LearnerRow & { total: number }>`
+		WITH learners AS (
+			SELECT u.id, u.display_name, u.email, u.tier, u.timezone,
+				(SELECT count(*)::int FROM chapter_completions c
+					WHERE c.user_id = u.id AND c.chapter_id IN ${inList(q.chapterIds)}) AS completed,
+				(SELECT max(a.day) FROM activity_days a WHERE a.user_id = u.id) AS last_active
+			FROM users u
+			WHERE u.role = 'student' ${q.tier ? sql`AND u.tier = ${q.tier}` : sql``}
+		)
+		SELECT id, display_name, email, tier, timezone, completed, last_active::text AS last_active, count(*) OVER ()::int AS total
+		FROM learners WHERE true ${activity}
+		ORDER BY ${orderBy}
+		LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db);
+	// A page past the end has no row to carry the window count: count with the first page.
+	const total = rows[0]?.total ?? (q.offset > 0 ? (await listLearnerRows(db, { ...q, offset: 0, limit: 1 })).total : 0);
+	return { rows: rows.map(({ total: _t, ...r }) => ({ ...r, completed: Number(r.completed) })), total: Number(total) };
+}
+
+export interface LearnerDetails {
+	activeDays: Map<string, DayString[]>;
+	frozenDays: Map<string, DayString[]>;
+	/** user id -> quiz id -> best percent. */
+	best: Map<string, Record<string, number>>;
+}
+
+/** Activity, freezes and best scores of the given learners, in one statement. */
+export async function learnerDetails(db: Kysely<Database>, userIds: readonly string[]): Promise<LearnerDetails> {
+	const details: LearnerDetails = { activeDays: new Map(), frozenDays: new Map(), best: new Map() };
+	if (userIds.length === 0) return details;
+	const ids = inList(userIds);
+	const { rows } = await sql<{ kind: 'a' | 'f' | 'b'; user_id: string; key: string; value: number | null }>`
+		SELECT 'a' AS kind, user_id, day::text AS key, NULL::int AS value FROM activity_days WHERE user_id IN ${ids}
+		UNION ALL
+		SELECT 'f', user_id, day::text, NULL FROM streak_freezes WHERE user_id IN ${ids}
+		UNION ALL
+		SELECT 'b', user_id, quiz_id, max(percent)::int FROM quiz_attempts WHERE user_id IN ${ids} GROUP BY user_id, quiz_id
+		ORDER BY 1, 2, 3`.execute(db);
+	for (const row of rows) {
+		if (row.kind === 'b') {
+			const best = details.best.get(row.user_id) ?? {};
+			best[row.key] = Number(row.value);
+			details.best.set(row.user_id, best);
+		} else {
+			const map = row.kind === 'a' ? details.activeDays : details.frozenDays;
+			const list = map.get(row.user_id) ?? [];
+			list.push(row.key);
+			map.set(row.user_id, list);
+		}
+	}
+	return details;
+}
+
+export interface StoredAttempt {
+	userId: string;
+	first: boolean;
+	/** Question id -> selection, as stored; anything but an object reads as no answers. */
+	answers: Record<string, unknown>;
+}
+
+/** Every learner's attempts at a quiz, each flagged when it is that learner's first. */
+export async function quizAttemptsForAnalysis(db: Kysely<Database>, quizId: string): Promise<StoredAttempt[]> {
+	const { rows } = await sql<{ user_id: string; first: boolean; answers: JsonValue & object }>`
+		SELECT qa.user_id, qa.answers,
+			row_number() OVER (PARTITION BY qa.user_id ORDER BY qa.created_at, qa.id) = 1 AS first
+		FROM quiz_attempts qa JOIN users u ON u.id = qa.user_id AND u.role = 'student'
+		WHERE qa.quiz_id = ${quizId}
+		ORDER BY qa.user_id, qa.created_at, qa.id`.execute(db);
+	return rows.map((r) => {
+		const answers: unknown = typeof r.answers === 'string' ? JSON.parse(r.answers) : r.answers;
+		const isRecord = answers !== null && typeof answers === 'object' && !Array.isArray(answers);
+		return { userId: r.user_id, first: r.first === true, answers: isRecord ? (answers as Record<string, unknown>) : {} };
+	});
+}
+
+export interface FunnelCounts {
+	/** chapter id -> learners who marked it read. */
+	read: Map<string, number>;
+	/** quiz id -> learners who attempted / passed it. */
+	attempted: Map<string, number>;
+	passed: Map<string, number>;
+	/** day -> learners active that day, from `since` on. */
+	activePerDay: Map<DayString, number>;
+	learners: number;
+}
+
+/** Completion funnel and daily active learners, in one statement. */
+export async function classOverviewCounts(db: Kysely<Database>, since: DayString): Promise<FunnelCounts> {
+	const { rows } = await sql<{ kind: 'r' | 'q' | 'd' | 'n'; key: string; n: number; m: number }>`
+		WITH students AS (SELECT id FROM users WHERE role = 'student')
+		SELECT 'r' AS kind, chapter_id AS key, count(*)::int AS n, 0 AS m
+			FROM chapter_completions WHERE user_id IN (SELECT id FROM students) GROUP BY chapter_id
+		UNION ALL
+		SELECT 'q', quiz_id, count(DISTINCT user_id)::int, (count(DISTINCT user_id) FILTER (WHERE passed))::int
+			FROM quiz_attempts WHERE user_id IN (SELECT id FROM students) GROUP BY quiz_id
+		UNION ALL
+		SELECT 'd', day::text, count(*)::int, 0
+			FROM activity_days WHERE day >= ${since}::date AND user_id IN (SELECT id FROM students) GROUP BY day
+		UNION ALL
+		SELECT 'n', '', count(*)::int, 0 FROM students`.execute(db);
+	const counts: FunnelCounts = { read: new Map(), attempted: new Map(), passed: new Map(), activePerDay: new Map(), learners: 0 };
+	for (const r of rows) {
+		if (r.kind === 'r') counts.read.set(r.key, Number(r.n));
+		else if (r.kind === 'q') {
+			counts.attempted.set(r.key, Number(r.n));
+			counts.passed.set(r.key, Number(r.m));
+		} else if (r.kind === 'd') counts.activePerDay.set(r.key, Number(r.n));
+		else counts.learners = Number(r.n);
+	}
+	return counts;
+}

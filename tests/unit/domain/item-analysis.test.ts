@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import type { QuizKey } from '../../../src/domain/grading.ts';
+import { type AttemptForAnalysis, analyzeQuiz, groupSize } from '../../../src/domain/item-analysis.ts';
+
+const key: QuizKey = {
+	id: 'q',
+	chapterId: 'c',
+	title: 'Q',
+	passMark: 50,
+	questions: [
+		{
+			id: 'q1',
+			type: 'single',
+			prompt: 'One',
+			options: [
+				{ id: 'a', text: 'A' },
+				{ id: 'b', text: 'B' },
+				{ id: 'c', text: 'C' },
+			],
+			correct: ['a'],
+			explanation: '',
+			feedback: {},
+		},
+		{
+			id: 'q2',
+			type: 'multiple',
+			prompt: 'Two',
+			options: [
+				{ id: 'x', text: 'X' },
+				{ id: 'y', text: 'Y' },
+				{ id: 'z', text: 'Z' },
+			],
+			correct: ['y', 'z'],
+			explanation: '',
+			feedback: {},
+		},
+		{
+			id: 'q3',
+			type: 'true_false',
+			prompt: 'Three',
+			options: [
+				{ id: 'true', text: 'True' },
+				{ id: 'false', text: 'False' },
+			],
+			correct: ['true'],
+			explanation: '',
+			feedback: {},
+		},
+	],
+};
+
+const first = (userId: string, q1: string[], q2: string[], q3: string[]): AttemptForAnalysis => ({
+	userId,
+	first: true,
+	answers: { q1, q2, q3 },
+});
+
+// Totals on first attempts: u1 2 (q1, q2), u2 2 (q2, q3), u3 1 (q3), u4 1 (q3), u5 2 (q1, q3).
+const attempts: AttemptForAnalysis[] = [
+	first('u1', ['a'], ['z', 'y'], ['false']),
+	first('u2', ['b'], ['y', 'z'], ['true']),
+	first('u3', ['b'], ['x'], ['true']),
+	first('u4', ['c'], ['y'], ['true']),
+	first('u5', ['a'], ['x', 'y'], ['true']),
+	// A retry: counted in attempts, not in first-attempt figures.
+	{ userId: 'u3', first: false, answers: { q1: ['a'], q2: ['y', 'z'], q3: ['true'] } },
+];
+
+describe('analyzeQuiz', () => {
+	const stats = analyzeQuiz(key, attempts);
+	const [q1, q2, q3] = stats.questions;
+
+	it('counts learners, attempts and the 27 % groups', () => {
+		expect(stats.learners).toBe(5);
+		expect(stats.attempts).toBe(6);
+		// round(0.27 × 5) = round(1.35) = 1: upper = u1 (2, first id among the 2s), lower = u4 (last of the 1s by id).
+		expect(stats.groupSize).toBe(1);
+	});
+
+	it('q1: 2 of 5 right first time; b is 2 of the 3 wrong answers; upper right, lower wrong', () => {
+		expect(q1).toEqual({
+			questionId: 'q1',
+			prompt: 'One',
+			attempts: 6,
+			firstAttempts: 5,
+			firstAttemptsCorrect: 2,
+			firstAttemptCorrectRate: 0.4,
+			wrongFirstAttempts: 3,
+			mostChosenWrongOption: { optionId: 'b', text: 'B', count: 2, share: 2 / 3 },
+			discrimination: 1,
+		});
+	});
+
+	it('q2: a partly right multiple choice is wrong; only options outside the key count as wrong options', () => {
+		// Wrong: u3 {x}, u4 {y} (no wrong option picked), u5 {x, y}: x picked by 2 of 3.
+		expect(q2?.firstAttemptsCorrect).toBe(2);
+		expect(q2?.wrongFirstAttempts).toBe(3);
+		expect(q2?.mostChosenWrongOption).toEqual({ optionId: 'x', text: 'X', count: 2, share: 2 / 3 });
+		expect(q2?.discrimination).toBe(1);
+	});
+
+	it('q3: the lower group does better, so the index is negative', () => {
+		expect(q3?.firstAttemptCorrectRate).toBe(0.8);
+		expect(q3?.mostChosenWrongOption).toEqual({ optionId: 'false', text: 'False', count: 1, share: 1 });
+		expect(q3?.discrimination).toBe(-1);
+	});
+
+	it('uses only the first attempt flagged per learner and treats a malformed answer as wrong', () => {
+		const s = analyzeQuiz(key, [
+			{ userId: 'a', first: true, answers: { q1: ['a'], q2: 'y', q3: [] } },
+			{ userId: 'a', first: true, answers: { q1: ['b'] } },
+			{ userId: 'b', first: true, answers: { q1: ['c'], q2: ['y', 'z'], q3: ['true'] } },
+		]);
+		expect(s.learners).toBe(2);
+		expect(s.questions[0]?.firstAttemptsCorrect).toBe(1);
+		// q2 of learner a is not an array: not counted as answered, wrong on first attempt.
+		expect(s.questions[1]?.attempts).toBe(1);
+		expect(s.questions[1]?.firstAttemptsCorrect).toBe(1);
+		expect(s.questions[1]?.mostChosenWrongOption).toBeNull();
+		// Upper = b (total 2), lower = a (total 1).
+		expect(s.questions[0]?.discrimination).toBe(-1);
+		expect(s.questions[2]?.discrimination).toBe(1);
+	});
+
+	it('has no rates and no index without learners, and no index with one', () => {
+		const none = analyzeQuiz(key, []);
+		expect(none.questions[0]?.firstAttemptCorrectRate).toBeNull();
+		expect(none.questions[0]?.discrimination).toBeNull();
+		const one = analyzeQuiz(key, [first('u', ['a'], ['y', 'z'], ['true'])]);
+		expect(one.questions[0]?.firstAttemptCorrectRate).toBe(1);
+		expect(one.questions[0]?.discrimination).toBeNull();
+	});
+
+	it('sizes groups at round(27 %), at least one learner from two learners on', () => {
+		expect([0, 1, 2, 3, 10, 11, 100].map(groupSize)).toEqual([0, 0, 1, 1, 3, 3, 27]);
+	});
+});
