@@ -86,7 +86,9 @@ export const createLearner = defineOperation({
 		return {
 			user: view,
 			invited: true,
-			message: `The account for ${created.email} was created and an invitation to choose a password was emailed to them. The link works for seven days.`,
+			message: services.mailer.configured
+				? `The account for ${created.email} was created and an invitation to choose a password was emailed to them. The link works for seven days.`
+				: `The account for ${created.email} was created. Mail is not set up (SMTP_URL), so the invitation link is in the server log; it works for seven days.`,
 		};
 	},
 });
@@ -119,7 +121,9 @@ export const sendResetLink = defineOperation({
 		return {
 			userId: learner.id,
 			expiresAt: expiresAt.toISOString(),
-			message: `A password reset link was emailed to ${learner.email}. It works for one hour.`,
+			message: services.mailer.configured
+				? `A password reset link was emailed to ${learner.email}. It works for one hour.`
+				: `Mail is not set up (SMTP_URL), so the reset link for ${learner.email} is in the server log. It works for one hour.`,
 		};
 	},
 });

@@ -87,10 +87,7 @@ export const upgradeTier = defineOperation({
 		const { db } = await getServices();
 		try {
 			const { from, to } = await setTier(db, params.userId, body.tier, `admin:${user.id}`, body.reason ?? null);
-			const message =
-				from === to
-					? `Nothing changed: the learner already has the ${to} tier.`
-					: `Tier changed from ${from} to ${to}; the change is in the audit log.`;
+			const message = from === to ? `Nothing changed: the learner already has the ${to} tier.` : `Tier changed from ${from} to ${to}.`;
 			return { userId: params.userId, from, to, changed: from !== to, message };
 		} catch (error) {
 			if (error instanceof UserNotFoundError) throw notFound(`User "${params.userId}"`);

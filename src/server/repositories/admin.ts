@@ -30,7 +30,8 @@ export interface AuditEntry {
 
 /**
  * The audit log, newest first: tier changes and admin actions in one list, with the learner's and the
- * administrator's names joined in. Within one instant, the later row (higher id) comes first.
+ * administrator's names joined in. Within one instant (one transaction), an account's creation comes
+ * after (is older than) its starting tier, and otherwise the later row (higher id) first.
  */
 export async function auditLog(
 	db: Kysely<Database>,
@@ -64,7 +65,7 @@ export async function auditLog(
 			from ${entries} e
 			join users u on u.id = e.user_id
 			left join users a on a.id = e.actor_id
-			order by e.created_at desc, e.id desc
+			order by e.created_at desc, (e.kind = 'learner_created') asc, e.id desc
 			limit ${input.limit} offset ${input.offset}`.execute(db),
 		sql<{ n: number }>`select (select count(*) from tier_changes) + (select count(*) from admin_actions) as n`.execute(db),
 	]);
