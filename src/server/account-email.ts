@@ -9,6 +9,7 @@ import {
 	type EmailTokenProblem,
 	consumeEmailToken,
 	expireEmailTokens,
+	INVITE_LIFETIME_MS,
 	issueEmailToken,
 } from './auth/email-tokens.ts';
 import { invalidateUserSessions } from './auth/sessions.ts';
@@ -53,25 +54,51 @@ function linkTo(services: Services, pathname: string, token: string): string {
 
 /**
  * Issues a one-hour reset link for the account and emails it (or logs it when mail is not configured).
- * The one way a reset link is made: a learner's request and an administrator's "send a reset link" alike.
+ * The one way a reset link is made: a learner's request, an administrator's "send a reset link" and an
+ * administrator's invitation alike. An invitation is a reset link for a new account that has no usable
+ * password yet: the same token and page, with a welcome in the wording and a week to open it.
  */
-export async function sendPasswordResetLink(services: Services, user: Recipient, now: Date): Promise<{ expiresAt: Date }> {
-	const { token, expiresAt } = await issueEmailToken(services.db, { userId: user.id, email: user.email, purpose: 'password_reset', now });
+export async function sendPasswordResetLink(
+	services: Services,
+	user: Recipient,
+	now: Date,
+	options: { invite?: boolean } = {},
+): Promise<{ expiresAt: Date }> {
+	const { token, expiresAt } = await issueEmailToken(services.db, {
+		userId: user.id,
+		email: user.email,
+		purpose: 'password_reset',
+		now,
+		lifetimeMs: options.invite ? INVITE_LIFETIME_MS : undefined,
+	});
 	const title = await courseTitle(services);
 	const link = linkTo(services, '/reset-password', token);
 	await services.mailer.send(
-		composeMessage({
-			to: user.email,
-			subject: `Reset your password for ${title}`,
-			greeting: `Hello ${user.display_name},`,
-			paragraphs: [
-				`Someone asked to reset the password of your account on ${title}. To choose a new password, open the link below within one hour. It works once.`,
-				'Resetting your password signs you out everywhere, including apps such as ChatGPT that you connected to your account.',
-			],
-			action: 'Choose a new password',
-			link,
-			footer: 'If you did not ask for this, ignore this email: your password stays as it is.',
-		}),
+		options.invite
+			? composeMessage({
+					to: user.email,
+					subject: `You are invited to ${title}`,
+					greeting: `Hello ${user.display_name},`,
+					paragraphs: [
+						`An administrator of ${title} has made an account for you with this email address. To start, choose your password: open the link below within seven days. It works once.`,
+						'Then sign in with this email address and the password you chose.',
+					],
+					action: 'Choose my password',
+					link,
+					footer: 'If you did not expect this invitation, ignore this email: nobody can sign in to the account until a password is chosen.',
+				})
+			: composeMessage({
+					to: user.email,
+					subject: `Reset your password for ${title}`,
+					greeting: `Hello ${user.display_name},`,
+					paragraphs: [
+						`Someone asked to reset the password of your account on ${title}. To choose a new password, open the link below within one hour. It works once.`,
+						'Resetting your password signs you out everywhere, including apps such as ChatGPT that you connected to your account.',
+					],
+					action: 'Choose a new password',
+					link,
+					footer: 'If you did not ask for this, ignore this email: your password stays as it is.',
+				}),
 	);
 	return { expiresAt };
 }

@@ -3,11 +3,9 @@
  * pages only a signed-in learner or an admin sees, the forms, and the search page with results.
  * Each page is checked in the light and the dark colour scheme (contrast differs). Zero violations.
  */
-import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, type Fixtures, readBuildFile, readBuildJson, test } from './fixtures.ts';
+import { expect, expectNoViolations, type Fixtures, readBuildFile, readBuildJson, test } from './fixtures.ts';
 
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const SCHEMES = ['light', 'dark'] as const;
 
 /** Every page path listed by the sitemap index's sitemaps (the origin is the build's, not the test server's). */
@@ -27,22 +25,6 @@ interface Manifest {
 const chapters = [...readBuildJson<Manifest>('private/manifest.json').chapters].sort((a, b) => a.order - b.order);
 const freeChapter = chapters[0]!;
 const premiumChapter = chapters.find((c) => c.tier !== 'free')!;
-
-/** Runs axe on the page as it is now and fails with a readable list of every violation. */
-async function expectNoViolations(page: Page, label: string): Promise<void> {
-	const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-	const report = violations
-		.map((v) => {
-			const nodes = v.nodes
-				.slice(0, 8)
-				.map((n) => `      - ${n.target.join(' ')}\n        ${n.failureSummary?.replace(/\n\s*/g, ' | ') ?? ''}`)
-				.join('\n');
-			const more = v.nodes.length > 8 ? `\n      … and ${v.nodes.length - 8} more` : '';
-			return `  [${v.impact ?? 'n/a'}] ${v.id}: ${v.help} (${v.nodes.length} element(s))\n    ${v.helpUrl}\n${nodes}${more}`;
-		})
-		.join('\n');
-	expect(violations.length, `axe: ${violations.length} violation(s) on ${label} (${page.url()}):\n${report}\n`).toBe(0);
-}
 
 type Helpers = Pick<Fixtures, 'loginAs'>;
 

@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { test as base, type BrowserContext, expect, type Page } from '@playwright/test';
 import { TEST_DIST_DIR } from '../helpers/fixture-build.ts';
 
@@ -138,4 +139,23 @@ export function distinctiveSentence(html: string): string {
 		if (sentence) return sentence.trim();
 	}
 	throw new Error('no plain sentence of 60+ characters in the chapter body');
+}
+
+/** The axe rule sets every page must pass: WCAG 2.0/2.1 A and AA, 2.2 AA. */
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** Runs axe on the page as it is now and fails with a readable list of every violation. */
+export async function expectNoViolations(page: Page, label: string): Promise<void> {
+	const { violations } = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
+	const report = violations
+		.map((v) => {
+			const nodes = v.nodes
+				.slice(0, 8)
+				.map((n) => `      - ${n.target.join(' ')}\n        ${n.failureSummary?.replace(/\n\s*/g, ' | ') ?? ''}`)
+				.join('\n');
+			const more = v.nodes.length > 8 ? `\n      … and ${v.nodes.length - 8} more` : '';
+			return `  [${v.impact ?? 'n/a'}] ${v.id}: ${v.help} (${v.nodes.length} element(s))\n    ${v.helpUrl}\n${nodes}${more}`;
+		})
+		.join('\n');
+	expect(violations.length, `axe: ${violations.length} violation(s) on ${label} (${page.url()}):\n${report}\n`).toBe(0);
 }

@@ -5,6 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { expect } from 'vitest';
 
 export interface ReceivedMail {
 	/** Envelope recipients (RCPT TO), lowercased. */
@@ -70,4 +71,14 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
 		},
 		stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
 	};
+}
+
+/** The one link of a message, from its plain-text body; the HTML body must carry the same link. */
+export function linkIn(mail: ReceivedMail, pathname: string): URL {
+	const text = mail.parsed.text ?? '';
+	const found = text.match(/https?:\/\/\S+/g)?.map((u) => new URL(u)) ?? [];
+	const link = found.find((u) => u.pathname === pathname);
+	if (!link) throw new Error(`no ${pathname} link in:\n${text}`);
+	expect(typeof mail.parsed.html === 'string' && mail.parsed.html.includes(link.toString().replaceAll('&', '&amp;'))).toBe(true);
+	return link;
 }

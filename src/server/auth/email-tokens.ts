@@ -14,6 +14,8 @@ export const EMAIL_TOKEN_LIFETIME_MS: Record<EmailTokenPurpose, number> = {
 	password_reset: HOUR_MS,
 	verify_email: 7 * 24 * HOUR_MS,
 };
+/** An invitation is a reset link for an account with no password yet; the invitee may not read mail within the hour. */
+export const INVITE_LIFETIME_MS = 7 * 24 * HOUR_MS;
 
 /** 20 bytes → 32 base32 characters: URL-safe, survives line-wrapping mail clients. */
 const TOKEN_PATTERN = /^[a-z2-7]{32}$/;
@@ -26,10 +28,10 @@ function hashToken(token: string): string {
 /** Stores a new token for the user's current address and returns it: the email carries the only copy. */
 export async function issueEmailToken(
 	db: Kysely<Database>,
-	input: { userId: string; email: string; purpose: EmailTokenPurpose; now: Date },
+	input: { userId: string; email: string; purpose: EmailTokenPurpose; now: Date; lifetimeMs?: number },
 ): Promise<{ token: string; expiresAt: Date }> {
 	const token = encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(20)));
-	const expiresAt = new Date(input.now.getTime() + EMAIL_TOKEN_LIFETIME_MS[input.purpose]);
+	const expiresAt = new Date(input.now.getTime() + (input.lifetimeMs ?? EMAIL_TOKEN_LIFETIME_MS[input.purpose]));
 	await db
 		.insertInto('email_tokens')
 		.values({

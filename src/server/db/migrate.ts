@@ -14,6 +14,7 @@ import * as m0006 from './migrations/0006_oauth_resource_and_grace.ts';
 import * as m0007 from './migrations/0007_email_tokens.ts';
 import * as m0008 from './migrations/0008_billing_customers.ts';
 import * as m0009 from './migrations/0009_time_zone_change.ts';
+import * as m0010 from './migrations/0010_admin_actions.ts';
 
 /** Every migration, by name; names sort in the order they must run. Add new ones here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, Migration> = {
 	'0007_email_tokens': m0007,
 	'0008_billing_customers': m0008,
 	'0009_time_zone_change': m0009,
+	'0010_admin_actions': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {

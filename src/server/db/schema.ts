@@ -114,6 +114,19 @@ export interface TierChangesTable {
 	created_at: DefaultTimestamp;
 }
 
+export const ADMIN_ACTIONS = ['learner_created', 'reset_link_sent'] as const;
+export type AdminActionKind = (typeof ADMIN_ACTIONS)[number];
+
+/** What an administrator did to an account besides a tier change (migration 0010); tier changes stay in tier_changes. */
+export interface AdminActionsTable {
+	id: GeneratedAlways<number>;
+	/** The administrator; null once their account is deleted. */
+	actor_id: string | null;
+	user_id: string;
+	action: AdminActionKind;
+	created_at: DefaultTimestamp;
+}
+
 export interface OauthClientsTable {
 	/** The OAuth client_id. */
 	id: string;
@@ -173,6 +186,7 @@ export interface Database {
 	activity_days: ActivityDaysTable;
 	streak_freezes: StreakFreezesTable;
 	tier_changes: TierChangesTable;
+	admin_actions: AdminActionsTable;
 	oauth_clients: OauthClientsTable;
 	oauth_codes: OauthCodesTable;
 	oauth_refresh_tokens: OauthRefreshTokensTable;

@@ -23,7 +23,12 @@ export const timezoneSchema = z
 	.refine(isValidTimeZone, 'must be an IANA time zone such as "Europe/Paris" or "America/New_York"');
 export const emailSchema = z.email('must be an email address such as "ada@example.com"').max(254);
 export const passwordSchema = z.string().min(10, 'must be at least 10 characters').max(256, 'must be at most 256 characters');
-const displayNameSchema = z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters').refine(hasNoNul, NO_NUL);
+export const displayNameSchema = z
+	.string()
+	.trim()
+	.min(1, 'must not be empty')
+	.max(80, 'must be at most 80 characters')
+	.refine(hasNoNul, NO_NUL);
 const tokenRequest = z
 	.enum(['cookie', 'bearer'])
 	.default('cookie')

@@ -1,4 +1,5 @@
 /** Every API operation, in the order the OpenAPI document lists them. */
+import * as admin from './admin.ts';
 import * as auth from './auth.ts';
 import * as content from './content.ts';
 import * as health from './health.ts';
@@ -30,6 +31,9 @@ export const operations = [
 	tiers.upgradeTier,
 	tiers.searchUsersOp,
 	tiers.getUserAdmin,
+	admin.createLearner,
+	admin.sendResetLink,
+	admin.getAuditLog,
 	tiers.billingWebhook,
 	instructor.listLearners,
 	instructor.exportLearners,

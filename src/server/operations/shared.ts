@@ -86,3 +86,11 @@ export function assertCanRead(manifest: PrivateManifest, user: CurrentUser | nul
 	}
 	throw new ApiError(403, 'upgrade_required', `${what} needs the ${offer?.name ?? required} tier; your tier is ${user?.tier}.`, details);
 }
+
+/** Who made a tier change or an admin action, in words: the administrator's name, or where an automatic change came from. */
+export function describeActor(actor: string, person: { name: string; email: string } | null): string {
+	if (person) return `${person.name} (${person.email})`;
+	if (actor === 'billing') return 'Billing';
+	if (actor === 'cli') return 'The command line';
+	return 'An administrator whose account was deleted';
+}

@@ -12,15 +12,16 @@ import type { Env } from '../env.ts';
 import { log } from '../log.ts';
 import { decideStripeEvent, STRIPE_SIGNATURE_HEADER, stripeEventSchema, verifyStripeEvent } from '../stripe.ts';
 import { progressFor, tierDefinition } from '../learner.ts';
-import { findUserByEmail, findUserById, searchUsers, setTier, tierHistory, UserNotFoundError } from '../repositories/users.ts';
+import { findUserByEmail, findUserById, listUsers, setTier, tierHistory, UserNotFoundError } from '../repositories/users.ts';
 import { applyBillingEvent, findUserIdByCustomer } from '../repositories/billing.ts';
 import { getServices } from '../services.ts';
-import { hasNoNul, isoDateTime, NO_NUL, upgradeOffer, upgradeOfferSchema, userSchema, userView } from './shared.ts';
+import { describeActor, hasNoNul, isoDateTime, NO_NUL, upgradeOffer, upgradeOfferSchema, userSchema, userView } from './shared.ts';
 
 const tierChangeSchema = z.object({
 	from: tierSchema,
 	to: tierSchema,
 	actor: z.string(),
+	by: z.string().describe('Who made the change, by name and email (or "Billing", "The command line").'),
 	reason: z.string().nullable(),
 	at: isoDateTime,
 });
@@ -59,7 +60,7 @@ export const getUserTier = defineOperation({
 	},
 });
 
-const userIdParams = z.object({
+export const userIdParams = z.object({
 	userId: z.string().min(1).max(64).refine(hasNoNul, NO_NUL).describe("The learner's user id (admin only)."),
 });
 
@@ -74,13 +75,20 @@ export const upgradeTier = defineOperation({
 	consequential: true,
 	params: userIdParams,
 	body: z.object({ tier: tierSchema, reason: z.string().trim().max(500).refine(hasNoNul, NO_NUL).optional() }),
-	response: z.object({ userId: z.string(), from: tierSchema, to: tierSchema, changed: z.boolean() }),
+	response: z.object({
+		userId: z.string(),
+		from: tierSchema,
+		to: tierSchema,
+		changed: z.boolean().describe('false when the learner already had this tier: nothing is recorded then.'),
+		message: z.string(),
+	}),
 	errors: [400, 401, 403, 404],
 	async handler({ params, body, user }) {
 		const { db } = await getServices();
 		try {
 			const { from, to } = await setTier(db, params.userId, body.tier, `admin:${user.id}`, body.reason ?? null);
-			return { userId: params.userId, from, to, changed: from !== to };
+			const message = from === to ? `Nothing changed: the learner already has the ${to} tier.` : `Tier changed from ${from} to ${to}.`;
+			return { userId: params.userId, from, to, changed: from !== to, message };
 		} catch (error) {
 			if (error instanceof UserNotFoundError) throw notFound(`User "${params.userId}"`);
 			throw error;
@@ -92,19 +100,22 @@ export const searchUsersOp = defineOperation({
 	operationId: 'searchUsers',
 	method: 'GET',
 	path: '/api/v1/admin/users',
-	summary: 'Find learners by email or name (administrators only)',
-	description: 'Case-insensitive search over email and display name.',
+	summary: 'Find or list learners by email or name, a page at a time (administrators only)',
+	description:
+		'Case-insensitive search over email and display name, ordered by email; without q, every account. `total` counts all matches.',
 	tags: ['Admin'],
 	auth: 'admin',
 	query: z.object({
-		q: z.string().trim().min(1, 'must not be empty').max(200).refine(hasNoNul, NO_NUL),
-		limit: z.coerce.number().int().min(1).max(100).default(20),
+		q: z.string().trim().min(1, 'must not be empty').max(200).refine(hasNoNul, NO_NUL).optional(),
+		limit: z.coerce.number().int().min(1).max(100).default(20).describe('Page size.'),
+		page: z.coerce.number().int().min(1).max(100_000).default(1),
 	}),
-	response: z.object({ users: z.array(userSchema) }),
+	response: z.object({ users: z.array(userSchema), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }),
 	errors: [400, 401, 403],
 	async handler({ query }) {
 		const { db } = await getServices();
-		return { users: (await searchUsers(db, query.q, query.limit)).map((u) => userView(u)) };
+		const { users, total } = await listUsers(db, { query: query.q, limit: query.limit, offset: (query.page - 1) * query.limit });
+		return { users: users.map((u) => userView(u)), total, page: query.page, pageSize: query.limit };
 	},
 });
 
@@ -128,6 +139,11 @@ export const getUserAdmin = defineOperation({
 		const row = await findUserById(db, params.userId);
 		if (!row) throw notFound(`User "${params.userId}"`);
 		const history = await tierHistory(db, row.id);
+		const adminIds = [...new Set(history.flatMap((h) => (h.actor.startsWith('admin:') ? [h.actor.slice('admin:'.length)] : [])))];
+		const admins = adminIds.length
+			? await db.selectFrom('users').select(['id', 'display_name', 'email']).where('id', 'in', adminIds).execute()
+			: [];
+		const adminById = new Map(admins.map((a) => [a.id, { name: a.display_name, email: a.email }]));
 		const progress = await progressFor(db, await content.manifest(), currentUserFrom(row, new Date()));
 		return {
 			user: userView(row),
@@ -135,6 +151,7 @@ export const getUserAdmin = defineOperation({
 				from: h.from_tier,
 				to: h.to_tier,
 				actor: h.actor,
+				by: describeActor(h.actor, h.actor.startsWith('admin:') ? (adminById.get(h.actor.slice('admin:'.length)) ?? null) : null),
 				reason: h.reason,
 				at: h.created_at.toISOString(),
 			})),

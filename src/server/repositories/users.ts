@@ -180,15 +180,23 @@ function likePattern(query: string): string {
 	return `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-/** Admin search by email or display name (case-insensitive substring), ordered by email. */
+/** One page of accounts, by email; `query` matches email or display name (case-insensitive substring), absent lists everyone. */
+export async function listUsers(
+	db: Kysely<Database>,
+	input: { query?: string; limit: number; offset: number },
+): Promise<{ users: PublicUser[]; total: number }> {
+	const pattern = input.query ? likePattern(input.query.trim()) : undefined;
+	let base = db.selectFrom('users');
+	if (pattern) base = base.where((eb) => eb.or([eb('email', 'ilike', pattern), eb('display_name', 'ilike', pattern)]));
+	const [users, count] = await Promise.all([
+		base.select(PUBLIC_COLUMNS).orderBy('email').limit(input.limit).offset(input.offset).execute(),
+		base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+	]);
+	return { users, total: Number(count.n) };
+}
+
+/** Admin search by email or display name (case-insensitive substring), ordered by email: the first page of listUsers. */
 export async function searchUsers(db: Kysely<Database>, query: string, limit = 20): Promise<PublicUser[]> {
-	const pattern = likePattern(query.trim());
 	const capped = Math.max(1, Math.min(100, Math.floor(limit) || 1));
-	return db
-		.selectFrom('users')
-		.select(PUBLIC_COLUMNS)
-		.where((eb) => eb.or([eb('email', 'ilike', pattern), eb('display_name', 'ilike', pattern)]))
-		.orderBy('email')
-		.limit(capped)
-		.execute();
+	return (await listUsers(db, { query, limit: capped, offset: 0 })).users;
 }

@@ -221,6 +221,31 @@ const MATRIX: Row[] = [
 		call: () => ({ method: 'GET', path: '/api/v1/admin/overview' }),
 	},
 	{
+		operationId: 'createLearner',
+		scenario: 'create an account (a fresh email each call)',
+		expected: [401, 403, 403, 403, 201],
+		call: () => ({
+			method: 'POST',
+			path: '/api/v1/admin/users',
+			body: { email: uniqueEmail('created'), displayName: 'Created', tier: 'pro' },
+		}),
+	},
+	{
+		operationId: 'sendResetLink',
+		scenario: 'send a reset link to another learner (learners: to themselves too)',
+		expected: [401, 403, 403, 403, 200],
+		call: (actor, world) => ({
+			method: 'POST',
+			path: `/api/v1/admin/users/${actor.name === 'admin' ? world.bystander.id : me(actor, world).id}/reset-link`,
+		}),
+	},
+	{
+		operationId: 'getAuditLog',
+		scenario: 'read the audit log',
+		expected: [401, 403, 403, 403, 200],
+		call: () => ({ method: 'GET', path: '/api/v1/admin/audit?page=1&pageSize=5' }),
+	},
+	{
 		operationId: 'billingWebhook',
 		scenario: 'an unsigned event (identity grants nothing)',
 		expected: [400, 400, 400, 400, 400],

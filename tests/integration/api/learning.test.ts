@@ -471,9 +471,20 @@ describe.each(DATABASE_KINDS)('%s: learning API', (kind) => {
 
 			const res = await admin.client.post(`/api/v1/admin/users/${learner.id}/tier`, { tier: 'premium', reason: 'support ticket 42' });
 			expect(res.status).toBe(200);
-			expect(res.json).toEqual({ userId: learner.id, from: 'free', to: 'premium', changed: true });
+			expect(res.json).toEqual({
+				userId: learner.id,
+				from: 'free',
+				to: 'premium',
+				changed: true,
+				message: 'Tier changed from free to premium.',
+			});
 			const again = await admin.client.post(`/api/v1/admin/users/${learner.id}/tier`, { tier: 'premium' });
-			expect(again.json).toMatchObject({ from: 'premium', to: 'premium', changed: false });
+			expect(again.json).toMatchObject({
+				from: 'premium',
+				to: 'premium',
+				changed: false,
+				message: 'Nothing changed: the learner already has the premium tier.',
+			});
 
 			const content = await learner.client.get(`/api/v1/chapters/${PREMIUM_CHAPTER}/content`);
 			expect(content.status).toBe(200);
@@ -489,6 +500,7 @@ describe.each(DATABASE_KINDS)('%s: learning API', (kind) => {
 				from: 'free',
 				to: 'premium',
 				actor: `admin:${admin.id}`,
+				by: expect.stringContaining(admin.email),
 				reason: 'support ticket 42',
 			});
 

@@ -17,7 +17,8 @@ import { parse } from 'yaml';
 import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../helpers/databases.ts';
 import { DEMO_COURSE } from '../../helpers/fixture-build.ts';
 import { Client, type RunningServer, startServer } from '../../helpers/server.ts';
-import { type ReceivedMail, startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
+import { textOf } from '../../helpers/html.ts';
+import { linkIn, startSmtpServer, type TestSmtpServer } from '../../helpers/smtp.ts';
 import { approve, authorizePath, Browser, CHATGPT_REDIRECT, serverPost } from '../oauth/helpers.ts';
 import { uniqueEmail } from './fixtures.ts';
 
@@ -26,16 +27,6 @@ const PUBLIC_ORIGIN = 'http://localhost:4321';
 const OLD_PASSWORD = 'old-password-123';
 const NEW_PASSWORD = 'new-password-456';
 const sha256Hex = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
-
-/** The one link of a message, from its plain-text body; the HTML body must carry the same link. */
-function linkIn(mail: ReceivedMail, pathname: string): URL {
-	const text = mail.parsed.text ?? '';
-	const found = text.match(/https?:\/\/\S+/g)?.map((u) => new URL(u)) ?? [];
-	const link = found.find((u) => u.pathname === pathname);
-	if (!link) throw new Error(`no ${pathname} link in:\n${text}`);
-	expect(typeof mail.parsed.html === 'string' && mail.parsed.html.includes(link.toString().replaceAll('&', '&amp;'))).toBe(true);
-	return link;
-}
 
 /** A browser's same-origin form post (the pages' CSRF check passes), optionally with a session cookie. */
 function postForm(base: string, pathname: string, fields: Record<string, string>, cookie = '') {
@@ -51,17 +42,6 @@ function credentials(held: { cookie?: Client; bearer?: string; oauth?: { access_
 		{ authorization: `Bearer ${held.bearer}` },
 		{ authorization: `Bearer ${held.oauth?.access_token}` },
 	];
-}
-
-/** Visible text of a page, with tags dropped and entities that matter here decoded. */
-function textOf(html: string): string {
-	return html
-		.replace(/<script[\s\S]*?<\/script>/g, '')
-		.replace(/<[^>]+>/g, ' ')
-		.replace(/&#39;/g, "'")
-		.replace(/&quot;/g, '"')
-		.replace(/&amp;/g, '&')
-		.replace(/\s+/g, ' ');
 }
 
 for (const kind of DATABASE_KINDS) {

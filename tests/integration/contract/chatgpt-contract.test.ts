@@ -271,7 +271,14 @@ const EXAMPLES: Record<string, (ctx: Context) => Call[]> = {
 						params: { userId: required(ctx.newUser, 'register').id },
 						body: { tier: 'premium', reason: 'contract test' },
 						status: 200,
-						check: (b: any) => expect(b).toEqual({ userId: ctx.newUser?.id, from: 'free', to: 'premium', changed: true }),
+						check: (b: any) =>
+							expect(b).toEqual({
+								userId: ctx.newUser?.id,
+								from: 'free',
+								to: 'premium',
+								changed: true,
+								message: expect.stringContaining('free to premium'),
+							}),
 					},
 				]
 			: []),
@@ -323,6 +330,39 @@ const EXAMPLES: Record<string, (ctx: Context) => Call[]> = {
 			},
 		},
 		{ as: 'admin', params: { userId: 'no-such-user' }, status: 404 },
+	],
+	// (full) Administrators only: an account made with a temporary password (no email), a reset link, the audit log.
+	createLearner: () => [
+		{
+			as: 'admin',
+			body: { email: uniqueEmail('created'), displayName: 'Created By Admin', tier: 'pro', temporaryPassword: 'temporary-pass-1' },
+			status: 201,
+			check: (b) => expect(b).toMatchObject({ invited: false, user: { tier: 'pro', displayName: 'Created By Admin' } }),
+		},
+		{ body: { email: uniqueEmail('created'), displayName: 'Not Allowed' }, status: 403 },
+		{ as: 'admin', body: { email: 'not-an-email', displayName: 'X' }, invalid: true, status: 400 },
+	],
+	sendResetLink: (ctx) => [
+		{
+			as: 'admin',
+			params: { userId: required(ctx.newUser, 'register').id },
+			status: 200,
+			check: (b) => expect(b.message).toContain(ctx.newUser?.email),
+		},
+		{ as: 'admin', params: { userId: 'no-such-user' }, status: 404 },
+		{ params: { userId: ctx.me.id }, status: 403 },
+	],
+	getAuditLog: (ctx) => [
+		{
+			as: 'admin',
+			query: { pageSize: 50 },
+			status: 200,
+			check: (b) =>
+				expect(b.entries).toContainEqual(
+					expect.objectContaining({ action: 'reset_link_sent', learner: expect.objectContaining({ email: ctx.newUser?.email }) }),
+				),
+		},
+		{ status: 403 },
 	],
 	// (full) Account security: the new learner's own sessions; an OAuth app is refused (403).
 	listSessions: (ctx) => [

@@ -9,12 +9,14 @@ import * as oauthResource from '../../../src/server/db/migrations/0006_oauth_res
 import * as emailTokens from '../../../src/server/db/migrations/0007_email_tokens.ts';
 import * as billingCustomers from '../../../src/server/db/migrations/0008_billing_customers.ts';
 import * as timeZoneChange from '../../../src/server/db/migrations/0009_time_zone_change.ts';
+import * as adminActions from '../../../src/server/db/migrations/0010_admin_actions.ts';
 import { migrateToLatest, migrationStatus } from '../../../src/server/db/migrate.ts';
 import { createUser } from '../../../src/server/repositories/users.ts';
 import { openTestDatabase, type TargetName, TARGETS, type TestDatabase, uniqueEmail } from './harness.ts';
 
 const TABLES = [
 	'activity_days',
+	'admin_actions',
 	'billing_customers',
 	'billing_events',
 	'chapter_completions',
@@ -50,7 +52,7 @@ for (const target of TARGETS) {
 		it('reports every migration as pending on an empty database', async () => {
 			const status = await migrationStatus(t.handle.db);
 			expect(status).toEqual({
-				pending: 9,
+				pending: 10,
 				pendingNames: [
 					'0001_initial',
 					'0002_oauth_refresh',
@@ -61,6 +63,7 @@ for (const target of TARGETS) {
 					'0007_email_tokens',
 					'0008_billing_customers',
 					'0009_time_zone_change',
+					'0010_admin_actions',
 				],
 				appliedNames: [],
 			});
@@ -78,6 +81,7 @@ for (const target of TARGETS) {
 					'0007_email_tokens',
 					'0008_billing_customers',
 					'0009_time_zone_change',
+					'0010_admin_actions',
 				],
 			});
 			expect(await migrationStatus(t.handle.db)).toEqual({
@@ -93,6 +97,7 @@ for (const target of TARGETS) {
 					'0007_email_tokens',
 					'0008_billing_customers',
 					'0009_time_zone_change',
+					'0010_admin_actions',
 				],
 			});
 			expect(await appTables()).toEqual(TABLES);
@@ -104,6 +109,7 @@ for (const target of TARGETS) {
 
 		it('down drops every table and up recreates them', async () => {
 			// Newest first: oauth_refresh_tokens references sessions and oauth_clients.
+			await adminActions.down(t.handle.db);
 			await timeZoneChange.down(t.handle.db);
 			await billingCustomers.down(t.handle.db);
 			await emailTokens.down(t.handle.db);
@@ -123,6 +129,7 @@ for (const target of TARGETS) {
 			await emailTokens.up(t.handle.db);
 			await billingCustomers.up(t.handle.db);
 			await timeZoneChange.up(t.handle.db);
+			await adminActions.up(t.handle.db);
 			expect(await appTables()).toEqual(TABLES);
 		});
 
