@@ -1,9 +1,56 @@
 // Progressive enhancement for quiz forms: send the answers to the API and show the graded result in
 // place. Without JavaScript (or when this fails) the form posts to the server-rendered result page.
+// A learner who is not signed in keeps their answers: they wait in this tab's sessionStorage while the
+// learner signs in or registers, and are put back when the quiz opens again.
 (() => {
 	const form = document.querySelector('form[data-quiz]');
-	if (!form || !/(?:^|;\s*)cc_user=/.test(document.cookie)) return;
+	if (!form) return;
 	const quizId = form.dataset.quiz;
+	const saved = `quiz-answers:${quizId}`;
+	const collect = () => {
+		const answers = {};
+		for (const fieldset of form.querySelectorAll('fieldset')) {
+			const inputs = fieldset.querySelectorAll('input');
+			const name = inputs[0]?.name;
+			if (name) answers[name] = [...inputs].filter((i) => i.checked).map((i) => i.value);
+		}
+		return answers;
+	};
+	const store = (answers) => {
+		try {
+			sessionStorage.setItem(saved, JSON.stringify(answers));
+		} catch {}
+	};
+	const signedIn = /(?:^|;\s*)cc_user=/.test(document.cookie);
+	let kept = null;
+	try {
+		kept = JSON.parse(sessionStorage.getItem(saved) ?? 'null');
+	} catch {}
+	if (kept && typeof kept === 'object') {
+		for (const [question, options] of Object.entries(kept)) {
+			for (const option of Array.isArray(options) ? options : []) {
+				const input = form.querySelector(`input[name="${CSS.escape(question)}"][value="${CSS.escape(String(option))}"]`);
+				if (input) input.checked = true;
+			}
+		}
+		const notice = document.createElement('p');
+		notice.className = 'notice';
+		notice.setAttribute('role', 'status');
+		notice.setAttribute('data-answers-restored', '');
+		notice.textContent = signedIn
+			? 'Your answers are back. Submit them to have them graded.'
+			: 'Your answers are kept in this tab until you sign in.';
+		form.before(notice);
+	}
+	if (!signedIn) {
+		// Keep the answers, then sign in; the sign-in page brings the learner back to this quiz.
+		form.addEventListener('submit', (event) => {
+			event.preventDefault();
+			store(collect());
+			location.href = `/login?next=${encodeURIComponent(location.pathname)}`;
+		});
+		return;
+	}
 	const el = (tag, text, cls) => {
 		const node = document.createElement(tag);
 		if (text) node.textContent = text;
@@ -15,12 +62,7 @@
 		optionId;
 	form.addEventListener('submit', async (event) => {
 		event.preventDefault();
-		const answers = {};
-		for (const fieldset of form.querySelectorAll('fieldset')) {
-			const inputs = fieldset.querySelectorAll('input');
-			const name = inputs[0]?.name;
-			if (name) answers[name] = [...inputs].filter((i) => i.checked).map((i) => i.value);
-		}
+		const answers = collect();
 		const button = form.querySelector('button[type="submit"]');
 		button.disabled = true;
 		let response;
@@ -43,6 +85,7 @@
 		box.setAttribute('tabindex', '-1');
 		if (!response.ok) {
 			if (response.status === 401) {
+				store(answers);
 				location.href = `/login?next=${encodeURIComponent(location.pathname)}`;
 				return;
 			}
@@ -54,6 +97,10 @@
 			box.focus();
 			return;
 		}
+		try {
+			sessionStorage.removeItem(saved);
+		} catch {}
+		document.querySelector('[data-answers-restored]')?.remove();
 		box.setAttribute('data-quiz-result', '');
 		box.setAttribute('data-passed', String(body.passed));
 		box.setAttribute('data-percent', String(body.percent));

@@ -181,3 +181,34 @@ test('the quiz works as a plain form post with JavaScript disabled', async ({ ne
 	await expect(attempts.getByRole('listitem')).toHaveText([/^\w+day \d{1,2} \w+, \d{2}:\d{2} \(UTC\): 100%$/]);
 	await expect(page.getByText('Attempts left today: 2 of 3.')).toBeVisible();
 });
+
+test('an anonymous learner keeps their answers through registration and has them graded', async ({ newPage }) => {
+	const page = await newPage();
+	await page.goto(`/quizzes/${key.id}/`);
+	await expect(page.locator('.notice').first()).toContainText('to have your answers graded and saved');
+	await answerQuiz(page, key);
+	// Sent to sign in, with the quiz to come back to; from there, a new account.
+	await expect(page).toHaveURL(new RegExp(`/login\\?next=${encodeURIComponent(`/quizzes/${key.id}/`)}$`));
+	await page.getByRole('link', { name: 'Create a free account' }).click();
+	const stamp = Date.now().toString(36);
+	await page.getByLabel('Display name').fill(`Keeper ${stamp}`);
+	await page.getByLabel('Email').fill(`keeper-${stamp}@example.test`);
+	await page.getByLabel(/^Password/).fill('correct horse battery staple');
+	await page.getByRole('button', { name: 'Create account' }).click();
+
+	await expect(page).toHaveURL(new RegExp(`/quizzes/${key.id}/$`));
+	await expect(page.locator('[data-answers-restored]')).toHaveText('Your answers are back. Submit them to have them graded.');
+	for (const question of key.questions) {
+		for (const option of question.options) {
+			const input = page.locator(`input[name="${question.id}"][value="${option.id}"]`);
+			if (question.correct.includes(option.id)) await expect(input).toBeChecked();
+			else await expect(input).not.toBeChecked();
+		}
+	}
+	await page.getByRole('button', { name: 'Submit answers' }).click();
+	await expect(page.locator('[data-quiz-result]')).toHaveAttribute('data-passed', 'true');
+	await expect(page.locator('[data-answers-restored]')).toHaveCount(0);
+	// Graded once: opening the quiz again restores nothing.
+	await page.reload();
+	await expect(page.locator('[data-answers-restored]')).toHaveCount(0);
+});
