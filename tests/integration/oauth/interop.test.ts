@@ -175,6 +175,19 @@ for (const kind of DATABASE_KINDS) {
 			}
 		});
 
+		it('revokes through oauth4webapi (RFC 7009): the refresh token ends the grant, the access token stops working on /mcp', async () => {
+			const tokens = await link(`${origin}/mcp`);
+			expect((await mcpCall(tokens.access_token)).status).toBe(200);
+			const response = await oauth.revocationRequest(as, client, oauth.None(), tokens.refresh_token as string, insecure);
+			await oauth.processRevocationResponse(response);
+			expect((await mcpCall(tokens.access_token)).status).toBe(401);
+			const error = await refresh(tokens.refresh_token as string).catch((e: unknown) => e);
+			expect(error).toBeInstanceOf(oauth.ResponseBodyError);
+			expect((error as oauth.ResponseBodyError).error).toBe('invalid_grant');
+			// Revoking what is already revoked (or never was a token) is still a 200 (RFC 7009 §2.2).
+			await oauth.processRevocationResponse(await oauth.revocationRequest(as, client, oauth.None(), 'not-a-token', insecure));
+		});
+
 		it('reuse of a rotated refresh token after the grace window revokes the grant (RFC 9700)', async () => {
 			const tokens = await link(`${origin}/mcp`);
 			const rotated = await refresh(tokens.refresh_token as string);
