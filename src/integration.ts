@@ -10,6 +10,7 @@ import { ContentValidationError, formatIssue } from './content/errors.ts';
 import { CONTENT_DIR, getCompiledCourse, invalidateCompiledCourse } from './content/course.ts';
 import { ASSET_PREFIX } from './content/assets.ts';
 import { contentTypeFor } from './publish/headers.ts';
+import { hasSessionCookie, learnRewrite } from './server/premium-routes.ts';
 import { writeAssets, writePrivateArtifact } from './content/emit.ts';
 import type { CompiledCourse } from './content/compile.ts';
 import { buildSearchIndexData, writeSearchIndex } from './search/index-builder.ts';
@@ -92,9 +93,25 @@ export function courseIntegration(): AstroIntegration {
 					}
 				};
 				void write();
+				// What scripts/serve.ts does in production: a signed-in reader, or any reader of a premium page,
+				// gets the server-rendered page (/learn/…), which checks the session and the tier.
+				let premiumIds = new Set<string>();
+				const refreshPremium = async () => {
+					const course = await getCompiledCourse().catch(() => null);
+					if (course) premiumIds = new Set(course.chapters.filter((c) => c.tier !== 'free').map((c) => c.id));
+				};
+				void refreshPremium();
+				server.middlewares.use((req, _res, next) => {
+					if (req.method === 'GET' || req.method === 'HEAD') {
+						const url = new URL(req.url ?? '/', 'http://dev.invalid');
+						const target = learnRewrite(url.pathname, premiumIds, hasSessionCookie(req.headers.cookie));
+						if (target) req.url = `${target}${url.search}`;
+					}
+					next();
+				});
 				const contentDir = CONTENT_DIR;
 				server.watcher.on('change', (file) => {
-					if (file.startsWith(contentDir)) void write();
+					if (file.startsWith(contentDir)) void write().then(refreshPremium);
 				});
 			},
 			'astro:build:start': async ({ logger }) => {

@@ -12,7 +12,6 @@ import { csrfViolation } from './server/csrf.ts';
 import { mcpRateLimitedResponse } from './server/mcp/http.ts';
 import { OAUTH_CORS } from './server/oauth/endpoints.ts';
 import { oauthRateLimitedResponse } from './server/oauth/errors.ts';
-import { hasSessionCookie, learnRewrite } from './server/premium-routes.ts';
 import { withStatementCount } from './server/db/statement-count.ts';
 import { databaseUnavailablePage, databaseUnavailableResponse, isDatabaseUnavailable, wantsJson } from './server/db/unavailable.ts';
 import { consumeOrThrow } from './server/rate-limit.ts';
@@ -37,7 +36,9 @@ function isLimited(pathname: string): boolean {
 }
 
 const handleRequest = defineMiddleware(async (context, next) => {
-	if (context.isPrerendered && !import.meta.env.DEV) return next();
+	// Static pages need nothing from here (and get no request headers in dev); `npm run dev` sends signed-in
+	// readers to the server-rendered pages before Astro routes (src/integration.ts), as scripts/serve.ts does.
+	if (context.isPrerendered) return next();
 	const { request, url, locals, cookies } = context;
 	const services = await getServices();
 	locals.requestId = request.headers.get('x-request-id') ?? randomUUID();
@@ -47,15 +48,6 @@ const handleRequest = defineMiddleware(async (context, next) => {
 	locals.user = auth?.user ?? null;
 	locals.session = auth ? { id: auth.session.id, kind: auth.session.kind } : null;
 
-	// `npm run dev` has no scripts/serve.ts in front: do its rewrite to the server-rendered pages here, once the
-	// session is known (a rewrite does not run this middleware again, so the page sees locals.user as set here).
-	if (import.meta.env.DEV) {
-		const manifest = await services.content.manifest().catch(() => null);
-		const premium = new Set(manifest?.chapters.filter((c) => c.tier !== 'free').map((c) => c.id));
-		const target = learnRewrite(url.pathname, premium, auth !== null && hasSessionCookie(request.headers.get('cookie')));
-		if (target) return context.rewrite(target);
-		if (context.isPrerendered) return next();
-	}
 	if (auth?.via === 'cookie' && auth.session.expiresAt.getTime() - now.getTime() > SESSION_LIFETIME_MS - 60_000) {
 		// The session's expiry just slid forward: move the cookie's with it.
 		const token = cookies.get('cc_session')?.value;
@@ -101,7 +93,7 @@ async function refusal(request: Request, pathname: string, error: ApiError): Pro
 /** The database away (a restart, a network cut): 503 with Retry-After instead of a 500 (server/db/unavailable.ts). */
 export const onRequest = defineMiddleware(async (context, next) => {
 	try {
-		if (context.isPrerendered && !import.meta.env.DEV) return next();
+		if (context.isPrerendered) return next();
 		if ((await getServices()).env.DB_STATEMENT_COUNTS !== 'true') return (await handleRequest(context, next)) as Response;
 		const { result, statements } = await withStatementCount(async () => (await handleRequest(context, next)) as Response);
 		// Diagnostics only: a response with immutable headers goes out without the count.
