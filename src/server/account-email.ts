@@ -25,7 +25,7 @@ export const RESET_REQUESTED =
 
 export const RESET_LINK_PROBLEMS: Record<EmailTokenProblem, string> = {
 	invalid: 'This password reset link is not valid. Ask for a new one.',
-	expired: 'This password reset link has expired: links work for one hour. Ask for a new one.',
+	expired: 'This link has expired: a password reset link works for one hour, an invitation for seven days. Ask for a new one.',
 	used: 'This password reset link has already been used. Ask for a new one if you still need to reset your password.',
 };
 

@@ -321,7 +321,9 @@ for (const kind of DATABASE_KINDS) {
 			});
 			const page = await fetch(`${base}/reset-password?token=${token}`);
 			expect(page.status).toBe(400);
-			expect(textOf(await page.text())).toContain('This password reset link has expired');
+			expect(textOf(await page.text())).toContain(
+				'This link has expired: a password reset link works for one hour, an invitation for seven days.',
+			);
 			const api = await new Client(base).post('/api/v1/auth/reset-password', { token, newPassword: 'third-password-789' });
 			expect(api.status).toBe(400);
 			expect(api.json.error.code).toBe('reset_link_expired');
