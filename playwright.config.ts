@@ -6,6 +6,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import { TEST_DIST_DIR } from './tests/helpers/fixture-build.ts';
+import { useFastTmpdir } from './tests/helpers/test-tmpdir.ts';
+
+// Before the webServer starts: its database and the browser profiles on memory (tests/helpers/test-tmpdir.ts).
+useFastTmpdir();
 
 /** Debian's `chromium` package; `npx playwright install` cannot download browsers here. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
