@@ -454,7 +454,7 @@ async def submit_quiz(quiz_id: str, request: Request):
         "questions": shown,
         "attemptsLeftToday": None,
         "createdAt": iso(row["created_at"]),
-    })
+    }, 201)
 
 
 @app.get("/api/v1/search")
