@@ -12,9 +12,12 @@
  *
  * Env: BENCH_DATABASE_URL (default TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test;
  * a fresh database is created and dropped), BENCH_SECONDS per round (default 4), BENCH_ROUNDS (2),
- * BENCH_CONNECTIONS (comma-separated, default 10,100), BENCH_LEARNERS (50), BENCH_ONLY (a regex on
+ * BENCH_CONNECTIONS (comma-separated, default 10,100), BENCH_LEARNERS (50), BENCH_WARMUP (requests per
+ * server and endpoint before the first round, default 1000), BENCH_ONLY (a regex on
  * endpoint names), BENCH_TWIN=false (no twin, e.g. without the Debian packages), BENCH_DIST_DIR (dist),
- * BENCH_NODE_FLAGS (extra node flags for our server), BENCH_WRITE_DOCS=true (replace the generated
+ * BENCH_NODE_FLAGS (extra node flags for our server), BENCH_VARIANT / BENCH_VARIANT_FLAGS (a second copy
+ * of our server with these KEY=VALUE variables / node flags, measured in the same rounds: an A/B of a
+ * setting, e.g. BENCH_VARIANT='LOG_LEVEL=warn'), BENCH_WRITE_DOCS=true (replace the generated
  * section of docs/benchmarks.md with this run's tables).
  * A short run: BENCH_SECONDS=2 BENCH_ROUNDS=1 BENCH_CONNECTIONS=100 BENCH_ONLY=checkin.
  */
@@ -32,6 +35,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '10,100').split(',').map(Number);
 const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 50);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null;
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 const PYTHON = '/usr/bin/python3'; // Debian's, with python3-fastapi, python3-uvicorn, python3-asyncpg
@@ -129,18 +133,22 @@ server.listen(0, '127.0.0.1', () => console.log('port ' + server.address().port)
 const bare = start(process.execPath, ['-e', bareSource, path.join(dist, 'client', staticPath)]);
 const barePort = Number(await waitFor(bare, /port (\d+)/, 'bare node:http'));
 
-const server = start(process.execPath, [...NODE_FLAGS, 'scripts/serve.ts'], {
-	PORT: '0',
-	HOST: '127.0.0.1',
-	NODE_ENV: 'production',
-	DIST_DIR: dist,
-	PRIVATE_CONTENT_DIR: path.join(dist, 'private'),
-	DATABASE_URL: dbUrl.toString(),
-	SEED_DEMO: 'true',
-	LOG_LEVEL: 'info',
-	RATE_LIMIT_PER_MINUTE: '100000000',
-	AUTH_RATE_LIMIT_PER_15_MINUTES: '100000000',
-});
+function startOurs(flags: string[], env: NodeJS.ProcessEnv): ChildProcess {
+	return start(process.execPath, [...flags, 'scripts/serve.ts'], {
+		PORT: '0',
+		HOST: '127.0.0.1',
+		NODE_ENV: 'production',
+		DIST_DIR: dist,
+		PRIVATE_CONTENT_DIR: path.join(dist, 'private'),
+		DATABASE_URL: dbUrl.toString(),
+		SEED_DEMO: 'true',
+		LOG_LEVEL: 'info',
+		RATE_LIMIT_PER_MINUTE: '100000000',
+		AUTH_RATE_LIMIT_PER_15_MINUTES: '100000000',
+		...env,
+	});
+}
+const server = startOurs(NODE_FLAGS, {});
 const port = Number(await waitFor(server, /running at http:\/\/[^:]+:(\d+)/, 'our server'));
 const base = `http://127.0.0.1:${port}`;
 
@@ -172,6 +180,18 @@ for (let i = 0; i < LEARNERS; i++) {
 	tokens.push(made.token);
 }
 const searchPath = `/api/v1/search?q=${encodeURIComponent(searchQuery.toLowerCase())}`;
+
+// A variant of our server, measured in the same rounds (an A/B of a setting or of another build).
+const VARIANT_ENV = Object.fromEntries(
+	(process.env.BENCH_VARIANT ?? '')
+		.split(/\s+/)
+		.filter(Boolean)
+		.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
+const VARIANT_FLAGS = (process.env.BENCH_VARIANT_FLAGS ?? '').split(/\s+/).filter(Boolean);
+const variantName = [...Object.entries(VARIANT_ENV).map(([k, v]) => `${k}=${v}`), ...VARIANT_FLAGS].join(' ');
+const variant = variantName ? startOurs(VARIANT_FLAGS, VARIANT_ENV) : null;
+const variantBase = variant ? `http://127.0.0.1:${await waitFor(variant, /running at http:\/\/[^:]+:(\d+)/, 'our variant')}` : '';
 
 // The twin, with 1 and with 2 uvicorn workers, on the same database.
 const twins: { name: string; child: ChildProcess; base: string }[] = [];
@@ -213,15 +233,18 @@ interface Endpoint {
 	body?: string;
 	/** What the twin does instead of the same work, when it does not. */
 	standIn?: string;
+	/** No bearer token. */
+	anonymous?: boolean;
 }
-const dynamic: Endpoint[] = [
+const endpoints: Endpoint[] = [
 	{ name: 'recordCheckin', path: '/api/v1/me/streak/checkins', method: 'POST' },
 	{ name: 'updateProgress', path: '/api/v1/me/progress', method: 'POST', body: JSON.stringify({ chapterId: freeChapter.id }) },
 	{ name: 'submitQuiz', path: `/api/v1/me/quizzes/${benchQuiz.id}/attempts`, method: 'POST', body: JSON.stringify({ answers }) },
 	{ name: 'getStreak', path: '/api/v1/me/streak' },
 	{ name: 'dashboard', path: '/dashboard', standIn: 'same statements and views, answered as JSON, not a rendered page' },
 	{ name: 'searchContent', path: searchPath, standIn: 'session lookup, then a stored body: no search computed' },
-].filter((e) => !ONLY || ONLY.test(e.name));
+];
+const dynamic = endpoints.filter((e) => !ONLY || ONLY.test(e.name));
 
 function percentile(sorted: number[], p: number): number {
 	if (sorted.length === 0) return Number.NaN;
@@ -275,7 +298,7 @@ function rssMb(pids: number[]): number {
 
 interface Peer {
 	name: string;
-	kind: 'ours' | 'twin' | 'bare';
+	kind: 'ours' | 'variant' | 'twin' | 'bare';
 	base: string;
 	pids: number[];
 	idleMb: number;
@@ -283,6 +306,18 @@ interface Peer {
 }
 const peers: Peer[] = [
 	{ name: 'ours', kind: 'ours', base, pids: tree(server.pid as number), idleMb: 0, peakMb: 0 },
+	...(variant
+		? [
+				{
+					name: `ours, ${variantName}`,
+					kind: 'variant',
+					base: variantBase,
+					pids: tree(variant.pid as number),
+					idleMb: 0,
+					peakMb: 0,
+				} as Peer,
+			]
+		: []),
 	...twins.map((t): Peer => ({ name: t.name, kind: 'twin', base: t.base, pids: tree(t.child.pid as number), idleMb: 0, peakMb: 0 })),
 	{ name: 'bare node:http', kind: 'bare', base: `http://127.0.0.1:${barePort}`, pids: [bare.pid as number], idleMb: 0, peakMb: 0 },
 ];
@@ -302,6 +337,8 @@ async function databaseCpu(): Promise<number> {
 }
 
 interface Sample {
+	/** Fewer responses than connections: latency exceeded the round, so its req/s and p95 say little. */
+	starved: boolean;
 	rps: number;
 	p95: number;
 	serverCpu: number;
@@ -310,26 +347,28 @@ interface Sample {
 	non2xx: number;
 }
 
-async function load(peer: Peer, e: Endpoint | null, connections: number, seconds: number): Promise<Sample> {
+async function load(peer: Peer, e: Endpoint | null, connections: number, seconds: number, amount?: number): Promise<Sample> {
 	const latencies: number[] = [];
 	let next = 0;
 	const instance = autocannon({
 		url: peer.base + (e ? e.path : staticPath),
 		method: e?.method ?? 'GET',
-		headers: e ? { 'content-type': 'application/json', authorization: `Bearer ${tokens[0]}` } : {},
+		headers: e && !e.anonymous ? { 'content-type': 'application/json', authorization: `Bearer ${tokens[0]}` } : {},
 		body: e?.body,
 		connections,
 		duration: seconds,
-		requests: e
-			? [
-					{
-						setupRequest: (req: autocannon.Request) => ({
-							...req,
-							headers: { ...req.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` },
-						}),
-					},
-				]
-			: undefined,
+		...(amount ? { amount } : {}),
+		requests:
+			e && !e.anonymous
+				? [
+						{
+							setupRequest: (req: autocannon.Request) => ({
+								...req,
+								headers: { ...req.headers, authorization: `Bearer ${tokens[next++ % tokens.length]}` },
+							}),
+						},
+					]
+				: undefined,
 	}) as unknown as autocannon.Instance;
 	const serverBefore = cpuMs(peer.pids);
 	const dbBefore = await databaseCpu();
@@ -339,6 +378,7 @@ async function load(peer: Peer, e: Endpoint | null, connections: number, seconds
 	const dbCpu = (await databaseCpu()) - dbBefore;
 	latencies.sort((a, b) => a - b);
 	return {
+		starved: result.requests.total < connections,
 		rps: result.requests.total / seconds,
 		p95: percentile(latencies, 95),
 		serverCpu: (cpuMs(peer.pids) - serverBefore) / served,
@@ -355,11 +395,12 @@ interface Row {
 	samples: Sample[];
 }
 const rows: Row[] = [];
-const total = (dynamic.length * (peers.length - 1) + 2) * CONNECTIONS.length * ROUNDS * SECONDS;
+const total = (dynamic.length * (peers.length - 1) + 3) * CONNECTIONS.length * ROUNDS * SECONDS;
 process.stderr.write(`bench: about ${Math.round(total / 60)} min of load (${ROUNDS} rounds × ${SECONDS} s)\n`);
 
 async function measure(endpoint: string, e: Endpoint | null, group: Peer[]): Promise<void> {
-	for (const p of group) await load(p, e, 10, 1); // warm-up, not recorded
+	// Warm-up, not recorded: WARMUP requests (V8 optimises our code only after many calls), at most 15 s.
+	for (const p of group) await Promise.race([load(p, e, 10, 15, WARMUP), new Promise((resolve) => setTimeout(resolve, 15_000))]);
 	for (const connections of CONNECTIONS) {
 		const mine = group.map((peer): Row => ({ endpoint, connections, peer, samples: [] }));
 		rows.push(...mine);
@@ -373,9 +414,16 @@ async function measure(endpoint: string, e: Endpoint | null, group: Peer[]): Pro
 }
 
 const [ours, ...others] = peers as [Peer, ...Peer[]];
-const twinPeers = others.filter((p) => p.kind === 'twin');
+const twinPeers = others.filter((p) => p.kind === 'twin' || p.kind === 'variant');
 const barePeer = others.find((p) => p.kind === 'bare') as Peer;
-if (!ONLY || ONLY.test('static')) await measure('chapter JSON (static)', null, [ours, barePeer]);
+if (!ONLY || ONLY.test('static'))
+	await measure('chapter JSON (static)', null, [ours, ...others.filter((p) => p.kind === 'variant'), barePeer]);
+// Our floor: the Astro pipeline with no database and no session (middleware, Request/Response, logging).
+if (!ONLY || ONLY.test('health'))
+	await measure('health (no database, ours only)', { name: 'health', path: '/api/health', anonymous: true }, [
+		ours,
+		...others.filter((p) => p.kind === 'variant'),
+	]);
 for (const e of dynamic) await measure(e.name, e, [ours, ...twinPeers]);
 clearInterval(sampler);
 const loadAfter = os.loadavg();
@@ -389,7 +437,7 @@ const agg = (r: Row) => ({
 	serverCpu: mean(r.samples.map((s) => s.serverCpu)),
 	dbCpu: mean(r.samples.map((s) => s.dbCpu)),
 	errors: r.samples.reduce((a, s) => a + s.errors + s.non2xx, 0),
-	range: r.samples.map((s) => Math.round(s.rps)).join(', '),
+	range: r.samples.map((s) => `${Math.round(s.rps)}${s.starved ? '⚠' : ''}`).join(', '),
 });
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '—');
 const f3 = (n: number) => (Number.isFinite(n) ? n.toFixed(3) : '—');
@@ -402,7 +450,7 @@ const lines = [
 		(TWIN
 			? `twin: FastAPI ${twinVersions[0]}, uvicorn ${twinVersions[1]} (${uvloop ? 'uvloop' : 'asyncio'} loop), asyncpg ${twinVersions[2]}, Python from Debian, pool of 10 per worker, no access log.`
 			: 'no twin in this run.'),
-	`${LEARNERS} premium learners, bearer tokens rotated per request; ${ROUNDS} interleaved round(s) of ${SECONDS} s per server and connection count, after a 1 s warm-up; autocannon in the bench process on the same cores.`,
+	`${LEARNERS} premium learners, bearer tokens rotated per request; ${ROUNDS} interleaved round(s) of ${SECONDS} s per server and connection count, after a warm-up of ${WARMUP} requests (at most 15 s); autocannon in the bench process on the same cores.`,
 	`Load average (1/5/15 min) before: ${loadText(loadBefore)}, after: ${loadText(loadAfter)}.`,
 	`\`uptime\` before: ${uptimeBefore}; after: ${uptimeAfter}.`,
 	'',
@@ -428,9 +476,10 @@ for (const connections of CONNECTIONS) {
 		for (const other of group.filter((r) => r !== mine)) {
 			const o = agg(other);
 			const met = other.peer.kind === 'bare' ? m.rps >= 0.75 * o.rps : m.rps >= 1.5 * o.rps && m.p95 <= o.p95;
+			const verdict = other.peer.kind === 'variant' ? '—' : met ? 'met' : 'missed';
 			const note = e?.standIn ? ` (twin is a stand-in: ${e.standIn})` : '';
 			lines.push(
-				`| ${endpoint} | ${connections} | ${other.peer.name} | ${other.peer.kind === 'bare' ? `${Math.round((100 * m.rps) / o.rps)} %` : ratio(m.rps, o.rps)} | ${f1(m.p95)} / ${f1(o.p95)} | ${met ? 'met' : 'missed'}${note} |`,
+				`| ${endpoint} | ${connections} | ${other.peer.name} | ${other.peer.kind === 'bare' ? `${Math.round((100 * m.rps) / o.rps)} %` : ratio(m.rps, o.rps)} | ${f1(m.p95)} / ${f1(o.p95)} | ${verdict}${other.peer.kind === 'twin' ? note : ''} |`,
 			);
 		}
 	}
