@@ -13,7 +13,7 @@
  * Env: BENCH_DATABASE_URL (default TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test;
  * a fresh database is created and dropped), BENCH_SECONDS per round (default 4), BENCH_ROUNDS (2),
  * BENCH_CONNECTIONS (comma-separated, default 10,100), BENCH_LEARNERS (50), BENCH_WARMUP (requests per
- * server and endpoint before the first round, default 1000), BENCH_ONLY (a regex on
+ * server and endpoint before the first round, default 1000, or BENCH_WARMUP_SECONDS, default 5, if sooner), BENCH_ONLY (a regex on
  * endpoint names), BENCH_TWIN=false (no twin, e.g. without the Debian packages), BENCH_DIST_DIR (dist),
  * BENCH_NODE_FLAGS (extra node flags for our server), BENCH_VARIANT / BENCH_VARIANT_FLAGS (a second copy
  * of our server with these KEY=VALUE variables / node flags, measured in the same rounds: an A/B of a
@@ -36,6 +36,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '10,100').split(',').map(Number);
 const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 50);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null;
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 const PYTHON = '/usr/bin/python3'; // Debian's, with python3-fastapi, python3-uvicorn, python3-asyncpg
@@ -357,7 +358,7 @@ async function load(peer: Peer, e: Endpoint | null, connections: number, seconds
 		body: e?.body,
 		connections,
 		duration: seconds,
-		...(amount ? { amount } : {}),
+		...(amount ? { maxOverallRequests: amount } : {}),
 		requests:
 			e && !e.anonymous
 				? [
@@ -399,8 +400,8 @@ const total = (dynamic.length * (peers.length - 1) + 3) * CONNECTIONS.length * R
 process.stderr.write(`bench: about ${Math.round(total / 60)} min of load (${ROUNDS} rounds × ${SECONDS} s)\n`);
 
 async function measure(endpoint: string, e: Endpoint | null, group: Peer[]): Promise<void> {
-	// Warm-up, not recorded: WARMUP requests (V8 optimises our code only after many calls), at most 15 s.
-	for (const p of group) await Promise.race([load(p, e, 10, 15, WARMUP), new Promise((resolve) => setTimeout(resolve, 15_000))]);
+	// Warm-up, not recorded: WARMUP requests (V8 optimises our code only after many calls), at most WARMUP_SECONDS.
+	for (const p of group) await load(p, e, 10, WARMUP_SECONDS, WARMUP);
 	for (const connections of CONNECTIONS) {
 		const mine = group.map((peer): Row => ({ endpoint, connections, peer, samples: [] }));
 		rows.push(...mine);
@@ -450,7 +451,7 @@ const lines = [
 		(TWIN
 			? `twin: FastAPI ${twinVersions[0]}, uvicorn ${twinVersions[1]} (${uvloop ? 'uvloop' : 'asyncio'} loop), asyncpg ${twinVersions[2]}, Python from Debian, pool of 10 per worker, no access log.`
 			: 'no twin in this run.'),
-	`${LEARNERS} premium learners, bearer tokens rotated per request; ${ROUNDS} interleaved round(s) of ${SECONDS} s per server and connection count, after a warm-up of ${WARMUP} requests (at most 15 s); autocannon in the bench process on the same cores.`,
+	`${LEARNERS} premium learners, bearer tokens rotated per request; ${ROUNDS} interleaved round(s) of ${SECONDS} s per server and connection count, after a warm-up of ${WARMUP} requests or ${WARMUP_SECONDS} s, whichever ends first; autocannon in the bench process on the same cores.`,
 	`Load average (1/5/15 min) before: ${loadText(loadBefore)}, after: ${loadText(loadAfter)}.`,
 	`\`uptime\` before: ${uptimeBefore}; after: ${uptimeAfter}.`,
 	'',
