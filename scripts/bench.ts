@@ -462,6 +462,8 @@ const lines = [
 		return `| ${r.endpoint} | ${r.connections} | ${r.peer.name} | ${Math.round(a.rps)} (${a.range}) | ${f1(a.p95)} | ${f3(a.serverCpu)} | ${r.endpoint.includes('static') ? '' : f3(a.dbCpu)} | ${a.errors} |`;
 	}),
 	'',
+	'⚠: a round with fewer responses than connections (latency longer than the round): too slow a machine for that row to mean much.',
+	'',
 	"Ratios (ours ÷ peer, mean req/s) and the targets (dynamic: ≥ 1.5× either twin and p95 ≤ the twin's; static: ≥ 75 % of bare node:http):",
 	'',
 	'| endpoint | conns | vs peer | req/s ratio | p95 ours / peer ms | target |',
