@@ -1,35 +1,64 @@
 /**
- * `npm run bench`: the production server on the real PostgreSQL, 100 concurrent connections per
- * endpoint (autocannon), against a bare node:http server (its own process) serving the same static
- * JSON. Every dynamic endpoint runs twice: all connections as ONE learner (one session, one
- * rate-limit row, one learner's lock) and as MANY learners (premium accounts, tokens rotated per
- * request), because both are real and they hit different limits. Prints requests/s, p50/p95/p99
- * latency, the ratio to the baseline for static files, the server's and PostgreSQL's CPU time per
- * request (steadier than req/s on a shared machine), errors, the server's peak RSS and the load
- * average (the machine may be shared). Copy the table into docs/benchmarks.md.
+ * `npm run bench`: the production server on the real PostgreSQL, side by side with its peers, in one run
+ * (docs/benchmarks.md, issue 13):
+ * - every dynamic learner endpoint against the FastAPI + asyncpg + uvicorn twin (bench/twin/app.py,
+ *   Debian's packages, started with 1 and with 2 uvicorn workers), which issues the same SQL in the same
+ *   order on the same database and returns the same bodies;
+ * - the static chapter JSON against bare node:http serving the same bytes.
+ * Rounds are interleaved (ours, twin 1 worker, twin 2 workers, ours, …) at each connection count, with
+ * the same learners' bearer tokens rotated per request, so a busy neighbour on the shared machine hurts
+ * every server alike. Prints req/s, p95, the ratios, server and PostgreSQL CPU per request, errors, each
+ * server's idle and peak RSS (its whole process tree, sampled from /proc) and the load average.
  *
  * Env: BENCH_DATABASE_URL (default TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/test;
- * a fresh database is created and dropped), BENCH_SECONDS (default 10), BENCH_CONNECTIONS (100),
- * BENCH_LEARNERS (50), BENCH_DIST_DIR (dist), BENCH_ONLY (a regex on the row names),
- * BENCH_NODE_FLAGS (extra node flags for the server, e.g. --max-semi-space-size=8).
+ * a fresh database is created and dropped), BENCH_SECONDS per round (default 4), BENCH_ROUNDS (2),
+ * BENCH_CONNECTIONS (comma-separated, default 10,100), BENCH_LEARNERS (50), BENCH_WARMUP (requests per
+ * server and endpoint before the first round, default 1000, or BENCH_WARMUP_SECONDS, default 5, if sooner), BENCH_ONLY (a regex on
+ * endpoint names), BENCH_TWIN=false (no twin, e.g. without the Debian packages), BENCH_DIST_DIR (dist),
+ * BENCH_NODE_FLAGS (extra node flags for our server), BENCH_VARIANT / BENCH_VARIANT_FLAGS (a second copy
+ * of our server with these KEY=VALUE variables / node flags, measured in the same rounds: an A/B of a
+ * setting, e.g. BENCH_VARIANT='LOG_LEVEL=warn'), BENCH_WRITE_DOCS=true (replace the generated
+ * section of docs/benchmarks.md with this run's tables).
+ * A short run: BENCH_SECONDS=2 BENCH_ROUNDS=1 BENCH_CONNECTIONS=100 BENCH_ONLY=checkin.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import type { PrivateManifest } from '../src/content/artifact.ts';
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '10,100').split(',').map(Number);
 const LEARNERS = Number(process.env.BENCH_LEARNERS ?? 50);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1000);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 5);
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY, 'i') : null;
 const NODE_FLAGS = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+const PYTHON = '/usr/bin/python3'; // Debian's, with python3-fastapi, python3-uvicorn, python3-asyncpg
 const dist = path.resolve(process.env.BENCH_DIST_DIR ?? 'dist');
 const baseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const PASSWORD = 'learn-with-chatgpt';
+
+const twinCheck = spawnSync(
+	PYTHON,
+	['-c', 'import fastapi, uvicorn, asyncpg; print(fastapi.__version__, uvicorn.__version__, asyncpg.__version__)'],
+	{
+		encoding: 'utf8',
+	},
+);
+const TWIN = process.env.BENCH_TWIN !== 'false' && twinCheck.status === 0;
+if (process.env.BENCH_TWIN !== 'false' && !TWIN) {
+	console.error(
+		"No twin: Debian's FastAPI stack is missing (apt-get install -y python3-fastapi python3-uvicorn python3-asyncpg); running without it. BENCH_TWIN=false silences this.",
+	);
+}
+const twinVersions = TWIN ? twinCheck.stdout.trim().split(' ') : [];
+const uvloop = TWIN && spawnSync(PYTHON, ['-c', 'import uvloop'], { stdio: 'ignore' }).status === 0;
 
 if (!existsSync(path.join(dist, 'server', 'entry.mjs'))) {
 	if (process.env.BENCH_DIST_DIR) {
@@ -58,8 +87,42 @@ if (!freeChapter || !benchQuiz) throw new Error('The built course needs at least
 const searchQuery = freeChapter.headings.find((h) => h.depth === 2)?.text ?? freeChapter.title;
 const staticPath = `/api/v1/chapters/${freeChapter.id}.json`;
 const loadBefore = os.loadavg();
+const uptimeBefore = spawnSync('uptime', { encoding: 'utf8' }).stdout.trim();
 
-// The baseline: bare node:http serving the same bytes, in its own process like the real server.
+const children: ChildProcess[] = [];
+function start(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): ChildProcess {
+	const child = spawn(command, args, { env: { ...process.env, ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+	children.push(child);
+	return child;
+}
+/** Resolves with the first capture of `pattern` in the child's output, then only drains it. */
+function waitFor(child: ChildProcess, pattern: RegExp, what: string): Promise<string> {
+	return new Promise((resolve, reject) => {
+		let out = '';
+		const onData = (d: Buffer) => {
+			out += d;
+			const m = pattern.exec(out);
+			if (!m) return;
+			child.stdout?.off('data', onData);
+			child.stderr?.off('data', onData);
+			child.stdout?.resume();
+			child.stderr?.resume();
+			resolve(m[1] ?? '');
+		};
+		child.stdout?.on('data', onData);
+		child.stderr?.on('data', onData);
+		child.once('exit', (code) => reject(new Error(`${what} exited with ${code}:\n${out}`)));
+	});
+}
+async function freePort(): Promise<number> {
+	const probe = net.createServer();
+	await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+	const { port } = probe.address() as net.AddressInfo;
+	await new Promise((resolve) => probe.close(resolve));
+	return port;
+}
+
+// The static baseline: bare node:http serving the same bytes, in its own process like the real server.
 const bareSource = `
 const http = require('node:http');
 const body = require('node:fs').readFileSync(process.argv[1]);
@@ -68,14 +131,11 @@ const server = http.createServer((req, res) => {
 	res.end(body);
 });
 server.listen(0, '127.0.0.1', () => console.log('port ' + server.address().port));`;
-const bare = spawn(process.execPath, ['-e', bareSource, path.join(dist, 'client', staticPath)], { stdio: ['ignore', 'pipe', 'inherit'] });
-const barePort = await new Promise<number>((resolve) =>
-	bare.stdout.once('data', (d) => resolve(Number(/port (\d+)/.exec(String(d))?.[1]))),
-);
+const bare = start(process.execPath, ['-e', bareSource, path.join(dist, 'client', staticPath)]);
+const barePort = Number(await waitFor(bare, /port (\d+)/, 'bare node:http'));
 
-const server = spawn(process.execPath, [...NODE_FLAGS, 'scripts/serve.ts'], {
-	env: {
-		...process.env,
+function startOurs(flags: string[], env: NodeJS.ProcessEnv): ChildProcess {
+	return start(process.execPath, [...flags, 'scripts/serve.ts'], {
 		PORT: '0',
 		HOST: '127.0.0.1',
 		NODE_ENV: 'production',
@@ -86,23 +146,11 @@ const server = spawn(process.execPath, [...NODE_FLAGS, 'scripts/serve.ts'], {
 		LOG_LEVEL: 'info',
 		RATE_LIMIT_PER_MINUTE: '100000000',
 		AUTH_RATE_LIMIT_PER_15_MINUTES: '100000000',
-	},
-	stdio: ['ignore', 'pipe', 'inherit'],
-});
-const port = await new Promise<number>((resolve, reject) => {
-	let out = '';
-	const onData = (d: Buffer) => {
-		out += d;
-		const m = /running at http:\/\/[^:]+:(\d+)/.exec(out);
-		if (!m) return;
-		// From here on the request logs are only drained: parsing them here would slow the load generator.
-		server.stdout.off('data', onData);
-		server.stdout.resume();
-		resolve(Number(m[1]));
-	};
-	server.stdout.on('data', onData);
-	server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-});
+		...env,
+	});
+}
+const server = startOurs(NODE_FLAGS, {});
+const port = Number(await waitFor(server, /running at http:\/\/[^:]+:(\d+)/, 'our server'));
 const base = `http://127.0.0.1:${port}`;
 
 async function json(method: string, pathname: string, body?: unknown, headers: Record<string, string> = {}) {
@@ -115,15 +163,13 @@ async function json(method: string, pathname: string, body?: unknown, headers: R
 	if (!res.ok) throw new Error(`${method} ${pathname}: ${res.status} ${JSON.stringify(value)}`);
 	return value;
 }
-
 async function login(email: string): Promise<string> {
 	return ((await json('POST', '/api/v1/auth/login', { email, password: PASSWORD, session: 'bearer' })) as { token: string }).token;
 }
 
-// One learner: the seeded premium account. Many learners: new accounts, made premium by the admin API.
-const oneToken = await login('premium@demo.test');
+// The learners: new accounts, made premium by the admin API; every server serves the same sessions.
 const adminAuth = { authorization: `Bearer ${await login('admin@demo.test')}` };
-const manyTokens: string[] = [];
+const tokens: string[] = [];
 for (let i = 0; i < LEARNERS; i++) {
 	const made = (await json('POST', '/api/v1/auth/register', {
 		email: `learner-${i}@bench.test`,
@@ -132,7 +178,48 @@ for (let i = 0; i < LEARNERS; i++) {
 		session: 'bearer',
 	})) as { token: string; user: { id: string } };
 	await json('POST', `/api/v1/admin/users/${made.user.id}/tier`, { tier: 'premium', reason: 'benchmark' }, adminAuth);
-	manyTokens.push(made.token);
+	tokens.push(made.token);
+}
+const searchPath = `/api/v1/search?q=${encodeURIComponent(searchQuery.toLowerCase())}`;
+
+// A variant of our server, measured in the same rounds (an A/B of a setting or of another build).
+const VARIANT_ENV = Object.fromEntries(
+	(process.env.BENCH_VARIANT ?? '')
+		.split(/\s+/)
+		.filter(Boolean)
+		.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
+const VARIANT_FLAGS = (process.env.BENCH_VARIANT_FLAGS ?? '').split(/\s+/).filter(Boolean);
+const variantName = [...Object.entries(VARIANT_ENV).map(([k, v]) => `${k}=${v}`), ...VARIANT_FLAGS].join(' ');
+const variant = variantName ? startOurs(VARIANT_FLAGS, VARIANT_ENV) : null;
+const variantBase = variant ? `http://127.0.0.1:${await waitFor(variant, /running at http:\/\/[^:]+:(\d+)/, 'our variant')}` : '';
+
+// The twin, with 1 and with 2 uvicorn workers, on the same database.
+const twins: { name: string; child: ChildProcess; base: string }[] = [];
+if (TWIN) {
+	const tmp = mkdtempSync(path.join(os.tmpdir(), 'cc-bench-'));
+	const searchBody = path.join(tmp, 'search.json');
+	const res = await fetch(base + searchPath, { headers: { authorization: `Bearer ${tokens[0]}` } });
+	writeFileSync(searchBody, Buffer.from(await res.arrayBuffer()));
+	for (const workers of [1, 2]) {
+		const twinPort = await freePort();
+		const args = ['-m', 'uvicorn', 'app:app', '--host', '127.0.0.1', '--port', String(twinPort), '--workers', String(workers)];
+		const child = start(
+			PYTHON,
+			[...args, '--log-level', 'info', '--no-access-log', '--loop', uvloop ? 'uvloop' : 'asyncio'],
+			{
+				TWIN_DATABASE_URL: dbUrl.toString(),
+				TWIN_DIST_DIR: dist,
+				TWIN_SEARCH_BODY: searchBody,
+				PYTHONDONTWRITEBYTECODE: '1',
+			},
+			path.resolve('bench/twin'),
+		);
+		await waitFor(child, /(Application startup complete)/, `twin (${workers} worker${workers > 1 ? 's' : ''})`);
+		// With 2 workers, "startup complete" is printed per worker: wait until both answer.
+		if (workers > 1) await new Promise((resolve) => setTimeout(resolve, 1500));
+		twins.push({ name: `twin, ${workers} worker${workers > 1 ? 's' : ''}`, child, base: `http://127.0.0.1:${twinPort}` });
+	}
 }
 
 const key = JSON.parse(readFileSync(path.join(dist, 'private', 'quizzes', `${benchQuiz.id}.json`), 'utf8')) as {
@@ -140,114 +227,140 @@ const key = JSON.parse(readFileSync(path.join(dist, 'private', 'quizzes', `${ben
 };
 const answers = Object.fromEntries(key.questions.map((q) => [q.id, q.correct]));
 
-interface Target {
-	name: string;
-	kind: 'static' | 'dynamic' | 'login';
-	url: string;
-	method?: 'GET' | 'POST';
-	headers?: Record<string, string>;
-	body?: string;
-	/** Bearer tokens: one for a single learner, several to rotate per request. */
-	tokens?: string[];
-}
-
 interface Endpoint {
 	name: string;
 	path: string;
 	method?: 'GET' | 'POST';
 	body?: string;
+	/** What the twin does instead of the same work, when it does not. */
+	standIn?: string;
+	/** No bearer token. */
+	anonymous?: boolean;
 }
-const dynamic: Endpoint[] = [
-	{ name: 'searchContent', path: `/api/v1/search?q=${encodeURIComponent(searchQuery.toLowerCase())}` },
-	{ name: 'updateProgress', path: '/api/v1/me/progress', method: 'POST', body: JSON.stringify({ chapterId: freeChapter.id }) },
+const endpoints: Endpoint[] = [
 	{ name: 'recordCheckin', path: '/api/v1/me/streak/checkins', method: 'POST' },
+	{ name: 'updateProgress', path: '/api/v1/me/progress', method: 'POST', body: JSON.stringify({ chapterId: freeChapter.id }) },
 	{ name: 'submitQuiz', path: `/api/v1/me/quizzes/${benchQuiz.id}/attempts`, method: 'POST', body: JSON.stringify({ answers }) },
 	{ name: 'getStreak', path: '/api/v1/me/streak' },
-	{ name: 'dashboard (server-rendered page)', path: '/dashboard' },
+	{ name: 'dashboard', path: '/dashboard', standIn: 'same statements and views, answered as JSON, not a rendered page' },
+	{ name: 'searchContent', path: searchPath, standIn: 'session lookup, then a stored body: no search computed' },
 ];
-const targets: Target[] = [
-	{ name: 'baseline: bare node:http, chapter JSON', kind: 'static', url: `http://127.0.0.1:${barePort}${staticPath}` },
-	{ name: 'chapter page (static HTML)', kind: 'static', url: `${base}/chapters/${freeChapter.id}/` },
-	{ name: 'chapter JSON (static)', kind: 'static', url: `${base}${staticPath}` },
-	{ name: 'health (Astro pipeline, no database)', kind: 'dynamic', url: `${base}/api/health` },
-	...dynamic.flatMap((e): Target[] =>
-		[
-			{ who: '1 learner', tokens: [oneToken] },
-			{ who: `${LEARNERS} learners`, tokens: manyTokens },
-		].map(({ who, tokens }) => ({
-			name: `${e.name}, ${who}`,
-			kind: 'dynamic',
-			url: base + e.path,
-			method: e.method,
-			body: e.body,
-			headers: { 'content-type': 'application/json' },
-			tokens,
-		})),
-	),
-	{
-		name: 'login (argon2id by design)',
-		kind: 'login',
-		url: `${base}/api/v1/auth/login`,
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ email: 'free@demo.test', password: PASSWORD, session: 'bearer' }),
-	},
-];
+const dynamic = endpoints.filter((e) => !ONLY || ONLY.test(e.name));
 
 function percentile(sorted: number[], p: number): number {
 	if (sorted.length === 0) return Number.NaN;
 	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
 }
 
-/** CPU time of a process so far (utime + stime, /proc/<pid>/stat), in ms. */
-function cpuMs(pid: number): number {
-	try {
-		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-	} catch {
-		return 0; // gone
-	}
-}
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+/** A process and its descendants (uvicorn's workers), from /proc. */
+function tree(pid: number): number[] {
+	const byParent = new Map<number, number[]>();
+	for (const entry of readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			byParent.set(ppid, [...(byParent.get(ppid) ?? []), Number(entry)]);
+		} catch {
+			// gone
+		}
+	}
+	const out = [pid];
+	for (let i = 0; i < out.length; i++) out.push(...(byParent.get(out[i] as number) ?? []));
+	return out;
+}
+/** CPU time so far (utime + stime), ms, summed over the pids. */
+function cpuMs(pids: number[]): number {
+	let total = 0;
+	for (const pid of pids) {
+		try {
+			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+			total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+		} catch {
+			// gone
+		}
+	}
+	return total;
+}
+/** Resident memory of a process tree, MB (VmRSS summed: shared pages count once per process). */
+function rssMb(pids: number[]): number {
+	let kb = 0;
+	for (const pid of pids) {
+		try {
+			kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+		} catch {
+			// gone
+		}
+	}
+	return kb / 1024;
+}
 
-// PostgreSQL's CPU for this run's database only: the backends serving it (other work on the machine uses other databases).
+interface Peer {
+	name: string;
+	kind: 'ours' | 'variant' | 'twin' | 'bare';
+	base: string;
+	pids: number[];
+	idleMb: number;
+	peakMb: number;
+}
+const peers: Peer[] = [
+	{ name: 'ours', kind: 'ours', base, pids: tree(server.pid as number), idleMb: 0, peakMb: 0 },
+	...(variant
+		? [
+				{
+					name: `ours, ${variantName}`,
+					kind: 'variant',
+					base: variantBase,
+					pids: tree(variant.pid as number),
+					idleMb: 0,
+					peakMb: 0,
+				} as Peer,
+			]
+		: []),
+	...twins.map((t): Peer => ({ name: t.name, kind: 'twin', base: t.base, pids: tree(t.child.pid as number), idleMb: 0, peakMb: 0 })),
+	{ name: 'bare node:http', kind: 'bare', base: `http://127.0.0.1:${barePort}`, pids: [bare.pid as number], idleMb: 0, peakMb: 0 },
+];
+for (const p of peers) p.idleMb = p.peakMb = rssMb(p.pids);
+const sampler = setInterval(() => {
+	for (const p of peers) p.peakMb = Math.max(p.peakMb, rssMb(p.pids));
+}, 200);
+
+// PostgreSQL's CPU for this run's database only: the backends serving it.
 const monitor = new pg.Client({ connectionString: baseUrl });
 await monitor.connect();
-async function databaseCpu(): Promise<Map<number, number>> {
-	const { rows } = await monitor.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [dbName]);
-	return new Map(rows.map((r) => [r.pid, cpuMs(r.pid)]));
+async function databaseCpu(): Promise<number> {
+	const { rows } = await monitor.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
+		dbName,
+	]);
+	return cpuMs(rows.map((r) => r.pid));
 }
 
-interface Row {
-	name: string;
-	kind: string;
+interface Sample {
+	/** Fewer responses than connections: latency exceeded the round, so its req/s and p95 say little. */
+	starved: boolean;
 	rps: number;
-	/** CPU per request, ms: the server process, and the PostgreSQL backends of the run's database. */
+	p95: number;
 	serverCpu: number;
 	dbCpu: number;
-	p50: number;
-	p95: number;
-	p99: number;
 	errors: number;
 	non2xx: number;
 }
 
-async function run(target: Target): Promise<Row> {
+async function load(peer: Peer, e: Endpoint | null, connections: number, seconds: number, amount?: number): Promise<Sample> {
 	const latencies: number[] = [];
-	const tokens = target.tokens ?? [];
 	let next = 0;
-	const headers = { ...target.headers, ...(tokens.length > 0 ? { authorization: `Bearer ${tokens[0]}` } : {}) };
 	const instance = autocannon({
-		url: target.url,
-		method: target.method ?? 'GET',
-		headers,
-		body: target.body,
-		connections: CONNECTIONS,
-		duration: SECONDS,
-		// Many learners: each request carries the next learner's token.
+		url: peer.base + (e ? e.path : staticPath),
+		method: e?.method ?? 'GET',
+		headers: e && !e.anonymous ? { 'content-type': 'application/json', authorization: `Bearer ${tokens[0]}` } : {},
+		body: e?.body,
+		connections,
+		duration: seconds,
+		...(amount ? { maxOverallRequests: amount } : {}),
 		requests:
-			tokens.length > 1
+			e && !e.anonymous
 				? [
 						{
 							setupRequest: (req: autocannon.Request) => ({
@@ -258,69 +371,151 @@ async function run(target: Target): Promise<Row> {
 					]
 				: undefined,
 	}) as unknown as autocannon.Instance;
-	const serverBefore = cpuMs(server.pid as number);
+	const serverBefore = cpuMs(peer.pids);
 	const dbBefore = await databaseCpu();
 	instance.on('response', (_client: unknown, _status: number, _bytes: number, time: number) => latencies.push(time));
 	const result = await new Promise<autocannon.Result>((resolve, reject) => instance.once('done', resolve).once('error', reject));
 	const served = Math.max(1, result.requests.total);
-	const serverCpu = (cpuMs(server.pid as number) - serverBefore) / served;
-	let dbCpu = 0;
-	for (const [pid, after] of await databaseCpu()) dbCpu += after - (dbBefore.get(pid) ?? 0);
+	const dbCpu = (await databaseCpu()) - dbBefore;
 	latencies.sort((a, b) => a - b);
 	return {
-		name: target.name,
-		kind: target.kind,
-		rps: result.requests.average,
-		serverCpu: target.kind === 'static' && target.url.includes(`:${barePort}`) ? Number.NaN : serverCpu,
-		dbCpu: target.kind === 'static' ? Number.NaN : dbCpu / served,
-		p50: percentile(latencies, 50),
+		starved: result.requests.total < connections,
+		rps: result.requests.total / seconds,
 		p95: percentile(latencies, 95),
-		p99: percentile(latencies, 99),
+		serverCpu: (cpuMs(peer.pids) - serverBefore) / served,
+		dbCpu: dbCpu / served,
 		errors: result.errors + result.timeouts,
 		non2xx: result.non2xx,
 	};
 }
 
-function memoryMb(pid: number): { peak: number; anon: number; file: number } {
-	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-	const mb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024);
-	return { peak: mb('VmHWM'), anon: mb('RssAnon'), file: mb('RssFile') };
+interface Row {
+	endpoint: string;
+	connections: number;
+	peer: Peer;
+	samples: Sample[];
 }
-
 const rows: Row[] = [];
-for (const target of targets) {
-	if (ONLY && !ONLY.test(target.name) && !target.name.startsWith('baseline')) continue;
-	process.stderr.write(`… ${target.name}\n`);
-	rows.push(await run(target));
+const total = (dynamic.length * (peers.length - 1) + 3) * CONNECTIONS.length * ROUNDS * SECONDS;
+process.stderr.write(`bench: about ${Math.round(total / 60)} min of load (${ROUNDS} rounds × ${SECONDS} s)\n`);
+
+async function measure(endpoint: string, e: Endpoint | null, group: Peer[]): Promise<void> {
+	// Warm-up, not recorded: WARMUP requests (V8 optimises our code only after many calls), at most WARMUP_SECONDS.
+	for (const p of group) await load(p, e, 10, WARMUP_SECONDS, WARMUP);
+	for (const connections of CONNECTIONS) {
+		const mine = group.map((peer): Row => ({ endpoint, connections, peer, samples: [] }));
+		rows.push(...mine);
+		for (let round = 0; round < ROUNDS; round++) {
+			for (const row of mine) {
+				process.stderr.write(`… ${endpoint}, ${connections} connections, ${row.peer.name}, round ${round + 1}\n`);
+				row.samples.push(await load(row.peer, e, connections, SECONDS));
+			}
+		}
+	}
 }
-const memory = memoryMb(server.pid as number);
+
+const [ours, ...others] = peers as [Peer, ...Peer[]];
+const twinPeers = others.filter((p) => p.kind === 'twin' || p.kind === 'variant');
+const barePeer = others.find((p) => p.kind === 'bare') as Peer;
+if (!ONLY || ONLY.test('static'))
+	await measure('chapter JSON (static)', null, [ours, ...others.filter((p) => p.kind === 'variant'), barePeer]);
+// Our floor: the Astro pipeline with no database and no session (middleware, Request/Response, logging).
+if (!ONLY || ONLY.test('health'))
+	await measure('health (no database, ours only)', { name: 'health', path: '/api/health', anonymous: true }, [
+		ours,
+		...others.filter((p) => p.kind === 'variant'),
+	]);
+for (const e of dynamic) await measure(e.name, e, [ours, ...twinPeers]);
+clearInterval(sampler);
 const loadAfter = os.loadavg();
-const baseline = rows[0] as Row;
+const uptimeAfter = spawnSync('uptime', { encoding: 'utf8' }).stdout.trim();
 
-const fmt = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '—');
-const cpu = (n: number) => (Number.isFinite(n) ? n.toFixed(3) : '');
-const load = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
+// Report.
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const agg = (r: Row) => ({
+	rps: mean(r.samples.map((s) => s.rps)),
+	p95: mean(r.samples.map((s) => s.p95)),
+	serverCpu: mean(r.samples.map((s) => s.serverCpu)),
+	dbCpu: mean(r.samples.map((s) => s.dbCpu)),
+	errors: r.samples.reduce((a, s) => a + s.errors + s.non2xx, 0),
+	range: r.samples.map((s) => `${Math.round(s.rps)}${s.starved ? '⚠' : ''}`).join(', '),
+});
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '—');
+const f3 = (n: number) => (Number.isFinite(n) ? n.toFixed(3) : '—');
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+const loadText = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+
 const lines = [
-	`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`,
-	`${CONNECTIONS} connections, ${SECONDS} s per endpoint, server on PostgreSQL (${dbUrl.host}), JSON request logs on, ${LEARNERS} premium learners for the "learners" rows.`,
-	`Load average (1/5/15 min) before: ${load(loadBefore)}, after: ${load(loadAfter)}${NODE_FLAGS.length ? `; server flags: ${NODE_FLAGS.join(' ')}` : ''}.`,
+	`Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z.`,
+	`PostgreSQL on ${dbUrl.host}; our server: \`npm run serve\` (JSON request logs on${NODE_FLAGS.length ? `, flags ${NODE_FLAGS.join(' ')}` : ''}); ` +
+		(TWIN
+			? `twin: FastAPI ${twinVersions[0]}, uvicorn ${twinVersions[1]} (${uvloop ? 'uvloop' : 'asyncio'} loop), asyncpg ${twinVersions[2]}, Python from Debian, pool of 10 per worker, no access log.`
+			: 'no twin in this run.'),
+	`${LEARNERS} premium learners, bearer tokens rotated per request; ${ROUNDS} interleaved round(s) of ${SECONDS} s per server and connection count, after a warm-up of ${WARMUP} requests or ${WARMUP_SECONDS} s, whichever ends first; autocannon in the bench process on the same cores.`,
+	`Load average (1/5/15 min) before: ${loadText(loadBefore)}, after: ${loadText(loadAfter)}.`,
+	`\`uptime\` before: ${uptimeBefore}; after: ${uptimeAfter}.`,
 	'',
-	'| endpoint | req/s | p50 ms | p95 ms | p99 ms | vs bare node:http | server CPU ms/req | PostgreSQL CPU ms/req | errors | non-2xx |',
-	'|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-	...rows.map(
-		(r) =>
-			`| ${r.name} | ${Math.round(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.kind === 'static' ? `${Math.round((100 * r.rps) / baseline.rps)}%` : ''} | ${cpu(r.serverCpu)} | ${cpu(r.dbCpu)} | ${r.errors} | ${r.non2xx} |`,
-	),
+	'| endpoint | conns | server | req/s (mean; rounds) | p95 ms | server CPU ms/req | PostgreSQL CPU ms/req | errors + non-2xx |',
+	'|---|---:|---|---:|---:|---:|---:|---:|',
+	...rows.map((r) => {
+		const a = agg(r);
+		return `| ${r.endpoint} | ${r.connections} | ${r.peer.name} | ${Math.round(a.rps)} (${a.range}) | ${f1(a.p95)} | ${f3(a.serverCpu)} | ${r.endpoint.includes('static') ? '' : f3(a.dbCpu)} | ${a.errors} |`;
+	}),
 	'',
-	`Server peak RSS (VmHWM): ${memory.peak} MB; at the end ${memory.anon} MB anonymous + ${memory.file} MB file-backed (the node binary and its ICU data).`,
+	'⚠: a round with fewer responses than connections (latency longer than the round): too slow a machine for that row to mean much.',
+	'',
+	"Ratios (ours ÷ peer, mean req/s) and the targets (dynamic: ≥ 1.5× either twin and p95 ≤ the twin's; static: ≥ 75 % of bare node:http):",
+	'',
+	'| endpoint | conns | vs peer | req/s ratio | p95 ours / peer ms | target |',
+	'|---|---:|---|---:|---:|---|',
 ];
-console.log(lines.join('\n'));
+for (const connections of CONNECTIONS) {
+	for (const endpoint of [...new Set(rows.map((r) => r.endpoint))]) {
+		const group = rows.filter((r) => r.endpoint === endpoint && r.connections === connections);
+		const mine = group.find((r) => r.peer.kind === 'ours');
+		if (!mine) continue;
+		const m = agg(mine);
+		const e = dynamic.find((d) => d.name === endpoint);
+		for (const other of group.filter((r) => r !== mine)) {
+			const o = agg(other);
+			const met = other.peer.kind === 'bare' ? m.rps >= 0.75 * o.rps : m.rps >= 1.5 * o.rps && m.p95 <= o.p95;
+			const verdict = other.peer.kind === 'variant' ? '—' : met ? 'met' : 'missed';
+			const note = e?.standIn ? ` (twin is a stand-in: ${e.standIn})` : '';
+			lines.push(
+				`| ${endpoint} | ${connections} | ${other.peer.name} | ${other.peer.kind === 'bare' ? `${Math.round((100 * m.rps) / o.rps)} %` : ratio(m.rps, o.rps)} | ${f1(m.p95)} / ${f1(o.p95)} | ${verdict}${other.peer.kind === 'twin' ? note : ''} |`,
+			);
+		}
+	}
+}
+lines.push(
+	'',
+	'| server | idle RSS MB (after start-up and sign-ups) | peak RSS MB (during the run) |',
+	'|---|---:|---:|',
+	...peers.map((p) => `| ${p.name} | ${Math.round(p.idleMb)} | ${Math.round(p.peakMb)} |`),
+	'',
+	'RSS is VmRSS summed over the process tree, sampled every 200 ms (uvicorn with 2 workers: the supervisor and both workers).',
+);
+const report = lines.join('\n');
+console.log(report);
 
-// Requests that autocannon gave up on at the end may still be running (argon2): let them finish.
-await new Promise((resolve) => setTimeout(resolve, 2000));
-server.kill('SIGTERM');
-await new Promise((resolve) => server.once('exit', resolve));
-bare.kill();
+if (process.env.BENCH_WRITE_DOCS === 'true') {
+	const doc = path.resolve('docs/benchmarks.md');
+	const text = readFileSync(doc, 'utf8');
+	const start = '<!-- bench:start -->';
+	const end = '<!-- bench:end -->';
+	const i = text.indexOf(start);
+	const j = text.indexOf(end);
+	if (i < 0 || j < i) throw new Error(`docs/benchmarks.md has no ${start} … ${end} section to replace.`);
+	writeFileSync(doc, `${text.slice(0, i + start.length)}\n${report}\n${text.slice(j)}`);
+	console.log('\nWrote the run into docs/benchmarks.md.');
+}
+
+// Requests that autocannon gave up on at the end may still be running: let them finish.
+await new Promise((resolve) => setTimeout(resolve, 1000));
+for (const child of children.reverse()) {
+	child.kill('SIGTERM');
+	if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+}
 await monitor.end();
 const cleanup = new pg.Client({ connectionString: baseUrl });
 await cleanup.connect();
