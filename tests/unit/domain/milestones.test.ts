@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { certificateEarned, type MilestoneInput, milestones } from '../../../src/domain/milestones.ts';
+import { certificateEarned, type Milestone, type MilestoneInput, milestones } from '../../../src/domain/milestones.ts';
 import { computeStreak, streakReachedOn } from '../../../src/domain/streaks.ts';
 import { addDays } from '../../../src/domain/dates.ts';
 
@@ -13,7 +13,7 @@ function input(over: Partial<MilestoneInput> = {}): MilestoneInput {
 	return { chapters, completions: [], quizzes: {}, activeDays: [], frozenDays: [], today: '2026-12-01', timezone: 'UTC', ...over };
 }
 
-const byId = (list: ReturnType<typeof milestones>) => Object.fromEntries(list.map((m) => [m.id, m]));
+const byId = (list: ReturnType<typeof milestones>) => Object.fromEntries(list.map((m) => [m.id, m])) as Record<Milestone['id'], Milestone>;
 const days = (from: string, n: number) => Array.from({ length: n }, (_, i) => addDays(from, i));
 
 describe('milestones', () => {
