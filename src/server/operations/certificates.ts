@@ -86,7 +86,7 @@ export const verifyCertificate = defineOperation({
 		id: z.string().min(1).max(100).describe('The verification id shown on the certificate, e.g. "k3v…" (26 characters).'),
 	}),
 	response: certificateSchema,
-	errors: [404],
+	errors: [400, 404],
 	async handler({ params }) {
 		const found = await verifyCertificateById(params.id.trim().toLowerCase());
 		if (!found) throw new ApiError(404, 'not_found', UNKNOWN_CERTIFICATE);

@@ -15,6 +15,7 @@ import { DATABASE_KINDS } from '../../helpers/databases.ts';
 import { DIST_DIR } from '../../helpers/server.ts';
 import {
 	type ApiServer,
+	type Learner,
 	correctAnswers,
 	courseQuizIds,
 	isErrorShape,
@@ -49,10 +50,23 @@ for (const kind of DATABASE_KINDS) {
 		});
 
 		const statements = (res: { headers: Headers }) => Number(res.headers.get('x-db-statements'));
+		/** A premium learner (every quiz is open to them) with a display name of their own. */
+		const premiumNamed = async (name: string) => {
+			const learner = await registerPremium(api, admin.client, 'cert');
+			const renamed = await learner.client.request('PATCH', '/api/v1/me', { displayName: name });
+			expect(renamed.status, renamed.text).toBe(200);
+			return learner;
+		};
+		/** A server-rendered page with the learner's session (pages are not in the API document). */
+		const pageAs = (learner: Learner | null, pathname: string) => {
+			const client = api.client(false);
+			client.cookie = learner?.client.cookie ?? '';
+			return client.get(pathname);
+		};
 
 		it('is a 404 with a plain sentence until the last quiz is passed, then issued with the snapshot and the pass date', async () => {
 			expect(QUIZZES.length).toBeGreaterThan(1);
-			const learner = await registerPremium(api, admin.client, 'Grace Hopper');
+			const learner = await premiumNamed('Grace Hopper');
 			const last = QUIZZES.at(-1) as string;
 			await passEveryQuiz(learner.client, QUIZZES.slice(0, -1));
 			// A failed attempt at the last quiz earns nothing.
@@ -64,7 +78,7 @@ for (const kind of DATABASE_KINDS) {
 				'You have not earned the certificate yet: it is issued once you have passed every quiz of the course.',
 			);
 			expect(statements(before)).toBe(2);
-			const pageBefore = await learner.client.get('/dashboard');
+			const pageBefore = await pageAs(learner, '/dashboard');
 			expect(pageBefore.text).not.toContain('data-certificate-link');
 
 			const pass = await learner.client.post(`/api/v1/me/quizzes/${last}/attempts`, { answers: correctAnswers(quizKey(last)) });
@@ -87,7 +101,7 @@ for (const kind of DATABASE_KINDS) {
 			expect(statements(again)).toBe(2);
 
 			// The dashboard links it, still in one statement besides the session.
-			const dashboard = await learner.client.get('/dashboard');
+			const dashboard = await pageAs(learner, '/dashboard');
 			expect(statements(dashboard)).toBe(2);
 			expect(dashboard.text).toContain(`href="/certificates/${first.json.id}"`);
 			expect(dashboard.text).toMatch(/data-milestone="first_pass" data-reached="true"/);
@@ -103,7 +117,7 @@ for (const kind of DATABASE_KINDS) {
 		});
 
 		it('is issued once when the last quizzes are passed concurrently and many views race to issue it', async () => {
-			const learner = await registerPremium(api, admin.client, 'concurrent');
+			const learner = await premiumNamed('concurrent');
 			const lastTwo = QUIZZES.slice(-2);
 			await passEveryQuiz(learner.client, QUIZZES.slice(0, -2));
 			const passes = await Promise.all(
@@ -114,7 +128,7 @@ for (const kind of DATABASE_KINDS) {
 			expect(passes.map((p) => p.status)).toEqual(passes.map(() => 201));
 			const views = await Promise.all([
 				...Array.from({ length: 6 }, () => learner.client.get('/api/v1/me/certificate')),
-				...Array.from({ length: 3 }, () => learner.client.get('/dashboard')),
+				...Array.from({ length: 3 }, () => pageAs(learner, '/dashboard')),
 			]);
 			const apiViews = views.slice(0, 6);
 			expect(apiViews.map((v) => v.status)).toEqual(apiViews.map(() => 200));
@@ -130,7 +144,7 @@ for (const kind of DATABASE_KINDS) {
 		});
 
 		it('is verified by anyone, signed out: the API and the printable page show name, course, date and nothing private', async () => {
-			const learner = await registerPremium(api, admin.client, 'Ada Lovelace');
+			const learner = await premiumNamed('Ada Lovelace');
 			await passEveryQuiz(learner.client);
 			const own = (await learner.client.get('/api/v1/me/certificate')).json;
 			const anonymous = api.client();
@@ -142,7 +156,7 @@ for (const kind of DATABASE_KINDS) {
 			expect(JSON.stringify(res.json)).not.toContain(learner.email);
 			expect(JSON.stringify(res.json)).not.toContain(learner.id);
 
-			const page = await api.client(false).get(`/certificates/${own.id}`);
+			const page = await pageAs(null, `/certificates/${own.id}`);
 			expect(page.status).toBe(200);
 			expect(page.headers.get('x-robots-tag')).toBe('noindex');
 			expect(page.text).toContain('<meta name="robots" content="noindex">');
@@ -151,7 +165,10 @@ for (const kind of DATABASE_KINDS) {
 			expect(page.text).toContain(`>${own.id}<`);
 			expect(page.text).toContain(`${ORIGIN}/certificates/${own.id}`);
 			expect(page.text).toMatch(/<time datetime="[^"]+" data-issued-on>\w+ \d{1,2}, \d{4}<\/time>/);
-			expect(page.text).toContain('@media print');
+			// The print stylesheet (in the site's CSS) drops the site's header and footer.
+			const stylesheet = /<link rel="stylesheet" href="([^"]+)"/.exec(page.text)?.[1] as string;
+			const css = await (await fetch(`${api.url}${stylesheet}`)).text();
+			expect(css).toMatch(/@media print\s*\{[^}]*\.site-header/);
 			expect(page.text).not.toContain(learner.email);
 			expect(page.text).not.toContain(learner.id);
 		});
@@ -164,14 +181,14 @@ for (const kind of DATABASE_KINDS) {
 				expect(isErrorShape(res.json)).toBe(true);
 				expect(res.json.error.message).toBe('No certificate has this verification id. Check that the whole id was copied.');
 			}
-			const page = await api.client(false).get(`/certificates/${'b'.repeat(26)}`);
+			const page = await pageAs(null, `/certificates/${'b'.repeat(26)}`);
 			expect(page.status).toBe(404);
 			expect(page.text).toContain('No certificate has this verification id.');
 			expect((await anonymous.get(`/api/v1/certificates/${'x'.repeat(101)}`)).status).toBe(400);
 		});
 
 		it("another learner never gets someone's certificate through getCertificate; anonymous is a 401", async () => {
-			const graduate = await registerPremium(api, admin.client, 'graduate');
+			const graduate = await premiumNamed('graduate');
 			await passEveryQuiz(graduate.client);
 			const own = (await graduate.client.get('/api/v1/me/certificate')).json;
 			const other = await registerLearner(api, 'other');
@@ -180,13 +197,13 @@ for (const kind of DATABASE_KINDS) {
 				expect(res.status, target).toBe(404);
 				expect(res.text).not.toContain(own.id);
 			}
-			const other404 = await other.client.get('/dashboard');
+			const other404 = await pageAs(other, '/dashboard');
 			expect(other404.text).not.toContain(own.id);
 			expect((await api.client().get('/api/v1/me/certificate')).status).toBe(401);
 		});
 
 		it('the Open Badges 3.0 credential is a VC-JWT that verifies with the key published at /certificates/keys.json', async () => {
-			const learner = await registerPremium(api, admin.client, 'Badge Holder');
+			const learner = await premiumNamed('Badge Holder');
 			await passEveryQuiz(learner.client);
 			const own = (await learner.client.get('/api/v1/me/certificate')).json;
 			const res = await fetch(`${api.url}/certificates/${own.id}/badge.jwt`);
