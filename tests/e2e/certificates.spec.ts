@@ -12,8 +12,9 @@ test('passing every quiz earns a certificate whose public page verifies it, sign
 	registerLearner,
 	loginAs,
 	newPage,
-	snap,
 }) => {
+	// Ten quizzes, then axe eight times: longer than the default minute on two shared cores.
+	test.setTimeout(180_000);
 	const learner = await registerLearner({ displayName: 'Katherine Johnson' });
 	const me = await (await page.context().request.get('/api/v1/me')).json();
 	const admin = await loginAs('admin');
@@ -48,7 +49,6 @@ test('passing every quiz earns a certificate whose public page verifies it, sign
 			await expectNoViolations(page, `dashboard with a certificate, ${scheme}, ${width} px`);
 		}
 	}
-	await snap(page, 'dashboard-certificate');
 	const href = (await link.getAttribute('href')) as string;
 	expect(href).toMatch(/^\/certificates\/[a-z2-7]{26}$/);
 
@@ -72,7 +72,6 @@ test('passing every quiz earns a certificate whose public page verifies it, sign
 			expect(await visitor.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 		}
 	}
-	await snap(visitor, 'certificate');
 
 	// Printed: the certificate alone, without the site's header, footer or the printing hint.
 	await visitor.emulateMedia({ media: 'print', colorScheme: 'light' });
