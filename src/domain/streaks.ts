@@ -143,3 +143,23 @@ export function freezesLeft({
 	const used = new Set(frozenDays.filter((d) => monthOf(d) === month)).size;
 	return Math.max(0, allowance(freezesPerMonth) - used);
 }
+
+/**
+ * The day a streak of `length` active days was first reached: the `length`-th active day of the first run
+ * (active or frozen days, as computeStreak counts them) that held that many; null when none has yet.
+ */
+export function streakReachedOn({ activeDays, frozenDays, today }: StreakInput, length: number): string | null {
+	assertDay(today);
+	const active = daysUpTo(activeDays, today);
+	const activeSet = new Set(active);
+	const covered = [...new Set([...active, ...daysUpTo(frozenDays, today)])].sort();
+	let count = 0;
+	let previous: string | undefined;
+	for (const day of covered) {
+		if (previous === undefined || diffDays(previous, day) !== 1) count = 0;
+		previous = day;
+		if (activeSet.has(day)) count += 1;
+		if (count >= length && length > 0) return day;
+	}
+	return null;
+}

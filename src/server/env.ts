@@ -155,6 +155,18 @@ export const envSchema = z.object({
 		.enum(['true', 'false', ''])
 		.default('false')
 		.transform((v) => v === 'true'),
+	/**
+	 * Signs each course certificate's Open Badges 3.0 credential (a VC-JWT, EdDSA/Ed25519; decision 0024): 32 random
+	 * bytes in base64url, e.g. `node -e "console.log(crypto.randomBytes(32).toString('base64url'))"`. Keep it secret and
+	 * stable: a new key leaves badges signed with the old one unverifiable against /certificates/keys.json. Unset in
+	 * production: certificates are issued and verified on their page, without a signed badge; elsewhere a fixed
+	 * development key (public, so worthless) is used.
+	 */
+	CERTIFICATE_SIGNING_KEY: z
+		.string()
+		.regex(/^[A-Za-z0-9_-]{43}$/, 'use 32 random bytes in base64url (43 characters)')
+		.optional()
+		.or(z.literal('').transform(() => undefined)),
 	/** Seed the demo accounts on start. Default: on with the embedded database, off with DATABASE_URL. */
 	SEED_DEMO: z.enum(['true', 'false', '1', '0', '']).optional(),
 	/** Diagnostics: every dynamic response carries `X-DB-Statements`, the SQL statements its request sent (db/statement-count.ts). */

@@ -6,11 +6,14 @@ import type { Kysely } from 'kysely';
 import type { PrivateManifest } from '../content/artifact.ts';
 import type { TierPublic } from '../content/schemas.ts';
 import { diffDays, localDate, startOfNextLocalDay } from '../domain/dates.ts';
+import { chapterMastery, type Mastery } from '../domain/mastery.ts';
+import { type CourseChapter, certificateEarned, type Milestone, milestones } from '../domain/milestones.ts';
 import { nextStep, percentComplete } from '../domain/next-step.ts';
 import { computeStreak, freezesLeft, planFreezes } from '../domain/streaks.ts';
 import { type Tier, tierAtLeast } from '../domain/tiers.ts';
 import type { CurrentUser } from './auth/current-user.ts';
 import type { ActivitySource, Database } from './db/schema.ts';
+import { issueCertificate } from './repositories/certificates.ts';
 import { addFrozenDays, type LearnerRecords, recordActivity, writeAndReadLearner } from './repositories/progress.ts';
 
 export function tierDefinition(manifest: PrivateManifest, tier: Tier): TierPublic {
@@ -145,14 +148,103 @@ export async function completeChapterAndProgress(
 	return { progress: progressFromRecords(manifest, user, records), created: records.completionCreated };
 }
 
-/** Progress, streak and the active days (for the heatmap), read in one statement. */
+/**
+ * Progress, streak, the active days (for the heatmap), milestones, mastery and the certificate, read in one
+ * statement; the certificate is written by a second one only on the view that first finds every quiz passed.
+ */
 export async function dashboardFor(db: Kysely<Database>, manifest: PrivateManifest, user: CurrentUser, now: Date) {
-	const records = await writeAndReadLearner(db, user.id, [...PROGRESS_RECORDS, ...STREAK_RECORDS]);
+	const records = await writeAndReadLearner(db, user.id, [...PROGRESS_RECORDS, ...STREAK_RECORDS, ...CERTIFICATE_RECORDS]);
+	const progress = progressFromRecords(manifest, user, records);
+	const streak = await streakFromRecords(db, manifest, user, now, records);
 	return {
-		progress: progressFromRecords(manifest, user, records),
-		streak: await streakFromRecords(db, manifest, user, now, records),
+		progress,
+		streak,
 		activeDays: records.activeDays,
+		// The streak's own frozen days: those just written for a missed day count too.
+		milestones: milestonesFromRecords(manifest, user, { ...records, frozenDays: streak.frozenDays }, streak.today),
+		mastery: masteryFromRecords(manifest, records),
+		certificate: await certificateFromRecords(db, manifest, user, records),
 	};
+}
+
+/** The course's chapters with their quizzes, as the milestone and certificate rules take them. */
+export function courseChapters(manifest: PrivateManifest): CourseChapter[] {
+	const quizzes = new Map(manifest.quizzes.map((q) => [q.chapterId, q]));
+	return manifest.chapters.map((c) => {
+		const quiz = quizzes.get(c.id);
+		return { id: c.id, quiz: quiz ? { id: quiz.id, passMark: quiz.passMark } : null };
+	});
+}
+
+/** What the certificate is decided from. */
+export const CERTIFICATE_RECORDS = ['quizzes', 'certificates'] as const;
+
+export function milestonesFromRecords(
+	manifest: PrivateManifest,
+	user: CurrentUser,
+	records: Pick<LearnerRecords, 'completions' | 'quizzes' | 'activeDays' | 'frozenDays'>,
+	today: string,
+): Milestone[] {
+	return milestones({
+		chapters: courseChapters(manifest),
+		completions: records.completions.map((c) => ({ chapterId: c.chapter_id, completedAt: c.completed_at })),
+		quizzes: records.quizzes,
+		activeDays: records.activeDays,
+		frozenDays: records.frozenDays,
+		today,
+		timezone: user.timezone,
+	});
+}
+
+/** Mastery per chapter, in reading order (src/domain/mastery.ts; review results join once the review queue records them). */
+export function masteryFromRecords(
+	manifest: PrivateManifest,
+	records: Pick<LearnerRecords, 'completions' | 'quizzes'>,
+): ({ chapterId: string } & Mastery)[] {
+	const completed = new Set(records.completions.map((c) => c.chapter_id));
+	return courseChapters(manifest).map((c) => {
+		const results = c.quiz ? (records.quizzes[c.quiz.id] ?? null) : null;
+		return { chapterId: c.id, ...chapterMastery({ completed: completed.has(c.id), quiz: c.quiz, results }) };
+	});
+}
+
+export interface CertificateView {
+	id: string;
+	courseTitle: string;
+	learnerName: string;
+	issuedAt: Date;
+}
+
+/**
+ * The learner's certificate for this course: the one already issued (it stays valid whatever the course adds
+ * later), else issued now if every quiz is passed, dated when the last of them was first passed. Concurrent
+ * views issue one (the unique learner and course). Null until earned.
+ */
+export async function certificateFromRecords(
+	db: Kysely<Database>,
+	manifest: PrivateManifest,
+	user: CurrentUser,
+	records: Pick<LearnerRecords, 'quizzes' | 'certificates'>,
+	now = new Date(),
+): Promise<CertificateView | null> {
+	const course = manifest.course;
+	const issued = records.certificates.find((c) => c.courseId === course.id);
+	if (issued) return issued;
+	const earned = certificateEarned(courseChapters(manifest), records.quizzes);
+	if (!earned.earned) return null;
+	const row = await issueCertificate(db, {
+		userId: user.id,
+		courseId: course.id,
+		courseTitle: course.title,
+		learnerName: user.displayName,
+		issuedAt: earned.earnedAt ?? now,
+	});
+	return { id: row.id, courseTitle: row.course_title, learnerName: row.learner_name, issuedAt: row.issued_at };
+}
+
+/** The learner's certificate for this course, issuing it when due; one statement to read (decision 0018). */
+export async function certificateFor(db: Kysely<Database>, manifest: PrivateManifest, user: CurrentUser, now: Date) {
+	return certificateFromRecords(db, manifest, user, await writeAndReadLearner(db, user.id, CERTIFICATE_RECORDS), now);
 }
 
 export type ProgressView = ReturnType<typeof progressFromRecords>;

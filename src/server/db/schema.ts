@@ -193,6 +193,7 @@ export interface Database {
 	billing_events: BillingEventsTable;
 	email_tokens: EmailTokensTable;
 	billing_customers: BillingCustomersTable;
+	certificates: CertificatesTable;
 }
 
 export const EMAIL_TOKEN_PURPOSES = ['password_reset', 'verify_email'] as const;
@@ -231,6 +232,21 @@ export interface BillingCustomersTable {
 	created_at: DefaultTimestamp;
 }
 
+/** A course certificate (migration 0014): issued once, when every quiz is passed; the names are snapshots. */
+export interface CertificatesTable {
+	/** 128 random bits, base32: the public verification id. */
+	id: string;
+	user_id: string;
+	course_id: string;
+	/** The course's title when it was issued. */
+	course_title: string;
+	/** The learner's display name when it was issued. */
+	learner_name: string;
+	/** When the last quiz was first passed (or, when that is not known, when the certificate was issued). */
+	issued_at: Timestamp;
+	created_at: DefaultTimestamp;
+}
+
 export type User = Selectable<UsersTable>;
 export type NewUser = Insertable<UsersTable>;
 export type UserUpdate = Updateable<UsersTable>;
@@ -251,3 +267,4 @@ export type NewOauthClient = Insertable<OauthClientsTable>;
 export type OauthCode = Selectable<OauthCodesTable>;
 export type NewOauthCode = Insertable<OauthCodesTable>;
 export type OauthRefreshToken = Selectable<OauthRefreshTokensTable>;
+export type Certificate = Selectable<CertificatesTable>;

@@ -12,6 +12,7 @@ import { ApiError } from '../api/errors.ts';
 import { type AnyOperation, invokeOperation, type OperationContext } from '../api/operation.ts';
 import type { CurrentUser } from '../auth/current-user.ts';
 import * as auth from '../operations/auth.ts';
+import * as certificates from '../operations/certificates.ts';
 import * as content from '../operations/content.ts';
 import * as instructor from '../operations/instructor.ts';
 import * as progress from '../operations/progress.ts';
@@ -50,6 +51,8 @@ export const MCP_TOOLS: McpTool[] = [
 	{ op: progress.updateProgress, idempotent: true },
 	{ op: progress.getStreak },
 	{ op: progress.recordCheckin, idempotent: true },
+	{ op: certificates.getCertificate },
+	{ op: certificates.verifyCertificate },
 	{ op: content.checkAccessOp },
 	{ op: tiers.getUserTier },
 	{ op: auth.getMe },

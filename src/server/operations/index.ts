@@ -1,6 +1,7 @@
 /** Every API operation, in the order the OpenAPI document lists them. */
 import * as admin from './admin.ts';
 import * as auth from './auth.ts';
+import * as certificates from './certificates.ts';
 import * as content from './content.ts';
 import * as health from './health.ts';
 import * as instructor from './instructor.ts';
@@ -26,6 +27,8 @@ export const operations = [
 	progress.updateProgress,
 	progress.getStreak,
 	progress.recordCheckin,
+	certificates.getCertificate,
+	certificates.verifyCertificate,
 	content.checkAccessOp,
 	tiers.getUserTier,
 	tiers.upgradeTier,

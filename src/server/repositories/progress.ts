@@ -77,6 +77,16 @@ export interface LearnerRecords {
 	activeDays: DayString[];
 	frozenDays: DayString[];
 	lastActiveDay: DayString | null;
+	/** Per quiz id: best and latest percent, attempts and the first attempt graded as a pass (milestones, mastery). */
+	quizzes: Record<string, QuizResults>;
+	/** The learner's certificates, one per course at most (migration 0014). */
+	certificates: { id: string; courseId: string; courseTitle: string; learnerName: string; issuedAt: Date }[];
+}
+export interface QuizResults {
+	best: number;
+	latest: number;
+	attempts: number;
+	firstPassedAt: Date | null;
 }
 export type LearnerRecordName = keyof LearnerRecords;
 
@@ -120,7 +130,13 @@ export async function writeAndReadLearner<K extends LearnerRecordName>(
 		columns.push(sql`COALESCE((SELECT json_agg(json_build_array(chapter_id, completed_at) ORDER BY completed_at, chapter_id)
 			FROM chapter_completions WHERE user_id = ${userId}), '[]'::json) AS completions`);
 	}
-	if (wants.has('best')) {
+	if (wants.has('quizzes')) {
+		// The best scores come from the same rows (below), so 'best' costs nothing more then.
+		columns.push(sql`COALESCE((SELECT json_object_agg(quiz_id, json_build_array(best, latest, n, first_passed)) FROM (
+			SELECT quiz_id, max(percent) AS best, (array_agg(percent ORDER BY created_at DESC, id DESC))[1] AS latest, count(*) AS n,
+				min(created_at) FILTER (WHERE passed) AS first_passed
+			FROM quiz_attempts WHERE user_id = ${userId} GROUP BY quiz_id) q), '{}'::json) AS quizzes`);
+	} else if (wants.has('best')) {
 		columns.push(sql`COALESCE((SELECT json_object_agg(quiz_id, best) FROM (
 			SELECT quiz_id, max(percent) AS best FROM quiz_attempts WHERE user_id = ${userId} GROUP BY quiz_id) b), '{}'::json) AS best`);
 	}
@@ -131,6 +147,10 @@ export async function writeAndReadLearner<K extends LearnerRecordName>(
 	}
 	if (wants.has('frozenDays')) {
 		columns.push(sql`array(SELECT day::text FROM streak_freezes WHERE user_id = ${userId} ORDER BY day) AS frozen_days`);
+	}
+	if (wants.has('certificates')) {
+		columns.push(sql`COALESCE((SELECT json_agg(json_build_array(id, course_id, issued_at, course_title, learner_name) ORDER BY issued_at)
+			FROM certificates WHERE user_id = ${userId}), '[]'::json) AS certificates`);
 	}
 	const query = sql<LearnerRow>`${ctes.length > 0 ? sql`WITH ${sql.join(ctes)} ` : sql``}SELECT ${sql.join(columns)}`;
 	const row = (await query.execute(db)).rows[0] as LearnerRow;
@@ -149,7 +169,20 @@ export async function writeAndReadLearner<K extends LearnerRecordName>(
 		const raced = completeChapter && !completionCreated && !completions.some((c) => c.chapter_id === completeChapter.chapterId);
 		out.completions = raced ? (await writeAndReadLearner(db, userId, ['completions'])).completions : completions;
 	}
-	if (wants.has('best')) {
+	if (wants.has('quizzes')) {
+		out.quizzes = Object.fromEntries(
+			Object.entries(row.quizzes ?? {}).map(([quiz, [best, latest, n, firstPassed]]) => [
+				quiz,
+				{
+					best: Number(best),
+					latest: Number(latest),
+					attempts: Number(n),
+					firstPassedAt: firstPassed === null ? null : new Date(firstPassed),
+				},
+			]),
+		);
+		if (wants.has('best')) out.best = Object.fromEntries(Object.entries(out.quizzes).map(([quiz, r]) => [quiz, r.best]));
+	} else if (wants.has('best')) {
 		out.best = Object.fromEntries(Object.entries(row.best ?? {}).map(([quiz, percent]) => [quiz, Number(percent)]));
 	}
 	const activeDays = row.active_days ?? [];
@@ -163,6 +196,15 @@ export async function writeAndReadLearner<K extends LearnerRecordName>(
 		out.lastActiveDay = activity && (last === null || activity.day > last) ? activity.day : last;
 	}
 	if (wants.has('frozenDays')) out.frozenDays = row.frozen_days ?? [];
+	if (wants.has('certificates')) {
+		out.certificates = (row.certificates ?? []).map(([id, courseId, at, courseTitle, learnerName]) => ({
+			id,
+			courseId,
+			courseTitle,
+			learnerName,
+			issuedAt: new Date(at),
+		}));
+	}
 	return { ...(out as Pick<LearnerRecords, K>), completionCreated, activityCreated };
 }
 
@@ -174,6 +216,8 @@ interface LearnerRow {
 	active_days?: DayString[];
 	last_active_day?: DayString | null;
 	frozen_days?: DayString[];
+	quizzes?: Record<string, [number, number, number, string | null]>;
+	certificates?: [string, string, string, string, string][];
 }
 
 function compare(a: string, b: string): number {

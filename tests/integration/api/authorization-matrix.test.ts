@@ -15,6 +15,7 @@ import {
 	FREE_CHAPTER,
 	type Learner,
 	PREMIUM_CHAPTER,
+	passEveryQuiz,
 	quizKey,
 	registerLearner,
 	registerPremium,
@@ -56,6 +57,8 @@ interface World {
 	/** A learner no actor is: the target of admin actions and of cross-user attempts. */
 	bystander: Learner;
 	bystanderSessionId: string;
+	/** A premium learner who passed every quiz: the id of their certificate. */
+	certificateId: string;
 }
 
 const me = (actor: Actor, world: World) => actor.learner ?? world.bystander;
@@ -149,6 +152,24 @@ const MATRIX: Row[] = [
 		scenario: 'check in today',
 		expected: [401, 200, 200, 200, 200],
 		call: () => ({ method: 'POST', path: '/api/v1/me/streak/checkins' }),
+	},
+	{
+		operationId: 'getCertificate',
+		scenario: 'own certificate (none of the actors has passed every quiz: a 404 with a sentence)',
+		expected: [401, 404, 404, 404, 404],
+		call: () => ({ method: 'GET', path: '/api/v1/me/certificate' }),
+	},
+	{
+		operationId: 'verifyCertificate',
+		scenario: "another learner's certificate, by its verification id (public)",
+		expected: [200, 200, 200, 200, 200],
+		call: (_actor, world) => ({ method: 'GET', path: `/api/v1/certificates/${world.certificateId}` }),
+	},
+	{
+		operationId: 'verifyCertificate',
+		scenario: 'an id that was never issued',
+		expected: [404, 404, 404, 404, 404],
+		call: () => ({ method: 'GET', path: `/api/v1/certificates/${'a'.repeat(26)}` }),
 	},
 	{
 		operationId: 'checkAccess',
@@ -374,10 +395,14 @@ describe.each(DATABASE_KINDS)('%s: authorization matrix', (kind) => {
 			registerLearner(api, 'bystander'),
 		]);
 		const bystanderSessionId = (await bystander.client.get('/api/v1/me/sessions')).json.sessions[0].id as string;
+		const graduate = await registerPremium(api, admin.client, 'graduate');
+		await passEveryQuiz(graduate.client);
+		const certificateId = (await graduate.client.get('/api/v1/me/certificate')).json.id as string;
 		world = {
 			api,
 			bystander,
 			bystanderSessionId,
+			certificateId,
 			actors: {
 				anonymous: { name: 'anonymous', learner: null },
 				free: { name: 'free', learner: free },

@@ -135,6 +135,20 @@ export function answersScoring(key: QuizKey, right: number): Record<string, stri
 	return Object.fromEntries(key.questions.map((q, i) => [q.id, (i < right ? good[q.id] : bad[q.id]) as string[]]));
 }
 
+/** Every quiz of the built course, from its private manifest. */
+export function courseQuizIds(): string[] {
+	const manifest = JSON.parse(readFileSync(path.join(DIST_DIR, 'private', 'manifest.json'), 'utf8')) as { quizzes: { id: string }[] };
+	return manifest.quizzes.map((q) => q.id);
+}
+
+/** Passes every quiz of the course with full marks (the learner's tier must include them all). */
+export async function passEveryQuiz(client: Client, quizIds = courseQuizIds()): Promise<void> {
+	for (const id of quizIds) {
+		const res = await client.post(`/api/v1/me/quizzes/${id}/attempts`, { answers: correctAnswers(quizKey(id)) });
+		if (res.status !== 201 || res.json.passed !== true) throw new Error(`quiz ${id}: ${res.status} ${res.text}`);
+	}
+}
+
 /** The JSON error shape: exactly { error: { code, message, details? } }. */
 export function isErrorShape(body: unknown): boolean {
 	if (!body || typeof body !== 'object' || Array.isArray(body)) return false;

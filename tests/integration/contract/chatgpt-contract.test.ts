@@ -237,6 +237,9 @@ const EXAMPLES: Record<string, (ctx: Context) => Call[]> = {
 		{ status: 200, check: (b) => expect(b.completedChapters.map((c: { chapterId: string }) => c.chapterId)).toContain(PREMIUM_CHAPTER) },
 	],
 	recordCheckin: () => [{ status: 200, check: (b) => expect(b.todayDone).toBe(true) }],
+	// The demo learner has not passed every quiz (tests/integration/api/certificates.test.ts earns one).
+	getCertificate: () => [{ status: 404, check: (b) => expect(b.error.message).toMatch(/every quiz/) }],
+	verifyCertificate: () => [{ as: 'anonymous', params: { id: 'a'.repeat(26) }, status: 404 }],
 	getStreak: () => [
 		{
 			status: 200,
