@@ -22,7 +22,9 @@ export default defineConfig({
 	markdown: { syntaxHighlight: { type: 'prism' } },
 	integrations: [
 		sitemap({
-			filter: (page) => !/\/(dashboard|account|login|register|forgot-password|reset-password|verify-email|admin|oauth|learn)\b/.test(page),
+			// Only what a search engine should index: the course's own pages. Accounts, dashboards and every
+			// signed-in page stay out, including ones added later.
+			filter: (page) => /^\/(?:(?:chapters|quizzes)\/[^/]+\/|search\/|privacy\/)?$/.test(new URL(page).pathname),
 		}),
 		courseIntegration(),
 	],

@@ -25,7 +25,7 @@ export function courseOutline(chapters: InstructionsCourse['chapters']): string 
 	return cap(`${chapters.length} ${noun}: ${chapters.map((c) => c.title).join('; ')}.`, MAX_OUTLINE_CHARS);
 }
 
-/** Which chapters are free, by reading position: "Chapters 1-2 are free; the others are premium." */
+/** Which chapters are free, by reading position: "Chapters 1-2 are free; the others need a paid tier." */
 export function freeChaptersSentence(chapters: InstructionsCourse['chapters']): string {
 	const free = chapters.flatMap((c, i) => (c.tier === 'free' ? [i + 1] : []));
 	if (free.length === chapters.length) return 'Every chapter is free.';
@@ -33,7 +33,7 @@ export function freeChaptersSentence(chapters: InstructionsCourse['chapters']): 
 	const contiguous = free.every((n, i) => n === i + 1);
 	const list = contiguous && free.length > 1 ? `${free[0]}-${free[free.length - 1]}` : free.join(', ');
 	return cap(
-		`Chapter${free.length > 1 ? 's' : ''} ${list} ${free.length > 1 ? 'are' : 'is'} free; the others are premium.`,
+		`Chapter${free.length > 1 ? 's' : ''} ${list} ${free.length > 1 ? 'are' : 'is'} free; the others need a paid tier.`,
 		MAX_FREE_CHARS,
 	);
 }

@@ -150,6 +150,7 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 
 	// quizzes
 	const quizzes: ParsedQuiz[] = [];
+	const invalidQuizFiles = new Set<string>();
 	const quizDir = path.join(absContent, 'quizzes');
 	for (const name of await listFiles(quizDir, '.yaml', '.yml')) {
 		const absPath = path.join(quizDir, name);
@@ -160,6 +161,8 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 		if (result.value) {
 			quizzes.push({ file, absPath, quiz: result.value, lineOf: source.lineOf });
 			issues.push(...checkQuizRules(result.value, file, source.lineOf));
+		} else {
+			invalidQuizFiles.add(absPath);
 		}
 	}
 	const chapterIds = new Set(sources.flatMap((c) => (c.id ? [c.id] : [])));
@@ -189,6 +192,7 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 		origin,
 		chapterByPath,
 		quizByPath: new Map(quizzes.map((q) => [q.absPath, q.quiz.chapter])),
+		invalidQuizFiles,
 		quizzes: new Set(quizzes.map((q) => q.quiz.chapter)),
 		assets,
 	});
@@ -223,11 +227,13 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 		}
 	}
 
-	if (issues.length > 0 || !course) throw new ContentValidationError(sortIssues(issues), warnings);
+	if (!course) throw new ContentValidationError(sortIssues(issues), warnings);
 
-	// Only valid chapters reach here (an invalid one is an issue above): reading order is by `order`.
+	// Reading order is by `order`. Problems above do not stop here: the valid chapters and quizzes still get
+	// the checks that need a compiled course (tier claims, JSON sizes), so one run reports every problem.
 	const ordered = sources
-		.map((s, i) => ({ source: s, front: s.front as ChapterFrontmatter, rendered: rendered[i] as RenderedChapter }))
+		.map((s, i) => ({ source: s, front: s.front, rendered: rendered[i] as RenderedChapter }))
+		.filter((c): c is { source: ChapterSource; front: ChapterFrontmatter; rendered: RenderedChapter } => c.front !== null)
 		.sort((a, b) => a.front.order - b.front.order);
 	const quizByChapter = new Map(quizzes.map((q) => [q.quiz.chapter, q]));
 	const compiledChapters: CompiledChapter[] = ordered.map(({ source, front, rendered: r }, i) => {
@@ -258,8 +264,14 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 			file: c.file,
 			chars: JSON.stringify(chapterPublic(c, true)).length,
 			what: 'chapter metadata and first page',
+			fix: 'shorten its summary and objectives (the text itself is paged)',
 		})),
-		...compiledQuizzes.map((q) => ({ file: q.file, chars: JSON.stringify(quizPublic(q)).length, what: 'quiz' })),
+		...compiledQuizzes.map((q) => ({
+			file: q.file,
+			chars: JSON.stringify(quizPublic(q)).length,
+			what: 'quiz',
+			fix: 'use fewer or shorter questions, or move some into the quiz of another chapter',
+		})),
 	].filter((f) => f.chars >= MAX_JSON_CHARS);
 	for (const p of checkTierClaims(
 		course.tiers,
@@ -274,10 +286,11 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 		issues.push({
 			file: f.file,
 			field: '',
-			message: `the ${f.what} is ${f.chars} characters as JSON; ChatGPT reads at most ${MAX_JSON_CHARS - 1}: split it (fewer or shorter questions, or a second chapter)`,
+			line: 1,
+			message: `the ${f.what} is ${f.chars} characters as JSON; ChatGPT reads at most ${MAX_JSON_CHARS - 1} per file: ${f.fix}`,
 		});
 	}
-	if (issues.length > 0) throw new ContentValidationError(issues, warnings);
+	if (issues.length > 0) throw new ContentValidationError(sortIssues(issues), warnings);
 
 	return {
 		course: {

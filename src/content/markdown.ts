@@ -136,7 +136,23 @@ export function splitLongText(text: string, max: number): string[] {
 		if (fences % 2 === 1) inFence = !inFence;
 	}
 	if (current) blocks.push(current);
-	return blocks;
+	// A single paragraph longer than `max` (a wall of text) is cut between sentences, else between words.
+	return blocks.flatMap((block) => (block.length > max && !/^\s{0,3}(```|~~~)/m.test(block) ? cutProse(block, max) : [block]));
+}
+
+function cutProse(text: string, max: number): string[] {
+	const pieces: string[] = [];
+	let rest = text;
+	while (rest.length > max) {
+		const window = rest.slice(0, max + 1);
+		const sentence = Math.max(window.lastIndexOf('. '), window.lastIndexOf('! '), window.lastIndexOf('? '));
+		const space = window.lastIndexOf(' ');
+		const cut = sentence > max / 2 ? sentence + 1 : space > max / 2 ? space : max;
+		pieces.push(rest.slice(0, cut).trimEnd());
+		rest = rest.slice(cut).trimStart();
+	}
+	if (rest) pieces.push(rest);
+	return pieces;
 }
 
 export function countWords(markdown: string): number {

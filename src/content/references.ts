@@ -23,8 +23,10 @@ export interface ReferenceTargets {
 	origin: string;
 	/** Absolute path of each chapter's markdown file, and of a folder chapter's folder → chapter id. */
 	chapterByPath: Map<string, string>;
-	/** Absolute path of each quiz file → its chapter id. */
+	/** Absolute path of each valid quiz file → its chapter id. */
 	quizByPath: Map<string, string>;
+	/** Absolute paths of quiz files with problems of their own: a link to one is reported with them, not as a link. */
+	invalidQuizFiles: Set<string>;
 	/** Chapter ids that have a quiz. */
 	quizzes: Set<string>;
 	assets: AssetCollector;
@@ -106,6 +108,7 @@ export class ReferenceResolver {
 				const href = quizUrl(quizChapter);
 				return { href, absolute: absolute(href) };
 			}
+			if (t.invalidQuizFiles.has(target)) return null;
 			const stats = existsSync(target) ? statSync(target) : undefined;
 			if (!stats) return report(`${what} ${url}: ${path.relative(t.rootDir, target)} does not exist${this.#suggestFile(target, decoded)}`);
 			if (stats.isDirectory())
@@ -143,12 +146,21 @@ export class ReferenceResolver {
 	}
 
 	#suggestFile(target: string, written: string): string {
-		const dir = path.dirname(target);
-		if (!existsSync(dir)) return '';
-		const names = readdirSync(dir).filter((n) => !n.startsWith('.'));
+		// The written link without its last segment (and a folder link's trailing slash): what the hint keeps.
+		const trimmed = written.replace(/\/+$/, '');
+		const writtenDir = trimmed.slice(0, trimmed.lastIndexOf('/') + 1);
 		const base = path.basename(target);
-		const writtenDir = written.slice(0, written.length - base.length);
-		const hint = didYouMean(base, names, (n) => `${writtenDir}${n}`);
+		const dir = path.dirname(target);
+		if (!existsSync(dir)) {
+			// A file inside a misspelt folder (./26-colony/README.md): suggest the folder that holds such a file.
+			const parent = path.dirname(dir);
+			if (!existsSync(parent)) return '';
+			const folders = readdirSync(parent).filter((n) => !n.startsWith('.') && existsSync(path.join(parent, n, base)));
+			const folderWritten = writtenDir.replace(/[^/]+\/$/, '');
+			return didYouMean(path.basename(dir), folders, (n) => `${folderWritten}${n}/${base}`);
+		}
+		const names = readdirSync(dir).filter((n) => !n.startsWith('.'));
+		const hint = didYouMean(base, names, (n) => `${writtenDir}${n}${written.endsWith('/') ? '/' : ''}`);
 		if (hint || names.length === 0) return hint;
 		return ` (that folder has: ${names.slice(0, 8).join(', ')}${names.length > 8 ? ', …' : ''})`;
 	}

@@ -17,3 +17,11 @@ export function tierAtLeast(have: Tier, need: Tier): boolean {
 export function isTier(x: unknown): x is Tier {
 	return typeof x === 'string' && (TIERS as readonly string[]).includes(x);
 }
+
+/**
+ * What learners call a tier: its `name` in course.yaml ("Beekeeper"), never the internal id. A tier the
+ * course does not define (a seeded account's, say) reads as its id with a capital letter.
+ */
+export function tierName(tiers: readonly { id: string; name: string }[], tier: string): string {
+	return tiers.find((t) => t.id === tier)?.name ?? `${tier.charAt(0).toUpperCase()}${tier.slice(1)}`;
+}

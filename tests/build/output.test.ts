@@ -311,6 +311,8 @@ describe.each(BUILDS)('$name', (target) => {
 			expect(sitemaps.length).toBeGreaterThan(0);
 			const urls = sitemaps.flatMap((s) => locs(readFileSync(page(s), 'utf8')));
 			expect(b.compiled.chapters.map((c) => `/chapters/${c.id}/`).filter((u) => !urls.includes(u))).toEqual([]);
+			// and nothing a visitor cannot read signed out (instructor, account, team pages redirect to sign-in)
+			expect(urls.filter((u) => !/^\/(?:(?:chapters|quizzes)\/[^/]+\/|search\/|privacy\/)?$/.test(u))).toEqual([]);
 			expect(readFileSync(page('robots.txt'), 'utf8')).toMatch(/^Sitemap: https?:\/\/\S+\/sitemap-index\.xml$/m);
 		});
 

@@ -5,7 +5,7 @@ import { type TierPublic, tierSchema } from '../../content/schemas.ts';
 import { checkAccess } from '../../domain/access.ts';
 import { SLUG } from '../../domain/ids.ts';
 import { ROLES } from '../../domain/roles.ts';
-import type { Tier } from '../../domain/tiers.ts';
+import { type Tier, tierName } from '../../domain/tiers.ts';
 import { ApiError } from '../api/errors.ts';
 import { type CurrentUser, currentUserFrom } from '../auth/current-user.ts';
 
@@ -80,11 +80,17 @@ export function assertCanRead(manifest: PrivateManifest, user: CurrentUser | nul
 		throw new ApiError(
 			401,
 			'sign_in_required',
-			`${what} is part of ${offer?.name ?? required}: sign in with an account that includes it.`,
+			`${what} is part of ${tierName(manifest.course.tiers, required)}: sign in with an account that includes it.`,
 			details,
 		);
 	}
-	throw new ApiError(403, 'upgrade_required', `${what} needs the ${offer?.name ?? required} tier; your tier is ${user?.tier}.`, details);
+	const yours = tierName(manifest.course.tiers, user?.tier ?? 'free');
+	throw new ApiError(
+		403,
+		'upgrade_required',
+		`${what} needs the ${tierName(manifest.course.tiers, required)} tier; yours is ${yours}.`,
+		details,
+	);
 }
 
 /** Who made a tier change or an admin action, in words: the administrator's name, or where an automatic change came from. */

@@ -180,6 +180,15 @@ describe('links and images an author gets wrong', () => {
 		expect((await oneProblem((d) => append(d, 'chapters/10-starter.md', '[config](../course.yaml)'))).message).toMatch(/never published/);
 	});
 
+	it('suggests the chapter folder a misspelt folder link meant, with or without a file inside it', async () => {
+		expect((await oneProblem((d) => append(d, 'chapters/10-starter.md', '[shaping](./30-shapng/)'))).message).toContain(
+			'did you mean ./30-shaping/?',
+		);
+		expect((await oneProblem((d) => append(d, 'chapters/10-starter.md', '[baking](./50-bakng/README.md)'))).message).toContain(
+			'did you mean ./50-baking/README.md?',
+		);
+	});
+
 	it('links a quiz file to its quiz page, never publishing the answer key', async () => {
 		const dir = copyOf(SOURDOUGH);
 		append(dir, 'chapters/10-starter.md', 'Try [the quiz](../quizzes/starter.yaml).');
@@ -275,7 +284,26 @@ describe('chapters and quizzes too large for one JSON response', () => {
 		const issues = await problemsOf(dir);
 		expect(issues).toHaveLength(1);
 		expect(issues[0]?.file).toBe('quizzes/starter.yaml');
-		expect(issues[0]?.message).toMatch(/the quiz is \d+ characters as JSON; ChatGPT reads at most 99999: split it/);
+		expect(issues[0]?.message).toMatch(
+			/the quiz is \d+ characters as JSON; ChatGPT reads at most 99999 per file: use fewer or shorter questions/,
+		);
+	});
+
+	it('pages a chapter whose one section is a single paragraph longer than a JSON file, cutting between sentences', async () => {
+		const dir = copyOf(SOURDOUGH);
+		const wall = 'The starter rose and fell again overnight, as it does. '.repeat(2_200);
+		const file = path.join(dir, 'chapters/10-starter.md');
+		writeFileSync(file, `${readFileSync(file, 'utf8')}\n## A very long letter\n\n${wall}\n`);
+		const compiled = await compileCourse(dir, { rootDir: dir, origin: ORIGIN });
+		const chapter = compiled.chapters[0] as CompiledChapter;
+		const parts = chapter.sections.filter((s) => s.heading === 'A very long letter');
+		expect(parts.length).toBeGreaterThan(8);
+		for (const part of parts) {
+			expect(part.markdown.length).toBeLessThanOrEqual(12_000);
+			expect(part.markdown).toMatch(/does\.$/);
+		}
+		expect(parts.map((p) => p.markdown).join(' ')).toBe(wall.trim());
+		expect(JSON.stringify(chapterPublic(chapter, true)).length).toBeLessThan(100_000);
 	});
 });
 

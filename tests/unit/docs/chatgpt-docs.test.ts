@@ -150,7 +150,7 @@ describe('instructions.md (the template) and the instructions built from it', ()
 		const text = renderInstructions(template, { title: course.course.title, chapters: course.chapters }, 'https://bake.example.org');
 		expect(text).not.toMatch(/\{[A-Z_]+\}/);
 		expect(text).toContain(`the course "${course.course.title}": 6 chapters: ${course.chapters[0]?.title};`);
-		expect(text).toContain('Chapters 1-2 are free; the others are premium.');
+		expect(text).toContain('Chapters 1-2 are free; the others need a paid tier.');
 		expect(text).toContain('https://bake.example.org/chapters/');
 		expect([...text].length).toBeLessThanOrEqual(INSTRUCTIONS_LIMIT);
 	});
@@ -162,7 +162,7 @@ describe('instructions.md (the template) and the instructions built from it', ()
 		}));
 		const text = renderInstructions(template, { title: 'T'.repeat(500), chapters }, 'https://course-companion.example.com');
 		expect([...text].length).toBeLessThanOrEqual(INSTRUCTIONS_LIMIT);
-		expect(text).toContain('Chapters 1-3 are free; the others are premium.');
+		expect(text).toContain('Chapters 1-3 are free; the others need a paid tier.');
 		expect(text).toContain('…');
 	});
 
@@ -172,7 +172,7 @@ describe('instructions.md (the template) and the instructions built from it', ()
 				{ title: 'a', tier: 'premium' },
 				{ title: 'b', tier: 'free' },
 			]),
-		).toBe('Chapter 2 is free; the others are premium.');
+		).toBe('Chapter 2 is free; the others need a paid tier.');
 		expect(freeChaptersSentence([{ title: 'a', tier: 'free' }])).toBe('Every chapter is free.');
 		expect(freeChaptersSentence([{ title: 'a', tier: 'pro' }])).toBe('Every chapter needs a paid tier.');
 	});
