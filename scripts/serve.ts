@@ -203,6 +203,11 @@ const { getServices } = await import('../src/server/services.ts');
 try {
 	const services = await getServices();
 	log.info({ database: services.handle.dialect }, 'database ready');
+	// The search index is loaded before the first request rather than by it (a long course takes seconds).
+	const { getSearcher } = await import('../src/server/operations/search.ts');
+	const started = performance.now();
+	await getSearcher(services.content).catch((error: unknown) => log.warn({ err: error }, 'search index not loaded at start'));
+	log.info({ ms: Math.round(performance.now() - started) }, 'search index loaded');
 } catch (error) {
 	console.error(`Cannot start: ${(error as Error).message}`);
 	process.exit(1);
