@@ -10,7 +10,7 @@ import type { chapterIdParams } from '../operations/shared.ts';
 import { getServices } from '../services.ts';
 
 type ChapterId = { params: z.infer<typeof chapterIdParams> };
-type Page = { params: { page: number } };
+type Page = { params: { page: string } };
 
 export async function getCourse() {
 	const { content } = await getServices();
@@ -30,7 +30,7 @@ function pageOf<T>(pages: T[], page: number): T {
 }
 
 export const listChapters = async () => pageOf(await chapterPages(), 1);
-export const listChaptersPage = async ({ params }: Page) => pageOf(await chapterPages(), params.page);
+export const listChaptersPage = async ({ params }: Page) => pageOf(await chapterPages(), Number(params.page));
 
 /** Like /api/v1/chapters/{id}.json: the text (sections) of free chapters only. */
 export async function getChapter({ params }: ChapterId) {
@@ -61,4 +61,4 @@ async function quizPages() {
 }
 
 export const listQuizzes = async () => pageOf(await quizPages(), 1);
-export const listQuizzesPage = async ({ params }: Page) => pageOf(await quizPages(), params.page);
+export const listQuizzesPage = async ({ params }: Page) => pageOf(await quizPages(), Number(params.page));

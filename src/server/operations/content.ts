@@ -48,7 +48,12 @@ export const listChapters = defineOperation({
 	response: chapterListPageSchema,
 });
 
-const listPageParams = z.object({ page: z.coerce.number().int().min(1).describe('Page number, from 1 (see pageCount and next).') });
+const listPageParams = z.object({
+	page: z
+		.string()
+		.regex(/^[1-9][0-9]{0,4}$/, 'a page number: 1, 2, 3 …')
+		.describe('Page number, from 1, as in the path that next names (see pageCount).'),
+});
 
 export const listChaptersPage = defineOperation({
 	operationId: 'listChaptersPage',

@@ -157,14 +157,14 @@ for (const kind of DATABASE_KINDS) {
 				const examples: Record<string, Record<string, unknown>> = {
 					getCourse: {},
 					listChapters: {},
-					listChaptersPage: { page: 1 },
+					listChaptersPage: { page: '1' },
 					getChapter: { id: freeChapter.id },
 					getNextChapter: { id: freeChapter.id },
 					getPreviousChapter: { id: freeChapter.id },
 					getChapterContent: { id: premiumChapter.id },
 					searchContent: { q: 'tool use' },
 					listQuizzes: {},
-					listQuizzesPage: { page: 1 },
+					listQuizzesPage: { page: '1' },
 					getQuiz: { id: 'tool-use' },
 					submitQuiz: { id: 'tool-use', answers: Object.fromEntries(key.questions.map((q) => [q.id, q.correct])) },
 					getQuizResults: { id: 'tool-use' },
@@ -295,10 +295,10 @@ for (const kind of DATABASE_KINDS) {
 				expect(structured(await call(anon, 'getCourse'))).toEqual(readJson('client', 'api', 'v1', 'course.json'));
 				expect(structured(await call(anon, 'listChapters'))).toEqual(readJson('client', 'api', 'v1', 'chapters.json'));
 				expect(structured(await call(anon, 'listQuizzes'))).toEqual(readJson('client', 'api', 'v1', 'quizzes.json'));
-				expect(structured(await call(anon, 'listChaptersPage', { page: 1 }))).toEqual(
+				expect(structured(await call(anon, 'listChaptersPage', { page: '1' }))).toEqual(
 					readJson('client', 'api', 'v1', 'chapters', 'pages', '1.json'),
 				);
-				expect(structured(await call(anon, 'listQuizzesPage', { page: 1 }))).toEqual(
+				expect(structured(await call(anon, 'listQuizzesPage', { page: '1' }))).toEqual(
 					readJson('client', 'api', 'v1', 'quizzes', 'pages', '1.json'),
 				);
 				for (const id of [freeChapter.id, premiumChapter.id, manifest.chapters[0]?.id as string, manifest.chapters.at(-1)?.id as string]) {
