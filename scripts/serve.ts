@@ -38,10 +38,19 @@ const { handler } = (await import(pathToFileURL(entry).href)) as {
 	handler: (req: http.IncomingMessage, res: http.ServerResponse, next?: (err?: unknown) => void, locals?: object) => Promise<void>;
 };
 
-const chaptersJson = JSON.parse(readFileSync(path.join(dist, 'client', 'api', 'v1', 'chapters.json'), 'utf8')) as {
-	chapters: { id: string; tier: string }[];
-};
-const premiumIds = new Set(chaptersJson.chapters.filter((c) => c.tier !== 'free').map((c) => c.id));
+/** Every chapter's tier, from chapters.json and the pages its `next` links name. */
+function readChapterList(): { id: string; tier: string }[] {
+	const chapters: { id: string; tier: string }[] = [];
+	let next: string | null = '/api/v1/chapters.json';
+	while (next) {
+		const page = JSON.parse(readFileSync(path.join(dist, 'client', next), 'utf8')) as { chapters: typeof chapters; next?: string | null };
+		chapters.push(...page.chapters);
+		next = page.next ?? null;
+	}
+	return chapters;
+}
+const manifestChapters = readChapterList();
+const premiumIds = new Set(manifestChapters.filter((c) => c.tier !== 'free').map((c) => c.id));
 const https = env.PUBLIC_ORIGIN.startsWith('https:');
 const headers = Object.entries(securityHeaders({ https }));
 
@@ -194,6 +203,11 @@ const { getServices } = await import('../src/server/services.ts');
 try {
 	const services = await getServices();
 	log.info({ database: services.handle.dialect }, 'database ready');
+	// The search index is loaded before the first request rather than by it (a long course takes seconds).
+	const { getSearcher } = await import('../src/server/operations/search.ts');
+	const started = performance.now();
+	await getSearcher(services.content).catch((error: unknown) => log.warn({ err: error }, 'search index not loaded at start'));
+	log.info({ ms: Math.round(performance.now() - started) }, 'search index loaded');
 } catch (error) {
 	console.error(`Cannot start: ${(error as Error).message}`);
 	process.exit(1);

@@ -18,6 +18,7 @@ import { chapterPublic, quizPublic } from './emit.ts';
 import { type ContentIssue, ContentValidationError, fieldPath } from './errors.ts';
 import { countWords, type Heading, renderMarkdown, splitLongText, splitSections, topLevelHeadingLines } from './markdown.ts';
 import { SECTION_DEPTHS } from './markdown/headings.ts';
+import { courseParts } from './parts.ts';
 import { ReferenceResolver } from './references.ts';
 import { didYouMean } from './suggest.ts';
 import {
@@ -263,14 +264,14 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 		...compiledChapters.map((c) => ({
 			file: c.file,
 			chars: JSON.stringify(chapterPublic(c, true)).length,
-			what: 'chapter metadata and first page',
-			fix: 'shorten its summary and objectives (the text itself is paged)',
+			what: 'chapter metadata and first page of text',
+			fix: 'the text is paged by section, but the objectives, keywords and headings are not: shorten them, or split the chapter in two',
 		})),
 		...compiledQuizzes.map((q) => ({
 			file: q.file,
 			chars: JSON.stringify(quizPublic(q)).length,
 			what: 'quiz',
-			fix: 'use fewer or shorter questions, or move some into the quiz of another chapter',
+			fix: 'a quiz is one response: use fewer or shorter questions and options, or split the chapter and its quiz in two',
 		})),
 	].filter((f) => f.chars >= MAX_JSON_CHARS);
 	for (const p of checkTierClaims(
@@ -282,12 +283,19 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 		if (p.severity) warnings.push({ ...issue, severity: p.severity });
 		else issues.push(issue);
 	}
+	const { parts, problems: partProblems } = courseParts(
+		course.parts,
+		compiledChapters.map((c) => c.id),
+	);
+	for (const p of partProblems) {
+		const at = ['parts', p.index, 'from'];
+		issues.push({ file: courseFile, field: fieldPath(at), line: courseSource.lineOf(at), message: p.message });
+	}
 	for (const f of oversize) {
 		issues.push({
 			file: f.file,
 			field: '',
-			line: 1,
-			message: `the ${f.what} is ${f.chars} characters as JSON; ChatGPT reads at most ${MAX_JSON_CHARS - 1} per file: ${f.fix}`,
+			message: `the ${f.what} is ${f.chars} characters as JSON; ChatGPT reads at most ${MAX_JSON_CHARS - 1} characters in one response: ${f.fix}`,
 		});
 	}
 	if (issues.length > 0) throw new ContentValidationError(sortIssues(issues), warnings);
@@ -312,6 +320,7 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 			})),
 			chapterCount: compiledChapters.length,
 			totalMinutes: compiledChapters.reduce((sum, c) => sum + c.minutes, 0),
+			parts,
 		},
 		chapters: compiledChapters,
 		quizzes: compiledQuizzes,

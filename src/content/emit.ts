@@ -16,10 +16,10 @@ import {
 	quizKeySchema,
 } from './artifact.ts';
 import type { CourseAsset } from './assets.ts';
-import { pageSections } from './paging.ts';
+import { pageList, pageSections } from './paging.ts';
 import { chapterUrl } from './urls.ts';
 import type { CompiledChapter, CompiledCourse, CompiledQuiz } from './compile.ts';
-import type { ChapterPublic, ChapterSummary, QuizPublic, QuizSummary } from './schemas.ts';
+import type { ChapterListPage, ChapterPublic, ChapterSummary, QuizListPage, QuizPublic, QuizSummary } from './schemas.ts';
 
 export function chapterSummary(chapter: CompiledChapter): ChapterSummary {
 	return {
@@ -66,6 +66,16 @@ export function quizSummary(quiz: CompiledQuiz | QuizKey, tier = (quiz as Compil
 		passMark: quiz.passMark,
 		questionCount: quiz.questions.length,
 	};
+}
+
+/** chapters.json and its later pages (`/api/v1/chapters/pages/<n>.json`), each linking the next; page 1 first. */
+export function chapterListPages(chapters: readonly ChapterSummary[]): ChapterListPage[] {
+	return pageList('chapters', chapters).map((p) => ({ chapters: p.items, ...p.links }));
+}
+
+/** quizzes.json and its later pages (`/api/v1/quizzes/pages/<n>.json`), each linking the next; page 1 first. */
+export function quizListPages(quizzes: readonly QuizSummary[]): QuizListPage[] {
+	return pageList('quizzes', quizzes).map((p) => ({ quizzes: p.items, ...p.links }));
 }
 
 /** Questions and options only: never which option is correct, never explanations or feedback. */

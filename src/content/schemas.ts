@@ -59,6 +59,13 @@ export const courseFileSchema = z.strictObject({
 	/** When quiz results show the correct answers; unset: after a pass or when the day's attempts are used up. */
 	quiz_reveal: revealSchema.optional(),
 	search: courseSearchSchema.default({ synonyms: [], boilerplate_headings: [] }),
+	/**
+	 * Parts of a long course, in reading order: each starts at the chapter `from` (an id) and runs to the next
+	 * part. A chapter page's sidebar lists the chapters of its own part and only the titles of the others.
+	 * Unset on a course of more than 60 chapters: parts of 50 chapters, titled by their chapter numbers.
+	 * @example parts: [{ title: "Foundations", from: "getting-started" }, { title: "In production", from: "deploying" }]
+	 */
+	parts: z.array(z.strictObject({ title: z.string().min(1), from: slug })).default([]),
 	tiers: z
 		.array(tierDefinitionSchema)
 		.min(1)
@@ -213,6 +220,19 @@ export const quizPublicSchema = quizSummarySchema.extend({ questions: z.array(pu
 export type QuizSummary = z.infer<typeof quizSummarySchema>;
 export type QuizPublic = z.infer<typeof quizPublicSchema>;
 
+/** Where a page of a course-wide list (chapters.json, quizzes.json) sits, and the path of the next one. */
+const listPageFields = {
+	/** This page, from 1. */
+	page: z.number().int().positive(),
+	pageCount: z.number().int().positive(),
+	/** Path of the next page (its number is in the path), or null on the last page. */
+	next: z.string().nullable(),
+};
+export const chapterListPageSchema = z.object({ chapters: z.array(chapterSummarySchema), ...listPageFields });
+export const quizListPageSchema = z.object({ quizzes: z.array(quizSummarySchema), ...listPageFields });
+export type ChapterListPage = z.infer<typeof chapterListPageSchema>;
+export type QuizListPage = z.infer<typeof quizListPageSchema>;
+
 export const tierPublicSchema = z.object({
 	id: tierSchema,
 	name: z.string(),
@@ -236,5 +256,7 @@ export const coursePublicSchema = z.object({
 	tiers: z.array(tierPublicSchema),
 	chapterCount: z.number().int(),
 	totalMinutes: z.number().int(),
+	/** The course's parts in reading order: title, first chapter (id) and how many chapters each has. */
+	parts: z.array(z.object({ title: z.string(), from: z.string(), chapterCount: z.number().int() })),
 });
 export type CoursePublic = z.infer<typeof coursePublicSchema>;

@@ -3,15 +3,33 @@ import { MAX_JSON_CHARS } from './compile.ts';
 
 export { MAX_JSON_CHARS };
 import { getCompiledCourse } from './course.ts';
-import { chapterSummary } from './emit.ts';
+import { chapterListPages, chapterSummary, quizListPages, quizSummary } from './emit.ts';
 
 export function jsonFile(value: unknown, name: string): Response {
 	const body = JSON.stringify(value);
 	if (body.length >= MAX_JSON_CHARS) {
-		// compileCourse reports oversize chapters and quizzes to the author first; this is the last guard.
-		throw new Error(`${name} is ${body.length} characters; the limit is ${MAX_JSON_CHARS}. Split long sections.`);
+		// compileCourse reports an oversize chapter or quiz to its author first, and the lists are paged
+		// (paging.ts): reaching this guard means a file the build should have paged was not.
+		throw new Error(
+			`${name} would be ${body.length} characters; ChatGPT reads at most ${MAX_JSON_CHARS - 1} characters in one response, so the build pages long lists and chapter texts. This file was not paged: a bug in the build, not in the course.`,
+		);
 	}
 	return new Response(body, { headers: { 'content-type': 'application/json; charset=utf-8' } });
+}
+
+/** The pages of chapters.json, page 1 first. */
+export async function chapterListPagesOfCourse() {
+	return chapterListPages((await getCompiledCourse()).chapters.map(chapterSummary));
+}
+
+/** The pages of quizzes.json, page 1 first. */
+export async function quizListPagesOfCourse() {
+	return quizListPages((await getCompiledCourse()).quizzes.map((q) => quizSummary(q)));
+}
+
+/** getStaticPaths of a list's pages (`/api/v1/<list>/pages/<n>.json`): every page, the first too. */
+export function listPagePaths(pages: () => Promise<unknown[]>) {
+	return async () => (await pages()).map((_, i) => ({ params: { page: String(i + 1) } }));
 }
 
 export async function chapterPaths() {

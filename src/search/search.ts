@@ -122,10 +122,14 @@ interface QueryGroup {
 	unknown?: boolean;
 }
 
-interface Posting {
-	doc: number;
-	/** Term frequency per field, dense, in `data.fields` order. */
-	tfs: number[];
+/**
+ * A term's postings, packed: `docs[i]` is the i-th doc containing it (ascending) and its term frequency in
+ * field f is `tfs[i * fieldCount + f]` (dense, 0 where absent). Typed arrays instead of an object and an
+ * array per posting: a 1,000-chapter course has millions of postings (docs/decisions/0026-course-scale.md).
+ */
+interface Postings {
+	docs: Uint32Array;
+	tfs: Uint16Array | Uint32Array;
 }
 
 /** Reads `<privateDir>/search-index.json` as written by buildSearchIndex; refuses an index of another format version. */
@@ -147,26 +151,28 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 	const docs: SearchDoc[] = data.docs;
 	const n = docs.length;
 	const fieldCount = data.fields.length;
-	const postings = new Map<string, Posting[]>();
+	const postings = new Map<string, Postings>();
 	for (const [term, rows] of Object.entries(data.postings)) {
-		postings.set(
-			term,
-			rows.map((row) => {
-				const tfs = new Array<number>(data.fields.length).fill(0);
-				for (let i = 1; i + 1 < row.length; i += 2) tfs[row[i] as number] = row[i + 1] as number;
-				return { doc: row[0] as number, tfs };
-			}),
-		);
+		const docIds = new Uint32Array(rows.length);
+		let maxTf = 0;
+		for (const row of rows) for (let i = 2; i < row.length; i += 2) maxTf = Math.max(maxTf, row[i] as number);
+		const tfs = maxTf < 0x10000 ? new Uint16Array(rows.length * fieldCount) : new Uint32Array(rows.length * fieldCount);
+		rows.forEach((row, r) => {
+			docIds[r] = row[0] as number;
+			for (let i = 1; i + 1 < row.length; i += 2) tfs[r * fieldCount + (row[i] as number)] = row[i + 1] as number;
+		});
+		postings.set(term, { docs: docIds, tfs });
 	}
 	const weights = data.fields.map((f) => settings.weights[f] ?? 0);
-	/** Per doc and field: weight / length-normalisation denominator, so scoring is one multiply per tf. */
-	const fieldFactor = docs.map((d) =>
-		data.fields.map((f, i) => {
+	/** Per doc and field (`doc * fieldCount + f`): weight / length-normalisation denominator, so scoring is one multiply per tf. */
+	const fieldFactor = new Float64Array(n * fieldCount);
+	docs.forEach((d, doc) => {
+		data.fields.forEach((f, i) => {
 			const b = settings.b[f] ?? 0;
 			const avg = data.avgLengths[i] || 1;
-			return (weights[i] ?? 0) / (1 - b + (b * (d.lengths[i] ?? 0)) / avg);
-		}),
-	);
+			fieldFactor[doc * fieldCount + i] = (weights[i] ?? 0) / (1 - b + (b * (d.lengths[i] ?? 0)) / avg);
+		});
+	});
 	const sectionFields = data.fields.flatMap((f, i) => ((OWN_FIELDS as readonly string[]).includes(f) ? [i] : []));
 	/**
 	 * Document frequency counts only a section's own text (OWN_FIELDS): a chapter keyword is copied
@@ -175,15 +181,16 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 	 */
 	const idf = new Map<string, number>();
 	for (const [term, list] of postings) {
-		const sectionDf = list.filter((p) => sectionFields.some((i) => (p.tfs[i] ?? 0) > 0)).length;
-		const df = sectionDf || list.length;
+		let sectionDf = 0;
+		for (let r = 0; r < list.docs.length; r++) if (sectionFields.some((i) => (list.tfs[r * fieldCount + i] as number) > 0)) sectionDf++;
+		const df = sectionDf || list.docs.length;
 		idf.set(term, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
 	}
 	const idfOf = (term: string): number => idf.get(term) ?? 0;
 	/** A word the course never uses is as informative as a word in a single section: unknown words sink coverage. */
 	const unknownIdf = Math.log(1 + (n - 1 + 0.5) / 1.5);
 	const synonyms = new Map(Object.entries(data.synonyms));
-	const vocabulary = spellingVocabulary(data.words, (term) => postings.get(term)?.length ?? 0);
+	const vocabulary = spellingVocabulary(data.words, (term) => postings.get(term)?.docs.length ?? 0);
 	const corrections = new Map<string, string | null>();
 	/** The course word a misspelt query word most likely means, or null; memoised per query word. */
 	const correct = (word: string): string | null => {
@@ -311,10 +318,11 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 				const list = postings.get(alt.term);
 				if (!list) continue;
 				const w = alt.weight * idfOf(alt.term);
-				for (const { doc, tfs } of list) {
-					const factor = fieldFactor[doc] as number[];
+				const { docs: docIds, tfs } = list;
+				for (let r = 0; r < docIds.length; r++) {
+					const doc = docIds[r] as number;
 					let tf = 0;
-					for (let f = 0; f < fieldCount; f++) tf += (tfs[f] as number) * (factor[f] as number);
+					for (let f = 0; f < fieldCount; f++) tf += (tfs[r * fieldCount + f] as number) * (fieldFactor[doc * fieldCount + f] as number);
 					const value = (w * tf) / (settings.k1 + tf);
 					if (value > (best[doc] as number)) best[doc] = value;
 				}

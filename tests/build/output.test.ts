@@ -13,11 +13,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type CompiledCourse, compileCourse } from '../../src/content/compile.ts';
 import type { PrivateChapter, PrivateManifest } from '../../src/content/emit.ts';
 import {
+	chapterListPageSchema,
 	chapterPublicSchema,
 	chapterSummarySchema,
 	coursePublicSchema,
+	quizListPageSchema,
 	quizPublicSchema,
-	quizSummarySchema,
 } from '../../src/content/schemas.ts';
 import { MAX_JSON_CHARS } from '../../src/content/static-json.ts';
 import type { QuizKey } from '../../src/domain/grading.ts';
@@ -33,8 +34,29 @@ import {
 import { BUILDS, type BuildUnderTest, DEMO_BUILD } from './builds.ts';
 
 const neighbourSchema = z.object({ from: z.string(), chapter: chapterSummarySchema.nullable() });
-const chapterListSchema = z.object({ chapters: z.array(chapterSummarySchema) });
-const quizListSchema = z.object({ quizzes: z.array(quizSummarySchema) });
+
+/** A paged list read from page 1 by its `next` links: every entry, and the files it was read from. */
+function readPagedList<T>(
+	api: string,
+	first: string,
+	read: (file: string) => { items: T[]; page: number; pageCount: number; next: string | null },
+) {
+	const items: T[] = [];
+	const files: string[] = [];
+	let file: string | null = first;
+	let expectedPage = 1;
+	while (file) {
+		const page = read(path.join(api, file));
+		expect(page.page).toBe(expectedPage);
+		items.push(...page.items);
+		files.push(file);
+		file = page.next ? page.next.replace(/^\/api\/v1\//, '') : null;
+		if (file) expect(page.pageCount).toBeGreaterThan(page.page);
+		else expect(page.pageCount).toBe(page.page);
+		expectedPage++;
+	}
+	return { items, files };
+}
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
 
@@ -208,11 +230,17 @@ describe.each(BUILDS)('$name', (target) => {
 
 	describe('static JSON API (client/api/v1)', () => {
 		it('holds exactly the expected files: one per chapter (+ next/previous), and quizzes for free quizzes only', () => {
+			const pageFiles = (list: 'chapters' | 'quizzes') => {
+				const { pageCount } = readJson(path.join(b.api, `${list}.json`)) as { pageCount: number };
+				return Array.from({ length: pageCount }, (_, i) => `${list}/pages/${i + 1}.json`);
+			};
 			const freeQuizzes = b.compiled.quizzes.filter((q) => q.tier === 'free');
 			const expected = [
 				'course.json',
 				'chapters.json',
 				'quizzes.json',
+				...pageFiles('chapters'),
+				...pageFiles('quizzes'),
 				...b.compiled.chapters.flatMap((c) => [`chapters/${c.id}.json`, `chapters/${c.id}/next.json`, `chapters/${c.id}/previous.json`]),
 				...freeQuizzes.map((q) => `quizzes/${q.id}.json`),
 			].sort();
@@ -225,10 +253,19 @@ describe.each(BUILDS)('$name', (target) => {
 		it('parses every file against its schema in src/content/schemas.ts, with no extra fields', () => {
 			const { api, chapters, manifest } = b;
 			expect(parseExactly(b, coursePublicSchema, path.join(api, 'course.json'))).toEqual(manifest.course);
-			const list = parseExactly(b, chapterListSchema, path.join(api, 'chapters.json'));
-			expect(list.chapters.map((c) => c.id)).toEqual(chapters.map((c) => c.id));
-			const quizList = parseExactly(b, quizListSchema, path.join(api, 'quizzes.json'));
-			expect(quizList.quizzes).toEqual(manifest.quizzes);
+			// The lists are paged: page 1 is chapters.json (and pages/1.json), `next` links the rest.
+			const list = readPagedList(api, 'chapters.json', (f) => {
+				const page = parseExactly(b, chapterListPageSchema, f);
+				return { ...page, items: page.chapters };
+			});
+			expect(list.items.map((c) => c.id)).toEqual(chapters.map((c) => c.id));
+			expect(readJson(path.join(api, 'chapters/pages/1.json'))).toEqual(readJson(path.join(api, 'chapters.json')));
+			const quizList = readPagedList(api, 'quizzes.json', (f) => {
+				const page = parseExactly(b, quizListPageSchema, f);
+				return { ...page, items: page.quizzes };
+			});
+			expect(quizList.items).toEqual(manifest.quizzes);
+			expect(readJson(path.join(api, 'quizzes/pages/1.json'))).toEqual(readJson(path.join(api, 'quizzes.json')));
 			for (const c of chapters) {
 				parseExactly(b, chapterPublicSchema, path.join(api, 'chapters', `${c.id}.json`));
 				parseExactly(b, neighbourSchema, path.join(api, 'chapters', c.id, 'next.json'));

@@ -16,6 +16,7 @@ import * as m0008 from './migrations/0008_billing_customers.ts';
 import * as m0009 from './migrations/0009_time_zone_change.ts';
 import * as m0010 from './migrations/0010_admin_actions.ts';
 import * as m0014 from './migrations/0014_certificates.ts';
+import * as m0015 from './migrations/0015_admin_search_trigram.ts';
 
 /** Every migration, by name; names sort in the order they must run. Add new ones here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
 	'0009_time_zone_change': m0009,
 	'0010_admin_actions': m0010,
 	'0014_certificates': m0014,
+	'0015_admin_search_trigram': m0015,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -183,7 +183,8 @@ export async function restorePglite(file: string, dataDir: string, options: { re
 		}
 		mkdirSync(dir, { recursive: true });
 		const { PGlite } = await import('@electric-sql/pglite');
-		const pglite = await PGlite.create(dir, { loadDataDir: new Blob([bytes]) });
+		const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+		const pglite = await PGlite.create(dir, { loadDataDir: new Blob([bytes]), extensions: { pg_trgm } });
 		try {
 			await pglite.query('select 1');
 		} finally {

@@ -107,11 +107,14 @@ async function createPglite(dir: string, displayDir: string, options: PgliteOpti
 	try {
 		mkdirSync(dir, { recursive: true });
 		const { PGlite } = await import('@electric-sql/pglite');
+		const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
 		const durable = (options.durability ?? 'fsync') === 'fsync';
 		const onFatal = options.onFatal ?? exitOnFatal;
 		let fatal = false;
 		const pglite = await PGlite.create(dir, {
 			parsers: pgliteParsers,
+			// Trigram indexes for the admin learner search (migration 0015).
+			extensions: { pg_trgm },
 			...(durable ? { startParams: durableStartParams(PGlite) } : {}),
 			// PostgreSQL reports a PANIC on stderr, then aborts; the instance never answers again.
 			onStderr(line) {

@@ -3,23 +3,34 @@
  * they are answered from the private manifest, with the same shapes as the static files.
  */
 import type { z } from 'astro/zod';
+import { chapterListPages, quizListPages } from '../../content/emit.ts';
 import { chapterSummarySchema } from '../../content/schemas.ts';
 import { notFound } from '../api/errors.ts';
 import type { chapterIdParams } from '../operations/shared.ts';
 import { getServices } from '../services.ts';
 
 type ChapterId = { params: z.infer<typeof chapterIdParams> };
+type Page = { params: { page: string } };
 
 export async function getCourse() {
 	const { content } = await getServices();
 	return (await content.manifest()).course;
 }
 
-export async function listChapters() {
+async function chapterPages() {
 	const { content } = await getServices();
 	const { chapters } = await content.manifest();
-	return { chapters: chapters.map((c) => chapterSummarySchema.parse(c)) };
+	return chapterListPages(chapters.map((c) => chapterSummarySchema.parse(c)));
 }
+
+function pageOf<T>(pages: T[], page: number): T {
+	const found = pages[page - 1];
+	if (!found) throw notFound(`Page ${page} of the list (there ${pages.length === 1 ? 'is 1 page' : `are ${pages.length} pages`})`);
+	return found;
+}
+
+export const listChapters = async () => pageOf(await chapterPages(), 1);
+export const listChaptersPage = async ({ params }: Page) => pageOf(await chapterPages(), Number(params.page));
 
 /** Like /api/v1/chapters/{id}.json: the text (sections) of free chapters only. */
 export async function getChapter({ params }: ChapterId) {
@@ -44,7 +55,10 @@ async function neighbour(id: string, direction: 'next' | 'previous') {
 export const getNextChapter = ({ params }: ChapterId) => neighbour(params.id, 'next');
 export const getPreviousChapter = ({ params }: ChapterId) => neighbour(params.id, 'previous');
 
-export async function listQuizzes() {
+async function quizPages() {
 	const { content } = await getServices();
-	return { quizzes: (await content.manifest()).quizzes };
+	return quizListPages((await content.manifest()).quizzes);
 }
+
+export const listQuizzes = async () => pageOf(await quizPages(), 1);
+export const listQuizzesPage = async ({ params }: Page) => pageOf(await quizPages(), Number(params.page));

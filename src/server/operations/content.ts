@@ -4,11 +4,12 @@
  */
 import { z } from 'astro/zod';
 import {
+	chapterListPageSchema,
 	chapterPublicSchema,
 	chapterSummarySchema,
 	coursePublicSchema,
+	quizListPageSchema,
 	quizPublicSchema,
-	quizSummarySchema,
 	sectionSchema,
 	tierSchema,
 } from '../../content/schemas.ts';
@@ -38,13 +39,35 @@ export const listChapters = defineOperation({
 	operationId: 'listChapters',
 	method: 'GET',
 	path: '/api/v1/chapters.json',
-	summary: 'List all chapters in reading order',
+	summary: 'List the chapters in reading order (first page)',
 	description:
-		'Every chapter with id, title, order, difficulty, minutes, summary and tier (free or premium). Use the ids with getChapter and getChapterContent.',
+		'Chapters with id, title, order, difficulty, minutes, summary and tier (free or premium). A long course is paged: when next is not null, call listChaptersPage with the following page number. Use the ids with getChapter.',
 	tags: ['Course'],
 	auth: 'public',
 	static: true,
-	response: z.object({ chapters: z.array(chapterSummarySchema) }),
+	response: chapterListPageSchema,
+});
+
+const listPageParams = z.object({
+	page: z
+		.string()
+		.regex(/^[1-9][0-9]{0,4}$/, 'a page number: 1, 2, 3 …')
+		.describe('Page number, from 1, as in the path that next names (see pageCount).'),
+});
+
+export const listChaptersPage = defineOperation({
+	operationId: 'listChaptersPage',
+	method: 'GET',
+	path: '/api/v1/chapters/pages/{page}.json',
+	summary: 'One page of the chapter list',
+	description:
+		'The same list as listChapters, one page at a time, for a course too long for one response. next names the following page; null on the last.',
+	tags: ['Course'],
+	auth: 'public',
+	static: true,
+	params: listPageParams,
+	response: chapterListPageSchema,
+	errors: [404],
 });
 
 export const getChapter = defineOperation({
@@ -94,12 +117,28 @@ export const listQuizzes = defineOperation({
 	operationId: 'listQuizzes',
 	method: 'GET',
 	path: '/api/v1/quizzes.json',
-	summary: 'List all quizzes',
-	description: 'One quiz per chapter, with tier, pass mark and number of questions. Use getQuiz to fetch the questions.',
+	summary: 'List the quizzes (first page)',
+	description:
+		'One quiz per chapter, with tier, pass mark and number of questions. A long course is paged: when next is not null, call listQuizzesPage with the following page number. Use getQuiz for the questions.',
 	tags: ['Quizzes'],
 	auth: 'public',
 	static: true,
-	response: z.object({ quizzes: z.array(quizSummarySchema) }),
+	response: quizListPageSchema,
+});
+
+export const listQuizzesPage = defineOperation({
+	operationId: 'listQuizzesPage',
+	method: 'GET',
+	path: '/api/v1/quizzes/pages/{page}.json',
+	summary: 'One page of the quiz list',
+	description:
+		'The same list as listQuizzes, one page at a time, for a course too long for one response. next names the following page; null on the last.',
+	tags: ['Quizzes'],
+	auth: 'public',
+	static: true,
+	params: listPageParams,
+	response: quizListPageSchema,
+	errors: [404],
 });
 
 export const getChapterContent = defineOperation({

@@ -10,12 +10,17 @@ import { defineOperation } from '../api/operation.ts';
 import type { ContentStore } from '../content-store.ts';
 import { getServices } from '../services.ts';
 
-let searcher: { text: string; searcher: Searcher } | undefined;
+/**
+ * On globalThis: scripts/serve.ts builds it before it listens (`getSearcher` from src/), and the bundled
+ * server's copy of this module finds it, so the first search does not wait for the index to load.
+ */
+const cache = globalThis as typeof globalThis & { __courseSearcher?: { text: string; searcher: Searcher } };
 
 /** The searcher for the current index; rebuilt only when the index text changes (a new publish). */
 export async function getSearcher(content: ContentStore): Promise<Searcher> {
 	const text = await content.readText(ARTIFACT_FILES.searchIndex);
 	if (text === null) throw new ArtifactError('The private artifact has no search-index.json: run `npm run build`.');
+	let searcher = cache.__courseSearcher;
 	if (searcher?.text !== text) {
 		const data = JSON.parse(text) as SearchIndexData;
 		if (data.version !== SEARCH_INDEX_VERSION) {
@@ -24,6 +29,7 @@ export async function getSearcher(content: ContentStore): Promise<Searcher> {
 			);
 		}
 		searcher = { text, searcher: createSearcher(data) };
+		cache.__courseSearcher = searcher;
 	}
 	return searcher.searcher;
 }

@@ -180,14 +180,22 @@ function likePattern(query: string): string {
 	return `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * Accounts whose email or display name contains `query` (case-insensitive), every account without one: an
+ * ILIKE '%…%' that the trigram indexes of migration 0015 serve (a query of three characters or more).
+ */
+export function matchingUsers(db: Kysely<Database>, query: string | undefined) {
+	const pattern = query?.trim() ? likePattern(query.trim()) : undefined;
+	const base = db.selectFrom('users');
+	return pattern ? base.where((eb) => eb.or([eb('email', 'ilike', pattern), eb('display_name', 'ilike', pattern)])) : base;
+}
+
 /** One page of accounts, by email; `query` matches email or display name (case-insensitive substring), absent lists everyone. */
 export async function listUsers(
 	db: Kysely<Database>,
 	input: { query?: string; limit: number; offset: number },
 ): Promise<{ users: PublicUser[]; total: number }> {
-	const pattern = input.query ? likePattern(input.query.trim()) : undefined;
-	let base = db.selectFrom('users');
-	if (pattern) base = base.where((eb) => eb.or([eb('email', 'ilike', pattern), eb('display_name', 'ilike', pattern)]));
+	const base = matchingUsers(db, input.query);
 	const [users, count] = await Promise.all([
 		base.select(PUBLIC_COLUMNS).orderBy('email').limit(input.limit).offset(input.offset).execute(),
 		base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),

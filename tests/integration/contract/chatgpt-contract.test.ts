@@ -120,6 +120,10 @@ const EXAMPLES: Record<string, (ctx: Context) => Call[]> = {
 	listChapters: () => [
 		{ status: 200, check: (b) => expect(b.chapters).toContainEqual(expect.objectContaining({ id: PREMIUM_CHAPTER, tier: 'premium' })) },
 	],
+	listChaptersPage: () => [
+		{ params: { page: '1' }, status: 200, check: (b) => expect(b).toMatchObject({ page: 1, pageCount: 1, next: null }) },
+		{ params: { page: '2' }, status: 404 },
+	],
 	getChapter: () => [
 		{ params: { id: PREMIUM_CHAPTER }, status: 200, check: (b) => expect(b).toMatchObject({ id: PREMIUM_CHAPTER, tier: 'premium' }) },
 		{ params: { id: 'no-such-chapter' }, status: 404 },
@@ -131,6 +135,10 @@ const EXAMPLES: Record<string, (ctx: Context) => Call[]> = {
 	getPreviousChapter: () => [{ params: { id: FIRST_CHAPTER }, status: 200, check: (b) => expect(b.chapter).toBeNull() }],
 	listQuizzes: () => [
 		{ status: 200, check: (b) => expect(b.quizzes).toContainEqual(expect.objectContaining({ id: PREMIUM_QUIZ, tier: 'premium' })) },
+	],
+	listQuizzesPage: () => [
+		{ params: { page: '1' }, status: 200, check: (b) => expect(b.quizzes).toContainEqual(expect.objectContaining({ id: PREMIUM_QUIZ })) },
+		{ params: { page: '2' }, status: 404 },
 	],
 	// (full) A new learner whose account operations below cannot disturb the demo learner's tokens.
 	register: (ctx) => {

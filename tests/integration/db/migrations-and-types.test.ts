@@ -11,6 +11,7 @@ import * as billingCustomers from '../../../src/server/db/migrations/0008_billin
 import * as timeZoneChange from '../../../src/server/db/migrations/0009_time_zone_change.ts';
 import * as adminActions from '../../../src/server/db/migrations/0010_admin_actions.ts';
 import * as certificates from '../../../src/server/db/migrations/0014_certificates.ts';
+import * as adminSearchTrigram from '../../../src/server/db/migrations/0015_admin_search_trigram.ts';
 import { migrateToLatest, migrationStatus } from '../../../src/server/db/migrate.ts';
 import { createUser } from '../../../src/server/repositories/users.ts';
 import { openTestDatabase, type TargetName, TARGETS, type TestDatabase, uniqueEmail } from './harness.ts';
@@ -54,7 +55,7 @@ for (const target of TARGETS) {
 		it('reports every migration as pending on an empty database', async () => {
 			const status = await migrationStatus(t.handle.db);
 			expect(status).toEqual({
-				pending: 11,
+				pending: 12,
 				pendingNames: [
 					'0001_initial',
 					'0002_oauth_refresh',
@@ -67,6 +68,7 @@ for (const target of TARGETS) {
 					'0009_time_zone_change',
 					'0010_admin_actions',
 					'0014_certificates',
+					'0015_admin_search_trigram',
 				],
 				appliedNames: [],
 			});
@@ -86,6 +88,7 @@ for (const target of TARGETS) {
 					'0009_time_zone_change',
 					'0010_admin_actions',
 					'0014_certificates',
+					'0015_admin_search_trigram',
 				],
 			});
 			expect(await migrationStatus(t.handle.db)).toEqual({
@@ -103,6 +106,7 @@ for (const target of TARGETS) {
 					'0009_time_zone_change',
 					'0010_admin_actions',
 					'0014_certificates',
+					'0015_admin_search_trigram',
 				],
 			});
 			expect(await appTables()).toEqual(TABLES);
@@ -114,6 +118,7 @@ for (const target of TARGETS) {
 
 		it('down drops every table and up recreates them', async () => {
 			// Newest first: oauth_refresh_tokens references sessions and oauth_clients.
+			await adminSearchTrigram.down(t.handle.db);
 			await certificates.down(t.handle.db);
 			await adminActions.down(t.handle.db);
 			await timeZoneChange.down(t.handle.db);
@@ -137,6 +142,7 @@ for (const target of TARGETS) {
 			await timeZoneChange.up(t.handle.db);
 			await adminActions.up(t.handle.db);
 			await certificates.up(t.handle.db);
+			await adminSearchTrigram.up(t.handle.db);
 			expect(await appTables()).toEqual(TABLES);
 		});
 

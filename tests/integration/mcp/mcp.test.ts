@@ -24,12 +24,14 @@ const PASSWORD = 'learn-with-chatgpt';
 const EXPECTED_TOOLS = [
 	'getCourse',
 	'listChapters',
+	'listChaptersPage',
 	'getChapter',
 	'getNextChapter',
 	'getPreviousChapter',
 	'getChapterContent',
 	'searchContent',
 	'listQuizzes',
+	'listQuizzesPage',
 	'getQuiz',
 	'submitQuiz',
 	'getQuizResults',
@@ -157,12 +159,14 @@ for (const kind of DATABASE_KINDS) {
 				const examples: Record<string, Record<string, unknown>> = {
 					getCourse: {},
 					listChapters: {},
+					listChaptersPage: { page: '1' },
 					getChapter: { id: freeChapter.id },
 					getNextChapter: { id: freeChapter.id },
 					getPreviousChapter: { id: freeChapter.id },
 					getChapterContent: { id: premiumChapter.id },
 					searchContent: { q: 'tool use' },
 					listQuizzes: {},
+					listQuizzesPage: { page: '1' },
 					getQuiz: { id: 'tool-use' },
 					submitQuiz: { id: 'tool-use', answers: Object.fromEntries(key.questions.map((q) => [q.id, q.correct])) },
 					getQuizResults: { id: 'tool-use' },
@@ -303,6 +307,12 @@ for (const kind of DATABASE_KINDS) {
 				expect(structured(await call(anon, 'getCourse'))).toEqual(readJson('client', 'api', 'v1', 'course.json'));
 				expect(structured(await call(anon, 'listChapters'))).toEqual(readJson('client', 'api', 'v1', 'chapters.json'));
 				expect(structured(await call(anon, 'listQuizzes'))).toEqual(readJson('client', 'api', 'v1', 'quizzes.json'));
+				expect(structured(await call(anon, 'listChaptersPage', { page: '1' }))).toEqual(
+					readJson('client', 'api', 'v1', 'chapters', 'pages', '1.json'),
+				);
+				expect(structured(await call(anon, 'listQuizzesPage', { page: '1' }))).toEqual(
+					readJson('client', 'api', 'v1', 'quizzes', 'pages', '1.json'),
+				);
 				for (const id of [freeChapter.id, premiumChapter.id, manifest.chapters[0]?.id as string, manifest.chapters.at(-1)?.id as string]) {
 					expect(structured(await call(anon, 'getChapter', { id })), id).toEqual(readJson('client', 'api', 'v1', 'chapters', `${id}.json`));
 					for (const direction of ['next', 'previous'] as const) {

@@ -285,7 +285,7 @@ describe('chapters and quizzes too large for one JSON response', () => {
 		expect(issues).toHaveLength(1);
 		expect(issues[0]?.file).toBe('quizzes/starter.yaml');
 		expect(issues[0]?.message).toMatch(
-			/the quiz is \d+ characters as JSON; ChatGPT reads at most 99999 per file: use fewer or shorter questions/,
+			/the quiz is \d+ characters as JSON; ChatGPT reads at most 99999 characters in one response: a quiz is one response: use fewer or shorter questions/,
 		);
 	});
 
@@ -305,6 +305,25 @@ describe('chapters and quizzes too large for one JSON response', () => {
 		expect(parts.map((p) => p.markdown).join(' ')).toBe(wall.trim());
 		expect(JSON.stringify(chapterPublic(chapter, true)).length).toBeLessThan(100_000);
 	});
+
+	it('checks course.yaml parts against the chapters, in reading order, and lists them in course.json', async () => {
+		const dir = copyOf(SOURDOUGH);
+		const courseFile = path.join(dir, 'course.yaml');
+		const original = readFileSync(courseFile, 'utf8');
+		const withParts = (parts: string) => writeFileSync(courseFile, original.replace(/^tiers:/m, `parts:\n${parts}tiers:`));
+		withParts('  - { title: Starters, from: starter }\n  - { title: Later, from: fermentaton }\n');
+		const issues = await problemsOf(dir);
+		expect(issues.map((i) => [i.file, i.field, i.message])).toEqual([
+			['course.yaml', 'parts[1].from', 'no chapter has the id "fermentaton"; did you mean "fermentation"?'],
+		]);
+		withParts('  - { title: Starters, from: starter }\n  - { title: Later, from: fermentation }\n');
+		const compiled = await compileCourse(dir, { rootDir: dir, origin: ORIGIN });
+		const at = compiled.chapters.findIndex((c) => c.id === 'fermentation');
+		expect(compiled.course.parts).toEqual([
+			{ title: 'Starters', from: 'starter', chapterCount: at },
+			{ title: 'Later', from: 'fermentation', chapterCount: compiled.chapters.length - at },
+		]);
+	}, 120_000);
 });
 
 describe('the section that teaches each quiz question', () => {

@@ -1,8 +1,7 @@
-import { getCompiledCourse } from '../../../content/course.ts';
-import { chapterSummary } from '../../../content/emit.ts';
-import { jsonFile } from '../../../content/static-json.ts';
+import { chapterListPagesOfCourse, jsonFile } from '../../../content/static-json.ts';
 
+/** Page 1 of the chapter list; `next` links the rest (chapters/pages/[page].json.ts). */
 export async function GET() {
-	const { chapters } = await getCompiledCourse();
-	return jsonFile({ chapters: chapters.map(chapterSummary) }, 'chapters.json');
+	const [first] = await chapterListPagesOfCourse();
+	return jsonFile(first, 'chapters.json');
 }

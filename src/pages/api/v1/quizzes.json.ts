@@ -1,8 +1,7 @@
-import { getCompiledCourse } from '../../../content/course.ts';
-import { quizSummary } from '../../../content/emit.ts';
-import { jsonFile } from '../../../content/static-json.ts';
+import { jsonFile, quizListPagesOfCourse } from '../../../content/static-json.ts';
 
+/** Page 1 of the quiz list; `next` links the rest (quizzes/pages/[page].json.ts). */
 export async function GET() {
-	const { quizzes } = await getCompiledCourse();
-	return jsonFile({ quizzes: quizzes.map((q) => quizSummary(q)) }, 'quizzes.json');
+	const [first] = await quizListPagesOfCourse();
+	return jsonFile(first, 'quizzes.json');
 }
