@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { PrivateManifest } from '../content/artifact.ts';
 import type { TierPublic } from '../content/schemas.ts';
+import type { ChapterState } from '../domain/chapter-state.ts';
 import { diffDays, localDate, startOfNextLocalDay } from '../domain/dates.ts';
 import { nextStep, percentComplete } from '../domain/next-step.ts';
 import { computeStreak, freezesLeft, planFreezes } from '../domain/streaks.ts';
@@ -119,7 +120,7 @@ export async function recordLearnerActivity(
 	return { day, created };
 }
 
-export type ChapterState = 'not_started' | 'read' | 'quiz_passed';
+export type { ChapterState } from '../domain/chapter-state.ts';
 
 /** What the progress view is computed from. */
 export const PROGRESS_RECORDS = ['completions', 'best', 'lastActiveDay'] as const;
