@@ -150,7 +150,9 @@ const PAGES: { name: string; visit: Visit }[] = [
 			expect((await page.request.post('/api/v1/me/progress', { data: { chapterId: first.id } })).status()).toBe(200);
 			await page.goto(`/chapters/${first.id}/`);
 			await expect(sidebarLink(page, first.id)).toHaveAttribute('data-state', 'read');
-			if (await page.locator('details.toc-details summary').isVisible()) await page.locator('details.toc-details summary').click();
+			// On a phone the reader opens it; on a wide screen it is open already (the summary is only its title).
+			if ((page.viewportSize()?.width ?? 0) < 600) await page.locator('details.toc-details summary').click();
+			await expect(page.locator('details.toc-details nav a').first()).toBeVisible();
 		},
 	},
 	{
