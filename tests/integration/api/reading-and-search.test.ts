@@ -15,7 +15,16 @@ import { stripMarkdown } from '../../../src/search/text.ts';
 import { DATABASE_KINDS } from '../../helpers/databases.ts';
 import { textOf } from '../../helpers/html.ts';
 import { type Client, DIST_DIR } from '../../helpers/server.ts';
-import { type ApiServer, type Learner, registerLearner, registerPremium, signInAdmin, startApiServer } from './fixtures.ts';
+import {
+	type ApiServer,
+	correctAnswers,
+	type Learner,
+	quizKey,
+	registerLearner,
+	registerPremium,
+	signInAdmin,
+	startApiServer,
+} from './fixtures.ts';
 
 const manifest = JSON.parse(readFileSync(path.join(DIST_DIR, 'private', 'manifest.json'), 'utf8')) as PrivateManifest;
 const privateChapter = (id: string) =>
@@ -219,6 +228,14 @@ describe.each(DATABASE_KINDS)('%s: reading aids and the learner’s search page'
 			// The static page for visitors has no states.
 			const visitor = await api.client(false).get(`/chapters/${first.id}/`);
 			expect(visitor.text).not.toMatch(/data-state=/);
+
+			// A passed quiz is marked as such.
+			if (!first.hasQuiz) return;
+			const key = quizKey(first.id);
+			expect((await learner.client.post(`/api/v1/me/quizzes/${key.id}/attempts`, { answers: correctAnswers(key) })).status).toBe(201);
+			const passed = await learner.client.get(`/chapters/${first.id}/`);
+			expect(passed.text).toMatch(new RegExp(`<a href="/chapters/${first.id}/" aria-current="page" data-state="quiz_passed">`));
+			expect(textOf(passed.text)).toContain(`${first.title}${first.tier === 'free' ? '' : ' (premium)'} (quiz passed)`);
 		});
 
 		it('chapter pages carry one "On this page", a <details> (no script) listing every section, linked to ids on the page', async () => {
