@@ -12,3 +12,9 @@ export function quizUrl(chapterId: string): string {
 export function checkoutUrl(tier: string): string {
 	return `/checkout/${tier}`;
 }
+
+/** Where a learner's next step (src/domain/next-step.ts) is done: the chapter to read or its quiz. */
+export function nextStepUrl(step: { kind: string; chapterId: string | null }): string {
+	if (!step.chapterId) return '/';
+	return step.kind === 'take_quiz' || step.kind === 'retake_quiz' ? quizUrl(step.chapterId) : chapterUrl(step.chapterId);
+}

@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { PrivateManifest } from '../content/artifact.ts';
 import type { TierPublic } from '../content/schemas.ts';
+import type { ChapterState } from '../domain/chapter-state.ts';
 import { diffDays, localDate, startOfNextLocalDay } from '../domain/dates.ts';
 import { chapterMastery, type Mastery } from '../domain/mastery.ts';
 import { type CourseChapter, certificateEarned, type Milestone, milestones } from '../domain/milestones.ts';
@@ -122,7 +123,7 @@ export async function recordLearnerActivity(
 	return { day, created };
 }
 
-export type ChapterState = 'not_started' | 'read' | 'quiz_passed';
+export type { ChapterState } from '../domain/chapter-state.ts';
 
 /** What the progress view is computed from. */
 export const PROGRESS_RECORDS = ['completions', 'best', 'lastActiveDay'] as const;

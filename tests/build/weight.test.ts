@@ -15,8 +15,8 @@ import { BUILDS, type BuildUnderTest, DEMO_BUILD } from './builds.ts';
 
 const KB = 1024;
 const BUDGET = { html: 10 * KB, js: 30 * KB, css: 20 * KB };
-/** Small classic scripts every page may carry: theme before paint, who is signed in. */
-const SHELL_SCRIPTS = new Set(['/theme.js', '/session-indicator.js']);
+/** Small classic scripts every page may carry: theme before paint, who is signed in, the "/" search shortcut. */
+const SHELL_SCRIPTS = new Set(['/theme.js', '/session-indicator.js', '/search-shortcut.js']);
 /** A small deferred script a chapter page may add for a feature it has, and the attribute that marks the feature (hidden without JavaScript). */
 const ENHANCEMENTS = new Map([['/code-copy.js', 'data-copy-code']]);
 
