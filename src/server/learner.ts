@@ -12,6 +12,7 @@ import { type Tier, tierAtLeast } from '../domain/tiers.ts';
 import type { CurrentUser } from './auth/current-user.ts';
 import type { ActivitySource, Database } from './db/schema.ts';
 import { addFrozenDays, type LearnerRecords, recordActivity, writeAndReadLearner } from './repositories/progress.ts';
+import { dueReviewCount } from './reviews.ts';
 
 export function tierDefinition(manifest: PrivateManifest, tier: Tier): TierPublic {
 	const found = manifest.course.tiers.find((t) => t.id === tier);
@@ -122,10 +123,11 @@ export async function recordLearnerActivity(
 export type ChapterState = 'not_started' | 'read' | 'quiz_passed';
 
 /** What the progress view is computed from. */
-export const PROGRESS_RECORDS = ['completions', 'best', 'lastActiveDay'] as const;
+export const PROGRESS_RECORDS = ['completions', 'best', 'lastActiveDay', 'reviewCards'] as const;
 
-export async function progressFor(db: Kysely<Database>, manifest: PrivateManifest, user: CurrentUser): Promise<ProgressView> {
-	return progressFromRecords(manifest, user, await writeAndReadLearner(db, user.id, PROGRESS_RECORDS));
+export async function progressFor(db: Kysely<Database>, manifest: PrivateManifest, user: CurrentUser, now: Date): Promise<ProgressView> {
+	const records = await writeAndReadLearner(db, user.id, PROGRESS_RECORDS);
+	return progressFromRecords(manifest, user, records, await dueReviewCount(manifest, user, records.reviewCards, now));
 }
 
 /** Marks a chapter complete, counts the activity and returns the progress after it, in one statement. */
@@ -142,14 +144,15 @@ export async function completeChapterAndProgress(
 	});
 	// Coming back after missed days through a chapter keeps the streak the freezes would save (no write otherwise).
 	await streakFromRecords(db, manifest, user, now, records);
-	return { progress: progressFromRecords(manifest, user, records), created: records.completionCreated };
+	const reviewsDue = await dueReviewCount(manifest, user, records.reviewCards, now);
+	return { progress: progressFromRecords(manifest, user, records, reviewsDue), created: records.completionCreated };
 }
 
 /** Progress, streak and the active days (for the heatmap), read in one statement. */
 export async function dashboardFor(db: Kysely<Database>, manifest: PrivateManifest, user: CurrentUser, now: Date) {
 	const records = await writeAndReadLearner(db, user.id, [...PROGRESS_RECORDS, ...STREAK_RECORDS]);
 	return {
-		progress: progressFromRecords(manifest, user, records),
+		progress: progressFromRecords(manifest, user, records, await dueReviewCount(manifest, user, records.reviewCards, now)),
 		streak: await streakFromRecords(db, manifest, user, now, records),
 		activeDays: records.activeDays,
 	};
@@ -157,11 +160,12 @@ export async function dashboardFor(db: Kysely<Database>, manifest: PrivateManife
 
 export type ProgressView = ReturnType<typeof progressFromRecords>;
 
-/** The progress view from records already read: no I/O. */
+/** The progress view from records already read: no I/O. `reviewsDue`: questions due in the review queue today (server/reviews.ts). */
 export function progressFromRecords(
 	manifest: PrivateManifest,
 	user: CurrentUser,
 	records: Pick<LearnerRecords, 'completions' | 'best' | 'lastActiveDay'>,
+	reviewsDue = 0,
 ) {
 	const { completions, best } = records;
 	const completed = new Map(completions.map((c) => [c.chapter_id, c.completed_at]));
@@ -197,6 +201,7 @@ export function progressFromRecords(
 			const chapter = manifest.chapters.find((c) => c.id === id);
 			return chapter ? tierAtLeast(user.tier, chapter.tier) : false;
 		},
+		reviewsDue,
 	});
 	const validCompleted = chapters.filter((c) => c.completedAt !== null).length;
 	return {
@@ -208,6 +213,7 @@ export function progressFromRecords(
 		percentComplete: percentComplete(manifest.chapters.length, validCompleted),
 		bestScores: best,
 		lastActivityDay: records.lastActiveDay,
+		reviewsDue,
 		nextStep: step,
 	};
 }

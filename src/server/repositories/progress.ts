@@ -5,6 +5,7 @@
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { ActivitySource, Database, DayString } from '../db/schema.ts';
+import { activeCardsJson, type CardRow, cardsFromJson } from './reviews.ts';
 
 /** Marks a chapter complete; `created` is false when it already was (the first completion time is kept). */
 export async function markChapterComplete(
@@ -77,6 +78,8 @@ export interface LearnerRecords {
 	activeDays: DayString[];
 	frozenDays: DayString[];
 	lastActiveDay: DayString | null;
+	/** Review cards still in the queue (repositories/reviews.ts), due or not. */
+	reviewCards: CardRow[];
 }
 export type LearnerRecordName = keyof LearnerRecords;
 
@@ -132,6 +135,7 @@ export async function writeAndReadLearner<K extends LearnerRecordName>(
 	if (wants.has('frozenDays')) {
 		columns.push(sql`array(SELECT day::text FROM streak_freezes WHERE user_id = ${userId} ORDER BY day) AS frozen_days`);
 	}
+	if (wants.has('reviewCards')) columns.push(sql`${activeCardsJson(userId)} AS review_cards`);
 	const query = sql<LearnerRow>`${ctes.length > 0 ? sql`WITH ${sql.join(ctes)} ` : sql``}SELECT ${sql.join(columns)}`;
 	const row = (await query.execute(db)).rows[0] as LearnerRow;
 
@@ -163,6 +167,7 @@ export async function writeAndReadLearner<K extends LearnerRecordName>(
 		out.lastActiveDay = activity && (last === null || activity.day > last) ? activity.day : last;
 	}
 	if (wants.has('frozenDays')) out.frozenDays = row.frozen_days ?? [];
+	if (wants.has('reviewCards')) out.reviewCards = cardsFromJson(row.review_cards);
 	return { ...(out as Pick<LearnerRecords, K>), completionCreated, activityCreated };
 }
 
@@ -174,6 +179,7 @@ interface LearnerRow {
 	active_days?: DayString[];
 	last_active_day?: DayString | null;
 	frozen_days?: DayString[];
+	review_cards?: Parameters<typeof cardsFromJson>[0];
 }
 
 function compare(a: string, b: string): number {

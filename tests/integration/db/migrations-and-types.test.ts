@@ -10,6 +10,7 @@ import * as emailTokens from '../../../src/server/db/migrations/0007_email_token
 import * as billingCustomers from '../../../src/server/db/migrations/0008_billing_customers.ts';
 import * as timeZoneChange from '../../../src/server/db/migrations/0009_time_zone_change.ts';
 import * as adminActions from '../../../src/server/db/migrations/0010_admin_actions.ts';
+import * as reviewCards from '../../../src/server/db/migrations/0013_review_cards.ts';
 import { migrateToLatest, migrationStatus } from '../../../src/server/db/migrate.ts';
 import { createUser } from '../../../src/server/repositories/users.ts';
 import { openTestDatabase, type TargetName, TARGETS, type TestDatabase, uniqueEmail } from './harness.ts';
@@ -25,6 +26,7 @@ const TABLES = [
 	'oauth_codes',
 	'oauth_refresh_tokens',
 	'quiz_attempts',
+	'review_cards',
 	'sessions',
 	'streak_freezes',
 	'tier_changes',
@@ -52,7 +54,7 @@ for (const target of TARGETS) {
 		it('reports every migration as pending on an empty database', async () => {
 			const status = await migrationStatus(t.handle.db);
 			expect(status).toEqual({
-				pending: 10,
+				pending: 11,
 				pendingNames: [
 					'0001_initial',
 					'0002_oauth_refresh',
@@ -64,6 +66,7 @@ for (const target of TARGETS) {
 					'0008_billing_customers',
 					'0009_time_zone_change',
 					'0010_admin_actions',
+					'0013_review_cards',
 				],
 				appliedNames: [],
 			});
@@ -82,6 +85,7 @@ for (const target of TARGETS) {
 					'0008_billing_customers',
 					'0009_time_zone_change',
 					'0010_admin_actions',
+					'0013_review_cards',
 				],
 			});
 			expect(await migrationStatus(t.handle.db)).toEqual({
@@ -98,6 +102,7 @@ for (const target of TARGETS) {
 					'0008_billing_customers',
 					'0009_time_zone_change',
 					'0010_admin_actions',
+					'0013_review_cards',
 				],
 			});
 			expect(await appTables()).toEqual(TABLES);
@@ -109,6 +114,7 @@ for (const target of TARGETS) {
 
 		it('down drops every table and up recreates them', async () => {
 			// Newest first: oauth_refresh_tokens references sessions and oauth_clients.
+			await reviewCards.down(t.handle.db);
 			await adminActions.down(t.handle.db);
 			await timeZoneChange.down(t.handle.db);
 			await billingCustomers.down(t.handle.db);
@@ -130,6 +136,7 @@ for (const target of TARGETS) {
 			await billingCustomers.up(t.handle.db);
 			await timeZoneChange.up(t.handle.db);
 			await adminActions.up(t.handle.db);
+			await reviewCards.up(t.handle.db);
 			expect(await appTables()).toEqual(TABLES);
 		});
 
