@@ -151,6 +151,30 @@ const MATRIX: Row[] = [
 		call: () => ({ method: 'POST', path: '/api/v1/me/streak/checkins' }),
 	},
 	{
+		operationId: 'getReviewQueue',
+		scenario: 'own review queue',
+		expected: [401, 200, 200, 200, 200],
+		call: () => ({ method: 'GET', path: '/api/v1/me/reviews' }),
+	},
+	{
+		operationId: 'submitReview',
+		scenario: 'a free question not in one’s own queue (a missed question is due only the next day)',
+		expected: [401, 404, 404, 404, 404],
+		call: () => {
+			const q = freeKey().questions[0];
+			return { method: 'POST', path: '/api/v1/me/reviews', body: { quizId: FREE_CHAPTER, questionId: q?.id, answer: q?.correct } };
+		},
+	},
+	{
+		operationId: 'submitReview',
+		scenario: 'a premium question (the tier is checked before the queue)',
+		expected: [401, 403, 403, 404, 404],
+		call: () => {
+			const q = premiumKey().questions[0];
+			return { method: 'POST', path: '/api/v1/me/reviews', body: { quizId: PREMIUM_CHAPTER, questionId: q?.id, answer: q?.correct } };
+		},
+	},
+	{
 		operationId: 'checkAccess',
 		scenario: 'a premium chapter (the answer differs, the call is open to all)',
 		expected: [200, 200, 200, 200, 200],

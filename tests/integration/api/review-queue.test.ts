@@ -248,6 +248,16 @@ for (const kind of DATABASE_KINDS) {
 			expect(anonymous.headers.get('location')).toBe('/login?next=%2Freview');
 		});
 
+		it('keeps each learner to their own queue: another learner cannot answer or see a card', async () => {
+			const a = await learner('owner');
+			const b = await learner('other');
+			await at(a.client, '2026-03-09').post(`/api/v1/me/quizzes/${key.id}/attempts`, { answers: wrongAnswers(key) });
+			expect((await queue(b.client, '2026-03-10')).dueCount).toBe(0);
+			const res = await review(b.client, '2026-03-10', true);
+			expect(res.status).toBe(404);
+			expect((await queue(a.client, '2026-03-10')).dueCount).toBe(key.questions.length);
+		});
+
 		it('refuses bad input with the one error shape', async () => {
 			const { client } = await learner('errors');
 			const unknown = await at(client, '2026-03-10').post('/api/v1/me/reviews', {
