@@ -158,8 +158,8 @@ const MATRIX: Row[] = [
 	},
 	{
 		operationId: 'submitReview',
-		scenario: 'a free question not in one’s own queue (a missed question is due only the next day)',
-		expected: [401, 404, 404, 404, 404],
+		scenario: 'a free question each learner missed in the submitQuiz row above: in the queue, due only tomorrow',
+		expected: [401, 409, 409, 409, 409],
 		call: () => {
 			const q = freeKey().questions[0];
 			return { method: 'POST', path: '/api/v1/me/reviews', body: { quizId: FREE_CHAPTER, questionId: q?.id, answer: q?.correct } };
