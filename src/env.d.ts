@@ -6,6 +6,8 @@ declare namespace App {
 		user?: import('./server/auth/current-user.ts').CurrentUser | null;
 		session?: { id: string; kind: string } | null;
 		requestId?: string;
+		/** The instant the request is handled at for the learner's calendar (src/server/clock.ts); set by src/middleware.ts. */
+		now?: Date;
 	}
 }
 

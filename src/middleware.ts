@@ -8,6 +8,7 @@ import { ApiError, apiErrorResponse, errorResponse } from './server/api/errors.t
 import { authenticate, setSessionCookie } from './server/auth/request-auth.ts';
 import { SESSION_LIFETIME_MS } from './server/auth/sessions.ts';
 import { clientAddress } from './server/client-address.ts';
+import { requestNow } from './server/clock.ts';
 import { csrfViolation } from './server/csrf.ts';
 import { mcpRateLimitedResponse } from './server/mcp/http.ts';
 import { OAUTH_CORS } from './server/oauth/endpoints.ts';
@@ -44,6 +45,7 @@ const handleRequest = defineMiddleware(async (context, next) => {
 	locals.requestId = request.headers.get('x-request-id') ?? randomUUID();
 
 	const now = new Date();
+	locals.now = requestNow(request, services.env.TEST_CLOCK === 'header', now);
 	const auth = await authenticate(services.db, request, cookies, now);
 	locals.user = auth?.user ?? null;
 	locals.session = auth ? { id: auth.session.id, kind: auth.session.kind } : null;

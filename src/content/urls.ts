@@ -15,6 +15,7 @@ export function checkoutUrl(tier: string): string {
 
 /** Where a learner's next step (src/domain/next-step.ts) is done: the chapter to read or its quiz. */
 export function nextStepUrl(step: { kind: string; chapterId: string | null }): string {
+	if (step.kind === 'review') return '/review';
 	if (!step.chapterId) return '/';
 	return step.kind === 'take_quiz' || step.kind === 'retake_quiz' ? quizUrl(step.chapterId) : chapterUrl(step.chapterId);
 }

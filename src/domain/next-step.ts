@@ -9,7 +9,7 @@ export interface StepChapter {
 	passMark: number;
 }
 
-export type NextStepKind = 'start' | 'continue' | 'take_quiz' | 'retake_quiz' | 'done';
+export type NextStepKind = 'review' | 'start' | 'continue' | 'take_quiz' | 'retake_quiz' | 'done';
 
 export interface NextStepInput {
 	chapters: readonly StepChapter[];
@@ -19,6 +19,8 @@ export interface NextStepInput {
 	bestPercent: Readonly<Record<string, number>>;
 	/** Whether the learner may open a chapter (and its quiz); defaults to everything. */
 	accessible?: (chapterId: string) => boolean;
+	/** Questions due in the learner's review queue today (domain/review-queue.ts); 0 when absent. */
+	reviewsDue?: number;
 }
 
 export interface NextStep {
@@ -30,7 +32,7 @@ export interface NextStep {
 
 interface Pending {
 	chapter: StepChapter;
-	kind: Exclude<NextStepKind, 'done'>;
+	kind: Exclude<NextStepKind, 'done' | 'review'>;
 	best?: number;
 }
 
@@ -80,8 +82,20 @@ function messageFor(p: Pending, locked: boolean): string {
  * 3. If only inaccessible chapters are pending, the first of them is returned with the same
  *    kind and a message saying it needs an upgrade (so the UI can offer one).
  * 4. Nothing pending (including an empty course): 'done' with null chapterId and title.
+ * 0. Before all of these: questions due in the review queue ('review', null chapterId and title). A review
+ *    takes minutes and only works on its day, while a chapter waits as well tomorrow; the queue holds only
+ *    questions missed on an earlier day, so it never stands between a learner and today's retake.
  */
-export function nextStep({ chapters, completed, bestPercent, accessible = () => true }: NextStepInput): NextStep {
+export function nextStep({ chapters, completed, bestPercent, accessible = () => true, reviewsDue = 0 }: NextStepInput): NextStep {
+	if (reviewsDue > 0) {
+		const questions = reviewsDue === 1 ? '1 question you missed is' : `${reviewsDue} questions you missed are`;
+		return {
+			kind: 'review',
+			chapterId: null,
+			title: null,
+			message: `${questions} due for review today. Answer them first: it takes a few minutes.`,
+		};
+	}
 	const done = new Set(completed);
 	const ordered = [...chapters].sort((a, b) => a.order - b.order || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 	const nothingCompleted = !ordered.some((c) => done.has(c.id));

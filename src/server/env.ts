@@ -171,6 +171,11 @@ export const envSchema = z.object({
 	SEED_DEMO: z.enum(['true', 'false', '1', '0', '']).optional(),
 	/** Diagnostics: every dynamic response carries `X-DB-Statements`, the SQL statements its request sent (db/statement-count.ts). */
 	DB_STATEMENT_COUNTS: z.enum(['true', 'false']).default('false'),
+	/**
+	 * Tests only: `header` lets a request name the instant it is handled at in `X-Test-Now` (src/server/clock.ts),
+	 * so tests can move the learner's calendar across days. Never set it on a real server.
+	 */
+	TEST_CLOCK: z.enum(['off', 'header']).default('off'),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	/** Proxies in front of the server whose X-Forwarded-For is trusted: false/0 (none), true (one), or a number. */
 	TRUST_PROXY: z

@@ -16,6 +16,7 @@ import type { CurrentUser } from './auth/current-user.ts';
 import type { ActivitySource, Database } from './db/schema.ts';
 import { issueCertificate } from './repositories/certificates.ts';
 import { addFrozenDays, type LearnerRecords, recordActivity, writeAndReadLearner } from './repositories/progress.ts';
+import { dueReviewCount } from './reviews.ts';
 
 export function tierDefinition(manifest: PrivateManifest, tier: Tier): TierPublic {
 	const found = manifest.course.tiers.find((t) => t.id === tier);
@@ -126,10 +127,11 @@ export async function recordLearnerActivity(
 export type { ChapterState } from '../domain/chapter-state.ts';
 
 /** What the progress view is computed from. */
-export const PROGRESS_RECORDS = ['completions', 'best', 'lastActiveDay'] as const;
+export const PROGRESS_RECORDS = ['completions', 'best', 'lastActiveDay', 'reviewCards'] as const;
 
-export async function progressFor(db: Kysely<Database>, manifest: PrivateManifest, user: CurrentUser): Promise<ProgressView> {
-	return progressFromRecords(manifest, user, await writeAndReadLearner(db, user.id, PROGRESS_RECORDS));
+export async function progressFor(db: Kysely<Database>, manifest: PrivateManifest, user: CurrentUser, now: Date): Promise<ProgressView> {
+	const records = await writeAndReadLearner(db, user.id, PROGRESS_RECORDS);
+	return progressFromRecords(manifest, user, records, await dueReviewCount(manifest, user, records.reviewCards, now));
 }
 
 /** Marks a chapter complete, counts the activity and returns the progress after it, in one statement. */
@@ -146,7 +148,8 @@ export async function completeChapterAndProgress(
 	});
 	// Coming back after missed days through a chapter keeps the streak the freezes would save (no write otherwise).
 	await streakFromRecords(db, manifest, user, now, records);
-	return { progress: progressFromRecords(manifest, user, records), created: records.completionCreated };
+	const reviewsDue = await dueReviewCount(manifest, user, records.reviewCards, now);
+	return { progress: progressFromRecords(manifest, user, records, reviewsDue), created: records.completionCreated };
 }
 
 /**
@@ -155,7 +158,7 @@ export async function completeChapterAndProgress(
  */
 export async function dashboardFor(db: Kysely<Database>, manifest: PrivateManifest, user: CurrentUser, now: Date) {
 	const records = await writeAndReadLearner(db, user.id, [...PROGRESS_RECORDS, ...STREAK_RECORDS, ...CERTIFICATE_RECORDS]);
-	const progress = progressFromRecords(manifest, user, records);
+	const progress = progressFromRecords(manifest, user, records, await dueReviewCount(manifest, user, records.reviewCards, now));
 	const streak = await streakFromRecords(db, manifest, user, now, records);
 	return {
 		progress,
@@ -250,11 +253,12 @@ export async function certificateFor(db: Kysely<Database>, manifest: PrivateMani
 
 export type ProgressView = ReturnType<typeof progressFromRecords>;
 
-/** The progress view from records already read: no I/O. */
+/** The progress view from records already read: no I/O. `reviewsDue`: questions due in the review queue today (server/reviews.ts). */
 export function progressFromRecords(
 	manifest: PrivateManifest,
 	user: CurrentUser,
 	records: Pick<LearnerRecords, 'completions' | 'best' | 'lastActiveDay'>,
+	reviewsDue = 0,
 ) {
 	const { completions, best } = records;
 	const completed = new Map(completions.map((c) => [c.chapter_id, c.completed_at]));
@@ -290,6 +294,7 @@ export function progressFromRecords(
 			const chapter = manifest.chapters.find((c) => c.id === id);
 			return chapter ? tierAtLeast(user.tier, chapter.tier) : false;
 		},
+		reviewsDue,
 	});
 	const validCompleted = chapters.filter((c) => c.completedAt !== null).length;
 	return {
@@ -301,6 +306,7 @@ export function progressFromRecords(
 		percentComplete: percentComplete(manifest.chapters.length, validCompleted),
 		bestScores: best,
 		lastActivityDay: records.lastActiveDay,
+		reviewsDue,
 		nextStep: step,
 	};
 }

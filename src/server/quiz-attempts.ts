@@ -6,6 +6,7 @@ import type { Answers } from '../domain/grading.ts';
 import { localDate, startOfNextLocalDay, timeUntil } from '../domain/dates.ts';
 import { gradeQuiz } from '../domain/grading.ts';
 import { answersRevealed, shownQuestion } from '../domain/reveal.ts';
+import { splitAttempt } from '../domain/review-queue.ts';
 import { chapterUrl } from '../content/urls.ts';
 import { ApiError, notFound } from './api/errors.ts';
 import type { CurrentUser } from './auth/current-user.ts';
@@ -44,6 +45,8 @@ export async function submitAttempt(user: CurrentUser, quizId: string, answers: 
 		now,
 		dailyLimit: limit,
 		askPassedBefore: historyMatters,
+		// Missed questions enter the review queue; right ones move up when due (domain/review-queue.ts).
+		review: splitAttempt(graded.questions),
 	};
 	// With a daily limit, serialise one learner's submissions on their row so a burst cannot slip past it;
 	// unlimited tiers need no lock and no transaction: one statement writes the attempt and the activity day.

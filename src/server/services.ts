@@ -72,6 +72,7 @@ async function createServices(): Promise<Services> {
 	if (!mailer.configured && env.NODE_ENV === 'production') {
 		log.warn('SMTP_URL is not set: password-reset and verification links are written to this log instead of being emailed');
 	}
+	if (env.TEST_CLOCK === 'header') log.warn('TEST_CLOCK=header: requests may set the learner clock with X-Test-Now; for tests only');
 	// Started last: a start-up that fails leaves no timer behind.
 	if (env.DB_CLEANUP_INTERVAL_MINUTES > 0) {
 		cleanup = startCleanupSchedule(

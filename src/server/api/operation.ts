@@ -177,7 +177,7 @@ export async function invokeOperation<
 		session,
 		request: context.request,
 		astro: context,
-		now: new Date(),
+		now: context.locals.now ?? new Date(),
 		clientIp: clientAddress(context),
 	});
 }

@@ -17,6 +17,7 @@ import * as m0009 from './migrations/0009_time_zone_change.ts';
 import * as m0010 from './migrations/0010_admin_actions.ts';
 import * as m0014 from './migrations/0014_certificates.ts';
 import * as m0015 from './migrations/0015_admin_search_trigram.ts';
+import * as m0013 from './migrations/0013_review_cards.ts';
 
 /** Every migration, by name; names sort in the order they must run. Add new ones here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const MIGRATIONS: Record<string, Migration> = {
 	'0008_billing_customers': m0008,
 	'0009_time_zone_change': m0009,
 	'0010_admin_actions': m0010,
+	'0013_review_cards': m0013,
 	'0014_certificates': m0014,
 	'0015_admin_search_trigram': m0015,
 };

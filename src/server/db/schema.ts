@@ -18,7 +18,7 @@ export { TIERS, type Tier } from '../../domain/tiers.ts';
 export const SESSION_KINDS = ['browser', 'api', 'oauth'] as const;
 export type SessionKind = (typeof SESSION_KINDS)[number];
 
-export const ACTIVITY_SOURCES = ['checkin', 'chapter', 'quiz'] as const;
+export const ACTIVITY_SOURCES = ['checkin', 'chapter', 'quiz', 'review'] as const;
 export type ActivitySource = (typeof ACTIVITY_SOURCES)[number];
 
 /** A calendar day, 'YYYY-MM-DD' (Postgres `date`, kept as a string so no time zone can shift it). */
@@ -95,6 +95,24 @@ export interface ActivityDaysTable {
 	day: DateColumn;
 	first_source: ActivitySource;
 	created_at: DefaultTimestamp;
+}
+
+/** The review queue (migration 0013, domain/review-queue.ts): one card per learner and missed question. */
+export interface ReviewCardsTable {
+	user_id: string;
+	quiz_id: string;
+	question_id: string;
+	/** Leitner box, 1..5. */
+	box: number;
+	/** The learner's calendar day the card is due on. */
+	due_day: DateColumn;
+	/** Set when a right answer in the top box retired the card; null while it is in the queue. */
+	retired_on: ColumnType<DayString | null, DayString | null | undefined, DayString | null>;
+	/** Reviews answered, and answers wrong (in a quiz or a review), over the card's life. */
+	reviews: Generated<number>;
+	lapses: Generated<number>;
+	created_at: DefaultTimestamp;
+	updated_at: DefaultTimestamp;
 }
 
 export interface StreakFreezesTable {
@@ -185,6 +203,7 @@ export interface Database {
 	quiz_attempts: QuizAttemptsTable;
 	activity_days: ActivityDaysTable;
 	streak_freezes: StreakFreezesTable;
+	review_cards: ReviewCardsTable;
 	tier_changes: TierChangesTable;
 	admin_actions: AdminActionsTable;
 	oauth_clients: OauthClientsTable;
@@ -261,6 +280,7 @@ export type QuizAttempt = Selectable<QuizAttemptsTable>;
 export type NewQuizAttempt = Insertable<QuizAttemptsTable>;
 export type ActivityDay = Selectable<ActivityDaysTable>;
 export type StreakFreeze = Selectable<StreakFreezesTable>;
+export type ReviewCard = Selectable<ReviewCardsTable>;
 export type TierChange = Selectable<TierChangesTable>;
 export type OauthClient = Selectable<OauthClientsTable>;
 export type NewOauthClient = Insertable<OauthClientsTable>;

@@ -17,6 +17,7 @@ import * as content from '../operations/content.ts';
 import * as instructor from '../operations/instructor.ts';
 import * as progress from '../operations/progress.ts';
 import * as quizzes from '../operations/quizzes.ts';
+import * as reviews from '../operations/reviews.ts';
 import * as search from '../operations/search.ts';
 import * as tiers from '../operations/tiers.ts';
 import { bearerChallenge, MCP_SCOPES, WWW_AUTHENTICATE_META } from './auth.ts';
@@ -55,6 +56,8 @@ export const MCP_TOOLS: McpTool[] = [
 	{ op: progress.recordCheckin, idempotent: true },
 	{ op: certificates.getCertificate },
 	{ op: certificates.verifyCertificate },
+	{ op: reviews.getReviewQueue },
+	{ op: reviews.submitReview, idempotent: false },
 	{ op: content.checkAccessOp },
 	{ op: tiers.getUserTier },
 	{ op: auth.getMe },

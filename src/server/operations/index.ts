@@ -8,6 +8,7 @@ import * as instructor from './instructor.ts';
 import * as passwordReset from './password-reset.ts';
 import * as progress from './progress.ts';
 import * as quizzes from './quizzes.ts';
+import * as reviews from './reviews.ts';
 import * as search from './search.ts';
 import * as tiers from './tiers.ts';
 
@@ -31,6 +32,8 @@ export const operations = [
 	progress.recordCheckin,
 	certificates.getCertificate,
 	certificates.verifyCertificate,
+	reviews.getReviewQueue,
+	reviews.submitReview,
 	content.checkAccessOp,
 	tiers.getUserTier,
 	tiers.upgradeTier,

@@ -9,7 +9,7 @@ import { assertCanRead, isoDateTime, localDay, slugParam } from './shared.ts';
 
 const nextStepSchema = z
 	.object({
-		kind: z.enum(['start', 'continue', 'take_quiz', 'retake_quiz', 'done']),
+		kind: z.enum(['review', 'start', 'continue', 'take_quiz', 'retake_quiz', 'done']),
 		chapterId: z.string().nullable(),
 		title: z.string().nullable(),
 		message: z.string(),
@@ -23,6 +23,7 @@ export const progressSchema = z
 		completedChapters: z.array(z.object({ chapterId: z.string(), completedAt: isoDateTime })),
 		bestScores: z.record(z.string(), z.number().int()).describe('Best quiz percent by quiz id.'),
 		lastActivityDay: localDay.nullable(),
+		reviewsDue: z.number().int().describe('Missed quiz questions due for review today (getReviewQueue lists them).'),
 		nextStep: nextStepSchema,
 		chapters: z.array(
 			z.object({
@@ -61,14 +62,14 @@ export const getProgress = defineOperation({
 	path: '/api/v1/me/progress',
 	summary: "The learner's progress and the next step to take",
 	description:
-		'Completed chapters, percent complete, best quiz scores, last activity and a deterministic next step (continue a chapter, retake a quiz under its pass mark, or done). Use it to motivate with real progress.',
+		'Completed chapters, percent complete, best quiz scores, last activity, review questions due and a deterministic next step (review, continue a chapter, retake a quiz under its pass mark, or done). Use it to motivate with real progress.',
 	tags: ['Progress'],
 	auth: 'learner',
 	response: progressSchema,
 	errors: [401],
-	async handler({ user }) {
+	async handler({ user, now }) {
 		const { content, db } = await getServices();
-		return progressFor(db, await content.manifest(), user);
+		return progressFor(db, await content.manifest(), user, now);
 	},
 });
 

@@ -134,7 +134,7 @@ export const getUserAdmin = defineOperation({
 		percentComplete: z.number().int(),
 	}),
 	errors: [401, 403, 404],
-	async handler({ params }) {
+	async handler({ params, now }) {
 		const { db, content } = await getServices();
 		const row = await findUserById(db, params.userId);
 		if (!row) throw notFound(`User "${params.userId}"`);
@@ -144,7 +144,7 @@ export const getUserAdmin = defineOperation({
 			? await db.selectFrom('users').select(['id', 'display_name', 'email']).where('id', 'in', adminIds).execute()
 			: [];
 		const adminById = new Map(admins.map((a) => [a.id, { name: a.display_name, email: a.email }]));
-		const progress = await progressFor(db, await content.manifest(), currentUserFrom(row, new Date()));
+		const progress = await progressFor(db, await content.manifest(), currentUserFrom(row, now), now);
 		return {
 			user: userView(row),
 			tierHistory: history.map((h) => ({

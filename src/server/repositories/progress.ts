@@ -5,6 +5,7 @@
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { ActivitySource, Database, DayString } from '../db/schema.ts';
+import { activeCardsJson, type CardRow, cardsFromJson } from './reviews.ts';
 
 /** Marks a chapter complete; `created` is false when it already was (the first completion time is kept). */
 export async function markChapterComplete(
@@ -87,6 +88,8 @@ export interface QuizResults {
 	latest: number;
 	attempts: number;
 	firstPassedAt: Date | null;
+	/** Review cards still in the queue (repositories/reviews.ts), due or not. */
+	reviewCards: CardRow[];
 }
 export type LearnerRecordName = keyof LearnerRecords;
 
@@ -152,6 +155,7 @@ export async function writeAndReadLearner<K extends LearnerRecordName>(
 		columns.push(sql`COALESCE((SELECT json_agg(json_build_array(id, course_id, issued_at, course_title, learner_name) ORDER BY issued_at)
 			FROM certificates WHERE user_id = ${userId}), '[]'::json) AS certificates`);
 	}
+	if (wants.has('reviewCards')) columns.push(sql`${activeCardsJson(userId)} AS review_cards`);
 	const query = sql<LearnerRow>`${ctes.length > 0 ? sql`WITH ${sql.join(ctes)} ` : sql``}SELECT ${sql.join(columns)}`;
 	const row = (await query.execute(db)).rows[0] as LearnerRow;
 
@@ -205,6 +209,7 @@ export async function writeAndReadLearner<K extends LearnerRecordName>(
 			issuedAt: new Date(at),
 		}));
 	}
+	if (wants.has('reviewCards')) out.reviewCards = cardsFromJson(row.review_cards);
 	return { ...(out as Pick<LearnerRecords, K>), completionCreated, activityCreated };
 }
 
@@ -218,6 +223,7 @@ interface LearnerRow {
 	frozen_days?: DayString[];
 	quizzes?: Record<string, [number, number, number, string | null]>;
 	certificates?: [string, string, string, string, string][];
+	review_cards?: Parameters<typeof cardsFromJson>[0];
 }
 
 function compare(a: string, b: string): number {

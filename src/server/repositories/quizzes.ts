@@ -1,6 +1,7 @@
 /** Quiz attempts: every submission is kept; best scores and daily counts are derived. */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database, DayString, JsonValue, QuizAttempt } from '../db/schema.ts';
+import { attemptReviewCtes } from './reviews.ts';
 
 export interface NewAttemptInput {
 	userId: string;
@@ -41,6 +42,8 @@ export interface RecordAttemptInput extends NewAttemptInput {
 	dailyLimit: number | null;
 	/** Also answer whether an earlier attempt passed (for the reveal policy). */
 	askPassedBefore: boolean;
+	/** Questions answered wrong and right, applied to the review queue in the same statement (repositories/reviews.ts). */
+	review?: { missed: readonly string[]; right: readonly string[] };
 }
 
 /**
@@ -71,6 +74,12 @@ export async function recordAttempt(
 			INSERT INTO activity_days (user_id, day, first_source)
 			SELECT ${input.userId}::text, ${input.localDate}::date, 'quiz' WHERE EXISTS (SELECT 1 FROM attempt)
 			ON CONFLICT (user_id, day) DO NOTHING RETURNING 1)`,
+		...(input.review
+			? attemptReviewCtes(
+					{ userId: input.userId, quizId: input.quizId, ...input.review, today: input.localDate, now: input.now },
+					sql`EXISTS (SELECT 1 FROM attempt)`,
+				)
+			: []),
 	];
 	const passedBefore = input.askPassedBefore
 		? sql`EXISTS (SELECT 1 FROM quiz_attempts WHERE user_id = ${input.userId} AND quiz_id = ${input.quizId} AND passed)`

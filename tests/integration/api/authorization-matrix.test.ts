@@ -170,6 +170,28 @@ const MATRIX: Row[] = [
 		scenario: 'an id that was never issued',
 		expected: [404, 404, 404, 404, 404],
 		call: () => ({ method: 'GET', path: `/api/v1/certificates/${'a'.repeat(26)}` }),
+		operationId: 'getReviewQueue',
+		scenario: 'own review queue',
+		expected: [401, 200, 200, 200, 200],
+		call: () => ({ method: 'GET', path: '/api/v1/me/reviews' }),
+	},
+	{
+		operationId: 'submitReview',
+		scenario: 'a free question each learner missed in the submitQuiz row above: in the queue, due only tomorrow',
+		expected: [401, 409, 409, 409, 409],
+		call: () => {
+			const q = freeKey().questions[0];
+			return { method: 'POST', path: '/api/v1/me/reviews', body: { quizId: FREE_CHAPTER, questionId: q?.id, answer: q?.correct } };
+		},
+	},
+	{
+		operationId: 'submitReview',
+		scenario: 'a premium question (the tier is checked before the queue)',
+		expected: [401, 403, 403, 404, 404],
+		call: () => {
+			const q = premiumKey().questions[0];
+			return { method: 'POST', path: '/api/v1/me/reviews', body: { quizId: PREMIUM_CHAPTER, questionId: q?.id, answer: q?.correct } };
+		},
 	},
 	{
 		operationId: 'checkAccess',

@@ -107,7 +107,7 @@ describe.each(DATABASE_KINDS)('%s: /openapi.json', (kind) => {
 	});
 
 	it('marks learner writes as not consequential and the admin tier change as consequential', () => {
-		for (const id of ['submitQuiz', 'recordCheckin', 'updateProgress']) {
+		for (const id of ['submitQuiz', 'recordCheckin', 'updateProgress', 'submitReview']) {
 			expect(byId(id)?.op['x-openai-isConsequential'], id).toBe(false);
 		}
 		expect(byId('upgradeTier')?.op['x-openai-isConsequential']).toBe(true);

@@ -257,6 +257,18 @@ const EXAMPLES: Record<string, (ctx: Context) => Call[]> = {
 			},
 		},
 	],
+	getReviewQueue: () => [
+		// Every answer so far was right: nothing to review (the due path is tests/integration/api/review-queue.test.ts).
+		{ status: 200, check: (b) => expect(b).toMatchObject({ dueCount: 0, cards: [] }) },
+		{ query: { limit: 0 }, invalid: true, status: 400 },
+	],
+	submitReview: () => {
+		const q = quizKey(PREMIUM_QUIZ).questions[0];
+		return [
+			{ body: { quizId: PREMIUM_QUIZ, questionId: q?.id, answer: q?.correct }, status: 404 },
+			{ body: { quizId: PREMIUM_QUIZ, questionId: q?.id }, invalid: true, status: 400 },
+		];
+	},
 	checkAccess: () => [
 		{
 			query: { resource: `chapter:${PREMIUM_CHAPTER}` },
@@ -600,7 +612,7 @@ describe.each(DATABASE_KINDS)('%s: ChatGPT as the tutor — the contract', (kind
 		] as const) {
 			const entries = operationsOf(doc);
 			const byId = new Map(entries.map((e) => [e.op.operationId, e.op]));
-			for (const id of ['submitQuiz', 'recordCheckin', 'updateProgress'])
+			for (const id of ['submitQuiz', 'recordCheckin', 'updateProgress', 'submitReview'])
 				expect(byId.get(id)?.['x-openai-isConsequential'], id).toBe(false);
 			if (name === 'full') expect(byId.get('upgradeTier')?.['x-openai-isConsequential']).toBe(true);
 			for (const { method, op } of entries) {

@@ -12,6 +12,7 @@ import * as timeZoneChange from '../../../src/server/db/migrations/0009_time_zon
 import * as adminActions from '../../../src/server/db/migrations/0010_admin_actions.ts';
 import * as certificates from '../../../src/server/db/migrations/0014_certificates.ts';
 import * as adminSearchTrigram from '../../../src/server/db/migrations/0015_admin_search_trigram.ts';
+import * as reviewCards from '../../../src/server/db/migrations/0013_review_cards.ts';
 import { migrateToLatest, migrationStatus } from '../../../src/server/db/migrate.ts';
 import { createUser } from '../../../src/server/repositories/users.ts';
 import { openTestDatabase, type TargetName, TARGETS, type TestDatabase, uniqueEmail } from './harness.ts';
@@ -28,6 +29,7 @@ const TABLES = [
 	'oauth_codes',
 	'oauth_refresh_tokens',
 	'quiz_attempts',
+	'review_cards',
 	'sessions',
 	'streak_freezes',
 	'tier_changes',
@@ -55,7 +57,7 @@ for (const target of TARGETS) {
 		it('reports every migration as pending on an empty database', async () => {
 			const status = await migrationStatus(t.handle.db);
 			expect(status).toEqual({
-				pending: 12,
+				pending: 13,
 				pendingNames: [
 					'0001_initial',
 					'0002_oauth_refresh',
@@ -67,6 +69,7 @@ for (const target of TARGETS) {
 					'0008_billing_customers',
 					'0009_time_zone_change',
 					'0010_admin_actions',
+					'0013_review_cards',
 					'0014_certificates',
 					'0015_admin_search_trigram',
 				],
@@ -87,6 +90,7 @@ for (const target of TARGETS) {
 					'0008_billing_customers',
 					'0009_time_zone_change',
 					'0010_admin_actions',
+					'0013_review_cards',
 					'0014_certificates',
 					'0015_admin_search_trigram',
 				],
@@ -105,6 +109,7 @@ for (const target of TARGETS) {
 					'0008_billing_customers',
 					'0009_time_zone_change',
 					'0010_admin_actions',
+					'0013_review_cards',
 					'0014_certificates',
 					'0015_admin_search_trigram',
 				],
@@ -120,6 +125,7 @@ for (const target of TARGETS) {
 			// Newest first: oauth_refresh_tokens references sessions and oauth_clients.
 			await adminSearchTrigram.down(t.handle.db);
 			await certificates.down(t.handle.db);
+			await reviewCards.down(t.handle.db);
 			await adminActions.down(t.handle.db);
 			await timeZoneChange.down(t.handle.db);
 			await billingCustomers.down(t.handle.db);
@@ -141,6 +147,7 @@ for (const target of TARGETS) {
 			await billingCustomers.up(t.handle.db);
 			await timeZoneChange.up(t.handle.db);
 			await adminActions.up(t.handle.db);
+			await reviewCards.up(t.handle.db);
 			await certificates.up(t.handle.db);
 			await adminSearchTrigram.up(t.handle.db);
 			expect(await appTables()).toEqual(TABLES);

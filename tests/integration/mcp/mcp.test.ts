@@ -41,6 +41,8 @@ const EXPECTED_TOOLS = [
 	'recordCheckin',
 	'getCertificate',
 	'verifyCertificate',
+	'getReviewQueue',
+	'submitReview',
 	'checkAccess',
 	'getUserTier',
 	'getMe',
@@ -81,11 +83,11 @@ for (const kind of DATABASE_KINDS) {
 		let premium: McpClient;
 		const clients: McpClient[] = [];
 
-		const connect = async (bearer?: string): Promise<McpClient> => {
+		const connect = async (bearer?: string, headers: Record<string, string> = {}): Promise<McpClient> => {
 			const client = new McpClient({ name: 'course-companion-tests', version: '1.0.0' });
 			const transport = new StreamableHTTPClientTransport(
 				new URL('/mcp', server.url),
-				bearer ? { requestInit: { headers: { Authorization: `Bearer ${bearer}` } } } : undefined,
+				bearer ? { requestInit: { headers: { Authorization: `Bearer ${bearer}`, ...headers } } } : undefined,
 			);
 			await client.connect(transport);
 			clients.push(client);
@@ -109,7 +111,8 @@ for (const kind of DATABASE_KINDS) {
 			premiumChapter = manifest.chapters.find((c) => c.tier === 'premium') as typeof premiumChapter;
 			expect(freeChapter?.tier).toBe('free');
 			database = await createTestDatabase(kind);
-			server = await startServer({ databaseUrl: database.url, env: { PUBLIC_ORIGIN: ORIGIN } });
+			// TEST_CLOCK: a review is due only the day after a miss, so one client calls from the next day.
+			server = await startServer({ databaseUrl: database.url, env: { PUBLIC_ORIGIN: ORIGIN, TEST_CLOCK: 'header' } });
 			const login = await new Client(server.url).post('/api/v1/auth/login', {
 				email: 'premium@demo.test',
 				password: PASSWORD,
@@ -176,6 +179,8 @@ for (const kind of DATABASE_KINDS) {
 					recordCheckin: {},
 					getCertificate: {},
 					verifyCertificate: { id: 'a'.repeat(26) },
+					getReviewQueue: {},
+					submitReview: { quizId: 'tool-use', questionId: key.questions[0]?.id, answer: key.questions[0]?.correct },
 					checkAccess: { resource: `chapter:${premiumChapter.id}` },
 					getUserTier: {},
 					getMe: {},
@@ -190,7 +195,16 @@ for (const kind of DATABASE_KINDS) {
 						Object.keys((op?.response as { shape: object } | undefined)?.shape ?? {}).sort(),
 					);
 					const validate = ajv.compile(tool.outputSchema as object);
-					const result = await call(premium, tool.name, examples[tool.name]);
+					if (tool.name === 'submitReview') {
+						// A miss today, answered from the next day (the learner's clock moved by X-Test-Now).
+						const wrong = Object.fromEntries(key.questions.map((q) => [q.id, [q.options.find((o) => !q.correct.includes(o.id))?.id]]));
+						expect((await call(premium, 'submitQuiz', { id: 'tool-use', answers: wrong })).isError).toBeFalsy();
+					}
+					const caller =
+						tool.name === 'submitReview'
+							? await connect(token, { 'x-test-now': new Date(Date.now() + 36 * 3_600_000).toISOString() })
+							: premium;
+					const result = await call(caller, tool.name, examples[tool.name]);
 					// The demo learner has not passed every quiz, and no certificate has that id: the documented 404s
 					// (tests/integration/api/certificates.test.ts calls both tools on an earned certificate).
 					if (expectedErrors[tool.name]) {

@@ -212,3 +212,23 @@ describe('percentComplete', () => {
 		expect(percentComplete(4, Number.NaN)).toBe(0);
 	});
 });
+
+describe('nextStep with the review queue', () => {
+	it('puts due reviews before any chapter step, with no chapter', () => {
+		expect(nextStep({ chapters, completed: ['intro'], bestPercent: { intro: 40 }, reviewsDue: 3 })).toEqual({
+			kind: 'review',
+			chapterId: null,
+			title: null,
+			message: '3 questions you missed are due for review today. Answer them first: it takes a few minutes.',
+		});
+		expect(nextStep({ chapters, completed: [], bestPercent: {}, reviewsDue: 1 }).message).toMatch(/^1 question you missed is due/);
+	});
+
+	it('reviews before "done", and the chapter rule again once nothing is due', () => {
+		const all = chapters.map((c) => c.id);
+		const passed = { intro: 100, tools: 100, agents: 100 };
+		expect(nextStep({ chapters, completed: all, bestPercent: passed, reviewsDue: 2 }).kind).toBe('review');
+		expect(nextStep({ chapters, completed: all, bestPercent: passed, reviewsDue: 0 }).kind).toBe('done');
+		expect(nextStep({ chapters, completed: ['intro'], bestPercent: { intro: 40 }, reviewsDue: 0 }).kind).toBe('retake_quiz');
+	});
+});
