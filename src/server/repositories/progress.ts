@@ -82,14 +82,14 @@ export interface LearnerRecords {
 	quizzes: Record<string, QuizResults>;
 	/** The learner's certificates, one per course at most (migration 0014). */
 	certificates: { id: string; courseId: string; courseTitle: string; learnerName: string; issuedAt: Date }[];
+	/** Review cards still in the queue (repositories/reviews.ts), due or not. */
+	reviewCards: CardRow[];
 }
 export interface QuizResults {
 	best: number;
 	latest: number;
 	attempts: number;
 	firstPassedAt: Date | null;
-	/** Review cards still in the queue (repositories/reviews.ts), due or not. */
-	reviewCards: CardRow[];
 }
 export type LearnerRecordName = keyof LearnerRecords;
 

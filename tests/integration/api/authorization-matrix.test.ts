@@ -170,6 +170,8 @@ const MATRIX: Row[] = [
 		scenario: 'an id that was never issued',
 		expected: [404, 404, 404, 404, 404],
 		call: () => ({ method: 'GET', path: `/api/v1/certificates/${'a'.repeat(26)}` }),
+	},
+	{
 		operationId: 'getReviewQueue',
 		scenario: 'own review queue',
 		expected: [401, 200, 200, 200, 200],
