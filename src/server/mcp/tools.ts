@@ -44,6 +44,7 @@ export const MCP_TOOLS: McpTool[] = [
 	{ op: search.searchContent },
 	{ op: content.listQuizzes, handler: catalog.listQuizzes },
 	{ op: content.getQuiz },
+	{ op: quizzes.startQuiz, idempotent: true },
 	{ op: quizzes.submitQuiz, idempotent: false },
 	{ op: quizzes.getQuizResults },
 	{ op: progress.getProgress },

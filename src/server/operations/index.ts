@@ -20,6 +20,7 @@ export const operations = [
 	search.searchContent,
 	content.listQuizzes,
 	content.getQuiz,
+	quizzes.startQuiz,
 	quizzes.submitQuiz,
 	quizzes.getQuizResults,
 	progress.getProgress,

@@ -99,6 +99,7 @@ describe('gradeQuiz: scoring', () => {
 			{
 				id: 'tool-call-owner',
 				correct: false,
+				credit: 0,
 				selected: ['model'],
 				correctOptions: ['app'],
 				explanation: 'The application runs the tool.',
@@ -107,6 +108,7 @@ describe('gradeQuiz: scoring', () => {
 			{
 				id: 'schema-required',
 				correct: false,
+				credit: 0,
 				selected: ['name', 'weights'],
 				correctOptions: ['name', 'params'],
 				explanation: 'A tool needs a name and a parameter schema.',
@@ -115,6 +117,7 @@ describe('gradeQuiz: scoring', () => {
 			{
 				id: 'tools-are-safe',
 				correct: false,
+				credit: 0,
 				selected: ['true'],
 				correctOptions: ['false'],
 				explanation: 'Tool output is untrusted input.',
