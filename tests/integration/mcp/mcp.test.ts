@@ -31,6 +31,7 @@ const EXPECTED_TOOLS = [
 	'searchContent',
 	'listQuizzes',
 	'getQuiz',
+	'startQuiz',
 	'submitQuiz',
 	'getQuizResults',
 	'getProgress',

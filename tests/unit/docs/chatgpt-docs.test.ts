@@ -104,7 +104,7 @@ describe('docs/chatgpt', () => {
 		for (const id of [
 			'searchContent',
 			'getChapterContent',
-			'getQuiz',
+			'startQuiz',
 			'submitQuiz',
 			'getProgress',
 			'getStreak',
@@ -258,10 +258,10 @@ describe('README.md', () => {
 		expect(operations.filter((op) => kept.includes(op.operationId) && op.auth === 'admin')).toEqual([]);
 		expect(readme).toContain(`${origin}/openapi.json?profile=gpt`);
 		// Every operation the GPT may be told to confirm (or not) is in the profile.
-		const consequential = /`submitQuiz`, `updateProgress`, `recordCheckin` and `updateMe` are `false`/.test(readme.replace(/\s+/g, ' '));
+		const consequential = /`startQuiz`, `submitQuiz`, `updateProgress`, `recordCheckin` and `updateMe` are `false`/.test(readme.replace(/\s+/g, ' '));
 		expect(consequential).toBe(true);
 		const writes = gptOperations(operations).filter((op) => op.method !== 'GET');
-		expect(writes.map((op) => op.operationId).toSorted()).toEqual(['recordCheckin', 'submitQuiz', 'updateMe', 'updateProgress']);
+		expect(writes.map((op) => op.operationId).toSorted()).toEqual(['recordCheckin', 'startQuiz', 'submitQuiz', 'updateMe', 'updateProgress']);
 		expect(writes.filter((op) => op.consequential !== false)).toEqual([]);
 	});
 
