@@ -69,8 +69,9 @@
 	const optionText = (questionId, optionId) =>
 		written(questionId)
 			? optionId
-			: (form.querySelector(`input[name="${CSS.escape(questionId)}"][value="${CSS.escape(optionId)}"]`)?.parentElement?.textContent?.trim() ??
-				optionId);
+			: (form
+					.querySelector(`input[name="${CSS.escape(questionId)}"][value="${CSS.escape(optionId)}"]`)
+					?.parentElement?.textContent?.trim() ?? optionId);
 	const verdict = (q) => (q.correct ? '✓ Correct' : q.credit > 0 ? `◐ Partly correct (${q.credit} of 1)` : '✗ Incorrect');
 	form.addEventListener('submit', async (event) => {
 		event.preventDefault();

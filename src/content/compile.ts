@@ -541,7 +541,8 @@ function toQuizKey(parsed: ParsedQuiz, chapter: CompiledChapter, course: CourseF
 			};
 		}
 		// Written answers keep their feedback for a wrong answer under WRITTEN_FEEDBACK: grading shows it on a miss.
-		const written: Record<string, string> = q.type === 'short' || q.type === 'numeric' ? (q.feedback ? { [WRITTEN_FEEDBACK]: q.feedback } : {}) : {};
+		const written: Record<string, string> =
+			q.type === 'short' || q.type === 'numeric' ? (q.feedback ? { [WRITTEN_FEEDBACK]: q.feedback } : {}) : {};
 		if (q.type === 'short') {
 			return { ...base, options: [], correct: [], accept: q.accept, feedback: written };
 		}

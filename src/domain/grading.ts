@@ -131,7 +131,10 @@ export function isWritten(type: QuestionType): boolean {
  * Accents do ("año" is not "ano"): an author who wants both lists both.
  */
 export function normalizeShortAnswer(text: string): string {
-	return text.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{M}\p{N}]+/gu, '');
+	return text
+		.normalize('NFKC')
+		.toLowerCase()
+		.replace(/[^\p{L}\p{M}\p{N}]+/gu, '');
 }
 
 export type ParsedNumber = { ok: true; value: number } | { ok: false; code: 'not_a_number' | 'ambiguous_number' };
@@ -142,7 +145,10 @@ export type ParsedNumber = { ok: true; value: number } | { ok: false; code: 'not
  * three digits after 1–3 leading digits) could be either, so it is refused as ambiguous rather than guessed.
  */
 export function parseLearnerNumber(text: string): ParsedNumber {
-	const t = text.normalize('NFKC').trim().replace(/^\u2212/, '-');
+	const t = text
+		.normalize('NFKC')
+		.trim()
+		.replace(/^\u2212/, '-');
 	if (/^[+-]?[1-9]\d{0,2},\d{3}$/.test(t)) return { ok: false, code: 'ambiguous_number' };
 	if (!/^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:e[+-]?\d+)?$/i.test(t)) return { ok: false, code: 'not_a_number' };
 	const value = Number(t.replace(',', '.'));

@@ -14,9 +14,7 @@ import { isoDateTime, quizIdParams } from './shared.ts';
 export const answersSchema = z
 	.record(
 		z.string().max(100),
-		z
-			.union([z.array(z.string().max(200)).max(50), z.string().max(200), z.number()])
-			.transform((v) => (Array.isArray(v) ? v : [String(v)])),
+		z.union([z.array(z.string().max(200)).max(50), z.string().max(200), z.number()]).transform((v) => (Array.isArray(v) ? v : [String(v)])),
 	)
 	.refine((a) => Object.keys(a).length <= 200, 'at most 200 answers')
 	.describe(
@@ -28,7 +26,10 @@ const gradedQuestionSchema = z.object({
 	correct: z.boolean().describe('Full credit.'),
 	credit: z.number().min(0).max(1).describe('0 to 1: between for a partly right multiple question under partial scoring.'),
 	selected: z.array(z.string()).describe('The option ids picked; for short and numeric questions, the answer written.'),
-	correctOptions: z.array(z.string()).optional().describe('The correct option ids (empty for short and numeric): only when revealed is true.'),
+	correctOptions: z
+		.array(z.string())
+		.optional()
+		.describe('The correct option ids (empty for short and numeric): only when revealed is true.'),
 	correctAnswer: z.string().optional().describe('short and numeric: the right answer as text: only when revealed is true.'),
 	explanation: z.string().optional().describe('Why the answer is right: only when revealed is true.'),
 	feedback: z.record(z.string(), z.string()).describe('Feedback for the options the learner picked, where the author wrote some.'),

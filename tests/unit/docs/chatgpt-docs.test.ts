@@ -258,10 +258,18 @@ describe('README.md', () => {
 		expect(operations.filter((op) => kept.includes(op.operationId) && op.auth === 'admin')).toEqual([]);
 		expect(readme).toContain(`${origin}/openapi.json?profile=gpt`);
 		// Every operation the GPT may be told to confirm (or not) is in the profile.
-		const consequential = /`startQuiz`, `submitQuiz`, `updateProgress`, `recordCheckin` and `updateMe` are `false`/.test(readme.replace(/\s+/g, ' '));
+		const consequential = /`startQuiz`, `submitQuiz`, `updateProgress`, `recordCheckin` and `updateMe` are `false`/.test(
+			readme.replace(/\s+/g, ' '),
+		);
 		expect(consequential).toBe(true);
 		const writes = gptOperations(operations).filter((op) => op.method !== 'GET');
-		expect(writes.map((op) => op.operationId).toSorted()).toEqual(['recordCheckin', 'startQuiz', 'submitQuiz', 'updateMe', 'updateProgress']);
+		expect(writes.map((op) => op.operationId).toSorted()).toEqual([
+			'recordCheckin',
+			'startQuiz',
+			'submitQuiz',
+			'updateMe',
+			'updateProgress',
+		]);
 		expect(writes.filter((op) => op.consequential !== false)).toEqual([]);
 	});
 

@@ -430,7 +430,11 @@ describe('question types: partial credit, short and numeric', () => {
 	it('grades an attempt of a pool on its drawn questions only', () => {
 		const pool: QuizKey = { ...quiz(50, [owner, safe]), draw: 2 };
 		expect(problems(gradeQuiz(pool, { ...allRight }))).toEqual([
-			expect.objectContaining({ questionId: 'schema-required', code: 'unknown_question', message: 'Question "schema-required" is not part of this attempt.' }),
+			expect.objectContaining({
+				questionId: 'schema-required',
+				code: 'unknown_question',
+				message: 'Question "schema-required" is not part of this attempt.',
+			}),
 		]);
 		expect(graded(gradeQuiz(pool, { 'tool-call-owner': ['app'], 'tools-are-safe': ['false'] })).percent).toBe(100);
 	});

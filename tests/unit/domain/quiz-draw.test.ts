@@ -90,7 +90,13 @@ describe('attemptQuestions', () => {
 		const seed = 99;
 		for (const q of attemptQuestions(quiz, seed)) orderOf.set(q.id, q.options.map((o) => o.id).join());
 		const all = attemptQuestions({ questions: quiz.questions }, seed);
-		for (const [id, order] of orderOf) expect(all.find((q) => q.id === id)?.options.map((o) => o.id).join()).toBe(order);
+		for (const [id, order] of orderOf)
+			expect(
+				all
+					.find((q) => q.id === id)
+					?.options.map((o) => o.id)
+					.join(),
+			).toBe(order);
 	});
 
 	it('says when a quiz needs a seed', () => {
