@@ -42,7 +42,7 @@ const rel = (file: string) => path.relative(ROOT, file);
 
 /** camelCase words that start like an API verb: in these docs, such a word is always an operationId. */
 const OPERATION_LIKE =
-	/\b(?:get|list|search|submit|update|record|check|upgrade|revoke|change|create|delete|set|add|remove|fetch|mark)[A-Z]\w*\b/g;
+	/\b(?:get|list|search|start|submit|update|record|check|upgrade|revoke|change|create|delete|set|add|remove|fetch|mark)[A-Z]\w*\b/g;
 
 /** The instructions' text as pasted into the GPT editor: everything after the leading HTML comment. */
 function instructionsParts() {
