@@ -163,6 +163,7 @@ for (const kind of DATABASE_KINDS) {
 					searchContent: { q: 'tool use' },
 					listQuizzes: {},
 					getQuiz: { id: 'tool-use' },
+					startQuiz: { id: 'tool-use' },
 					submitQuiz: { id: 'tool-use', answers: Object.fromEntries(key.questions.map((q) => [q.id, q.correct])) },
 					getQuizResults: { id: 'tool-use' },
 					getProgress: {},
