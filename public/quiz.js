@@ -10,9 +10,12 @@
 	const collect = () => {
 		const answers = {};
 		for (const fieldset of form.querySelectorAll('fieldset')) {
-			const inputs = fieldset.querySelectorAll('input');
+			const inputs = [...fieldset.querySelectorAll('input')];
 			const name = inputs[0]?.name;
-			if (name) answers[name] = [...inputs].filter((i) => i.checked).map((i) => i.value);
+			if (!name) continue;
+			// Short and numeric questions are one text field: its text, if any, is the answer.
+			answers[name] =
+				inputs[0].type === 'text' ? [inputs[0].value.trim()].filter((v) => v !== '') : inputs.filter((i) => i.checked).map((i) => i.value);
 		}
 		return answers;
 	};
@@ -28,6 +31,11 @@
 	} catch {}
 	if (kept && typeof kept === 'object') {
 		for (const [question, options] of Object.entries(kept)) {
+			const field = form.querySelector(`input[type="text"][name="${CSS.escape(question)}"]`);
+			if (field) {
+				if (Array.isArray(options) && typeof options[0] === 'string') field.value = options[0];
+				continue;
+			}
 			for (const option of Array.isArray(options) ? options : []) {
 				const input = form.querySelector(`input[name="${CSS.escape(question)}"][value="${CSS.escape(String(option))}"]`);
 				if (input) input.checked = true;
@@ -57,9 +65,14 @@
 		if (cls) node.className = cls;
 		return node;
 	};
+	const written = (questionId) => form.querySelector(`input[type="text"][name="${CSS.escape(questionId)}"]`) !== null;
 	const optionText = (questionId, optionId) =>
-		form.querySelector(`input[name="${CSS.escape(questionId)}"][value="${CSS.escape(optionId)}"]`)?.parentElement?.textContent?.trim() ??
-		optionId;
+		written(questionId)
+			? optionId
+			: (form
+					.querySelector(`input[name="${CSS.escape(questionId)}"][value="${CSS.escape(optionId)}"]`)
+					?.parentElement?.textContent?.trim() ?? optionId);
+	const verdict = (q) => (q.correct ? '✓ Correct' : q.credit > 0 ? `◐ Partly correct (${q.credit} of 1)` : '✗ Incorrect');
 	form.addEventListener('submit', async (event) => {
 		event.preventDefault();
 		const answers = collect();
@@ -115,10 +128,12 @@
 			const item = el('li');
 			item.dataset.question = q.id;
 			item.dataset.correct = String(q.correct);
+			item.dataset.credit = String(q.credit);
 			const prompt = form.querySelector(`#prompt-${CSS.escape(q.id)}`)?.textContent ?? q.id;
-			item.append(el('p', `${q.correct ? '✓ Correct' : '✗ Incorrect'}: ${prompt}`));
+			item.append(el('p', `${verdict(q)}: ${prompt}`));
 			item.append(el('p', `Your answer: ${q.selected.map((o) => optionText(q.id, o)).join('; ')}`));
-			if (!q.correct && q.correctOptions)
+			if (!q.correct && typeof q.correctAnswer === 'string') item.append(el('p', `Correct answer: ${q.correctAnswer}`));
+			if (!q.correct && q.correctOptions?.length)
 				item.append(el('p', `Correct answer: ${q.correctOptions.map((o) => optionText(q.id, o)).join('; ')}`));
 			for (const text of Object.values(q.feedback)) item.append(el('p', text));
 			if (q.explanation) item.append(el('p', q.explanation, 'meta'));

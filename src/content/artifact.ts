@@ -4,13 +4,13 @@
  * reader (server/content-store.ts), so a build and a server of different versions fail loudly, not subtly.
  */
 import { z } from 'astro/zod';
-import type { QuizKey } from '../domain/grading.ts';
+import { MULTIPLE_SCORING, QUESTION_TYPES, type QuizKey } from '../domain/grading.ts';
 import { REVEAL_POLICIES } from '../domain/reveal.ts';
 import { fieldPath } from './errors.ts';
 import { chapterPublicSchema, coursePublicSchema, quizSummarySchema, sectionSchema, tierSchema } from './schemas.ts';
 
 /** Bumped whenever a file's shape changes; the server refuses an artifact of another version. */
-export const ARTIFACT_VERSION = 4;
+export const ARTIFACT_VERSION = 5;
 
 export const privateManifestSchema = z.object({
 	version: z.literal(ARTIFACT_VERSION),
@@ -35,13 +35,19 @@ export const quizKeySchema = z.object({
 	title: z.string(),
 	passMark: z.number().int(),
 	reveal: z.enum(REVEAL_POLICIES).optional(),
+	draw: z.number().int().positive().optional(),
+	multipleScoring: z.enum(MULTIPLE_SCORING).optional(),
 	questions: z.array(
 		z.object({
 			id: z.string(),
-			type: z.enum(['single', 'multiple', 'true_false']),
+			type: z.enum(QUESTION_TYPES),
 			prompt: z.string(),
 			options: z.array(z.object({ id: z.string(), text: z.string() })),
 			correct: z.array(z.string()),
+			shuffle: z.boolean().optional(),
+			accept: z.array(z.string()).optional(),
+			answer: z.number().optional(),
+			tolerance: z.number().min(0).optional(),
 			explanation: z.string(),
 			feedback: z.record(z.string(), z.string()),
 			teaches: z.object({ anchor: z.string(), heading: z.string() }).optional(),

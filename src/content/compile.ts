@@ -10,8 +10,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { requiredTierForChapter } from '../domain/access.ts';
-import type { KeyedQuestion, QuizKey } from '../domain/grading.ts';
-import type { RevealPolicy } from '../domain/reveal.ts';
+import { type KeyedQuestion, type MultipleScoring, normalizeShortAnswer, type QuizKey, WRITTEN_FEEDBACK } from '../domain/grading.ts';
 import type { Tier } from '../domain/tiers.ts';
 import { AssetCollector, type CourseAsset, LARGE_ASSET_BYTES } from './assets.ts';
 import { chapterPublic, quizPublic } from './emit.ts';
@@ -23,6 +22,7 @@ import { ReferenceResolver } from './references.ts';
 import { didYouMean } from './suggest.ts';
 import {
 	type ChapterFrontmatter,
+	type CourseFile,
 	type CoursePublic,
 	type CourseSearchSettings,
 	chapterFrontmatterSchema,
@@ -257,7 +257,7 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 	});
 	const compiledQuizzes: CompiledQuiz[] = compiledChapters.flatMap((ch) => {
 		const q = quizByChapter.get(ch.id);
-		return q ? [toQuizKey(q, ch, course.pass_mark, course.quiz_reveal)] : [];
+		return q ? [toQuizKey(q, ch, course)] : [];
 	});
 	// What the build would refuse: a static JSON file ChatGPT cannot read. Chapters page themselves; a quiz cannot.
 	const oversize = [
@@ -434,13 +434,33 @@ function reportDuplicates<T extends { file: string; lineOf: (p: readonly Propert
 export function checkQuizRules(quiz: QuizFile, file: string, lineOf: (p: readonly PropertyKey[]) => number | undefined): ContentIssue[] {
 	const issues: ContentIssue[] = [];
 	const questionIds = new Set<string>();
+	if (quiz.draw !== undefined && quiz.draw > quiz.questions.length) {
+		issues.push({
+			file,
+			field: 'draw',
+			line: lineOf(['draw']),
+			message: `draw: ${quiz.draw} asks more questions than the quiz has (${quiz.questions.length}); add questions or draw at most ${quiz.questions.length}`,
+		});
+	}
 	quiz.questions.forEach((question, qi) => {
 		const at = (...rest: PropertyKey[]) => ({ field: fieldPath(['questions', qi, ...rest]), line: lineOf(['questions', qi, ...rest]) });
 		if (questionIds.has(question.id)) {
 			issues.push({ file, ...at('id'), message: `duplicate question id "${question.id}"; ids must be unique within a quiz` });
 		}
 		questionIds.add(question.id);
-		if (question.type === 'true_false') return;
+		if (question.type === 'short') {
+			question.accept.forEach((text, ai) => {
+				if (normalizeShortAnswer(text) === '') {
+					issues.push({
+						file,
+						...at('accept', ai),
+						message: `accepted answer "${text}" has no letters or digits; answers are compared without case, spaces and punctuation, so it could never match`,
+					});
+				}
+			});
+			return;
+		}
+		if (question.type === 'true_false' || question.type === 'numeric') return;
 		const optionIds = new Set<string>();
 		question.options.forEach((option, oi) => {
 			if (optionIds.has(option.id)) {
@@ -518,52 +538,57 @@ async function renderChapter(
 	return { html, headings, sections };
 }
 
-function toQuizKey(
-	parsed: ParsedQuiz,
-	chapter: CompiledChapter,
-	defaultPassMark: number,
-	defaultReveal: RevealPolicy | undefined,
-): CompiledQuiz {
+function toQuizKey(parsed: ParsedQuiz, chapter: CompiledChapter, course: CourseFile): CompiledQuiz {
 	const teaches = (anchor: string | undefined) => {
 		const heading = anchor === undefined ? undefined : chapter.headings.find((h) => h.anchor === anchor);
 		return heading ? { teaches: { anchor: heading.anchor, heading: heading.text } } : {};
 	};
-	const questions: KeyedQuestion[] = parsed.quiz.questions.map((q) => {
+	const quiz = parsed.quiz;
+	const shuffleDefault = quiz.shuffle_options ?? course.quiz_shuffle_options ?? false;
+	const multipleScoring: MultipleScoring = quiz.multiple_scoring ?? course.quiz_multiple_scoring ?? 'all_or_nothing';
+	const questions: KeyedQuestion[] = quiz.questions.map((q) => {
+		const base = { id: q.id, type: q.type, prompt: q.prompt, explanation: q.explanation, ...teaches(q.section) };
 		if (q.type === 'true_false') {
 			const feedback: Record<string, string> = {};
 			if (q.feedback?.true) feedback.true = q.feedback.true;
 			if (q.feedback?.false) feedback.false = q.feedback.false;
 			return {
-				id: q.id,
-				type: q.type,
-				prompt: q.prompt,
+				...base,
 				options: [
 					{ id: 'true', text: 'True' },
 					{ id: 'false', text: 'False' },
 				],
 				correct: [String(q.answer)],
-				explanation: q.explanation,
 				feedback,
-				...teaches(q.section),
 			};
 		}
+		// Written answers keep their feedback for a wrong answer under WRITTEN_FEEDBACK: grading shows it on a miss.
+		const written: Record<string, string> =
+			q.type === 'short' || q.type === 'numeric' ? (q.feedback ? { [WRITTEN_FEEDBACK]: q.feedback } : {}) : {};
+		if (q.type === 'short') {
+			return { ...base, options: [], correct: [], accept: q.accept, feedback: written };
+		}
+		if (q.type === 'numeric') {
+			return { ...base, options: [], correct: [], answer: q.answer, tolerance: q.tolerance, feedback: written };
+		}
+		const shuffle = q.shuffle_options ?? shuffleDefault;
 		return {
-			id: q.id,
-			type: q.type,
-			prompt: q.prompt,
+			...base,
 			options: q.options.map((o) => ({ id: o.id, text: o.text })),
 			correct: q.options.filter((o) => o.correct).map((o) => o.id),
-			explanation: q.explanation,
+			...(shuffle ? { shuffle: true } : {}),
 			feedback: Object.fromEntries(q.options.filter((o) => o.feedback).map((o) => [o.id, o.feedback as string])),
-			...teaches(q.section),
 		};
 	});
+	const reveal = quiz.reveal ?? course.quiz_reveal;
 	return {
 		id: chapter.id,
 		chapterId: chapter.id,
-		title: parsed.quiz.title ?? `${chapter.title} quiz`,
-		passMark: parsed.quiz.pass_mark ?? defaultPassMark,
-		...((parsed.quiz.reveal ?? defaultReveal) ? { reveal: parsed.quiz.reveal ?? defaultReveal } : {}),
+		title: quiz.title ?? `${chapter.title} quiz`,
+		passMark: quiz.pass_mark ?? course.pass_mark,
+		...(reveal ? { reveal } : {}),
+		...(quiz.draw !== undefined && quiz.draw < quiz.questions.length ? { draw: quiz.draw } : {}),
+		...(multipleScoring === 'partial' ? { multipleScoring } : {}),
 		questions,
 		tier: chapter.tier,
 		file: parsed.file,

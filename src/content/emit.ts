@@ -4,7 +4,7 @@
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { QuizKey } from '../domain/grading.ts';
+import type { KeyedQuestion, QuizKey } from '../domain/grading.ts';
 import type { z } from 'astro/zod';
 import {
 	ARTIFACT_FILES,
@@ -65,6 +65,7 @@ export function quizSummary(quiz: CompiledQuiz | QuizKey, tier = (quiz as Compil
 		tier,
 		passMark: quiz.passMark,
 		questionCount: quiz.questions.length,
+		...(quiz.draw !== undefined ? { draw: quiz.draw } : {}),
 	};
 }
 
@@ -78,11 +79,18 @@ export function quizListPages(quizzes: readonly QuizSummary[]): QuizListPage[] {
 	return pageList('quizzes', quizzes).map((p) => ({ quizzes: p.items, ...p.links }));
 }
 
-/** Questions and options only: never which option is correct, never explanations or feedback. */
-export function quizPublic(quiz: CompiledQuiz | QuizKey, tier = (quiz as CompiledQuiz).tier): QuizPublic {
+/**
+ * Questions and options only: never which option is correct, never accepted answers, explanations or feedback.
+ * `questions` (an attempt's drawn and shuffled questions, domain/quiz-draw.ts) replaces the quiz's own list.
+ */
+export function quizPublic(
+	quiz: CompiledQuiz | QuizKey,
+	tier = (quiz as CompiledQuiz).tier,
+	questions: readonly KeyedQuestion[] = quiz.questions,
+): QuizPublic {
 	return {
 		...quizSummary(quiz, tier),
-		questions: quiz.questions.map((q) => ({
+		questions: questions.map((q) => ({
 			id: q.id,
 			type: q.type,
 			prompt: q.prompt,

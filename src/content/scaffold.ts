@@ -57,9 +57,12 @@ export function quizTemplate(chapterId: string): string {
 	return `chapter: ${chapterId}        # the id of the chapter this quiz belongs to
 # title: My quiz             # optional; defaults to "<chapter title> quiz"
 # pass_mark: 70              # optional percent; defaults to course.yaml's pass_mark
+# draw: 3                    # optional: each attempt asks 3 of the questions (a pool)
+# shuffle_options: true      # optional: options in a new order on every attempt
+# multiple_scoring: partial  # optional: partial credit for "select all" questions (default all_or_nothing)
 questions:
   - id: first-question       # stable slug, unique in this quiz: attempts are stored against it
-    type: single             # single (one correct option) | multiple (one or more) | true_false
+    type: single             # single (one correct option) | multiple (one or more) | true_false | short | numeric
     prompt: Which option is correct?
     options:
       - id: right
@@ -74,5 +77,16 @@ questions:
     prompt: "Quote text that contains a colon: like this."
     answer: true             # true or false (not yes/no)
     explanation: Explain why the statement is true.
+  - id: third-question
+    type: short              # a written answer; case, spaces and punctuation do not matter
+    prompt: Name the thing in one or two words.
+    accept: [first answer, another accepted answer]
+    explanation: Explain the answer.
+  - id: fourth-question
+    type: numeric            # a number; 3.5 and 3,5 both work
+    prompt: How many grams?
+    answer: 50
+    tolerance: 0             # optional: how far from the answer still counts
+    explanation: Show the arithmetic.
 `;
 }

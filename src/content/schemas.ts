@@ -4,6 +4,7 @@
  */
 import { z } from 'astro/zod';
 import { SLUG } from '../domain/ids.ts';
+import { MULTIPLE_SCORING, QUESTION_TYPES } from '../domain/grading.ts';
 import { REVEAL_POLICIES } from '../domain/reveal.ts';
 import { TIERS } from '../domain/tiers.ts';
 
@@ -58,6 +59,10 @@ export const courseFileSchema = z.strictObject({
 	pass_mark: z.number().int().min(1).max(100).default(70),
 	/** When quiz results show the correct answers; unset: after a pass or when the day's attempts are used up. */
 	quiz_reveal: revealSchema.optional(),
+	/** How `multiple` questions score in every quiz (a quiz's `multiple_scoring` overrides it); default all_or_nothing. */
+	quiz_multiple_scoring: z.enum(MULTIPLE_SCORING).optional(),
+	/** Show choice options in a new order on every attempt (a quiz's `shuffle_options` overrides it); default false. */
+	quiz_shuffle_options: z.boolean().optional(),
 	search: courseSearchSchema.default({ synonyms: [], boilerplate_headings: [] }),
 	/**
 	 * Parts of a long course, in reading order: each starts at the chapter `from` (an id) and runs to the next
@@ -114,28 +119,54 @@ const optionSchema = z.strictObject({
 	feedback: z.string().min(1).optional(),
 });
 
-const choiceQuestionSchema = z.strictObject({
+const questionBase = {
 	id: slug,
-	type: z.enum(['single', 'multiple']),
 	prompt: z.string().min(1),
-	options: z.array(optionSchema).min(2),
 	explanation: z.string().min(1, 'an explanation that teaches why the answer is right'),
 	/** Anchor of the section of this chapter that teaches the question; otherwise the build picks one. */
 	section: z.string().min(1).optional(),
+};
+
+const choiceQuestionSchema = z.strictObject({
+	...questionBase,
+	type: z.enum(['single', 'multiple']),
+	options: z.array(optionSchema).min(2),
+	/** Overrides the quiz's shuffle_options for this question: `false` keeps an order that matters ("All of the above"). */
+	shuffle_options: z.boolean().optional(),
 });
 
 const trueFalseQuestionSchema = z.strictObject({
-	id: slug,
+	...questionBase,
 	type: z.literal('true_false'),
-	prompt: z.string().min(1),
 	answer: z.boolean(),
-	explanation: z.string().min(1, 'an explanation that teaches why the answer is right'),
-	/** Anchor of the section of this chapter that teaches the question; otherwise the build picks one. */
-	section: z.string().min(1).optional(),
 	feedback: z.strictObject({ true: z.string().min(1).optional(), false: z.string().min(1).optional() }).optional(),
 });
 
-export const quizQuestionSchema = z.discriminatedUnion('type', [choiceQuestionSchema, trueFalseQuestionSchema]);
+const shortQuestionSchema = z.strictObject({
+	...questionBase,
+	type: z.literal('short'),
+	/** Accepted answers; compared without case, spaces or punctuation. The first is shown as the answer. */
+	accept: z.array(z.coerce.string().min(1)).min(1, 'at least one accepted answer, such as accept: [rye]'),
+	/** Shown after grading to a learner whose answer was not accepted. */
+	feedback: z.string().min(1).optional(),
+});
+
+const numericQuestionSchema = z.strictObject({
+	...questionBase,
+	type: z.literal('numeric'),
+	answer: z.number({ error: 'a number, such as answer: 3.5' }).refine(Number.isFinite, 'a finite number'),
+	/** How far from `answer` a learner's number may be and still count (absolute); default 0. */
+	tolerance: z.number().min(0, 'zero or more: how far from the answer still counts').default(0),
+	/** Shown after grading to a learner whose number was outside the tolerance. */
+	feedback: z.string().min(1).optional(),
+});
+
+export const quizQuestionSchema = z.discriminatedUnion('type', [
+	choiceQuestionSchema,
+	trueFalseQuestionSchema,
+	shortQuestionSchema,
+	numericQuestionSchema,
+]);
 
 export const quizFileSchema = z.strictObject({
 	/** Id of the chapter this quiz belongs to (one quiz per chapter). */
@@ -145,6 +176,12 @@ export const quizFileSchema = z.strictObject({
 	pass_mark: z.number().int().min(1).max(100).optional(),
 	/** Overrides course.yaml's quiz_reveal for this quiz. */
 	reveal: revealSchema.optional(),
+	/** A question pool: each attempt asks this many of the questions, drawn anew; the pass mark applies to them. */
+	draw: z.number().int().min(1).optional(),
+	/** Show choice options in a new order on every attempt; default: course.yaml's quiz_shuffle_options, else false. */
+	shuffle_options: z.boolean().optional(),
+	/** How `multiple` questions score; default: course.yaml's quiz_multiple_scoring, else all_or_nothing. */
+	multiple_scoring: z.enum(MULTIPLE_SCORING).optional(),
 	questions: z.array(quizQuestionSchema).min(1),
 });
 export type QuizFile = z.infer<typeof quizFileSchema>;
@@ -204,9 +241,9 @@ export type ChapterPublic = z.infer<typeof chapterPublicSchema>;
 export const publicOptionSchema = z.object({ id: z.string(), text: z.string() });
 export const publicQuestionSchema = z.object({
 	id: z.string(),
-	type: z.enum(['single', 'multiple', 'true_false']),
+	type: z.enum(QUESTION_TYPES).describe('short: answer with text; numeric: answer with a number (decimal point or comma).'),
 	prompt: z.string(),
-	options: z.array(publicOptionSchema),
+	options: z.array(publicOptionSchema).describe('Empty for short and numeric questions.'),
 });
 export const quizSummarySchema = z.object({
 	id: z.string(),
@@ -214,7 +251,10 @@ export const quizSummarySchema = z.object({
 	title: z.string(),
 	tier: tierSchema,
 	passMark: z.number().int(),
+	/** Every question of the quiz (the pool, when `draw` is set). */
 	questionCount: z.number().int(),
+	/** Set for a question pool: each attempt asks this many of the questions (startQuiz gives them). */
+	draw: z.number().int().optional(),
 });
 export const quizPublicSchema = quizSummarySchema.extend({ questions: z.array(publicQuestionSchema) });
 export type QuizSummary = z.infer<typeof quizSummarySchema>;

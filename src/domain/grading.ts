@@ -5,20 +5,38 @@
 
 import type { RevealPolicy } from './reveal.ts';
 
-export type QuestionType = 'single' | 'multiple' | 'true_false';
+export const QUESTION_TYPES = ['single', 'multiple', 'true_false', 'short', 'numeric'] as const;
+export type QuestionType = (typeof QUESTION_TYPES)[number];
+
+/**
+ * How a `multiple` question scores: `all_or_nothing` (one point only for exactly the right set) or `partial`
+ * (Moodle's rule: each right pick adds 1/right options, each wrong pick takes away 1/wrong options, never below 0).
+ */
+export const MULTIPLE_SCORING = ['all_or_nothing', 'partial'] as const;
+export type MultipleScoring = (typeof MULTIPLE_SCORING)[number];
 
 export interface QuizOption {
 	id: string;
 	text: string;
 }
 
-/** A question with its answer key. true_false questions have options [{id:'true',text:'True'},{id:'false',text:'False'}]. */
+/**
+ * A question with its answer key. true_false questions have options [{id:'true',text:'True'},{id:'false',text:'False'}];
+ * short and numeric questions have no options and no `correct` ids: `accept`, or `answer` and `tolerance`.
+ */
 export interface KeyedQuestion {
 	id: string;
 	type: QuestionType;
 	prompt: string;
 	options: QuizOption[];
 	correct: string[];
+	/** Options are shown in a per-attempt order (domain/quiz-draw.ts). */
+	shuffle?: boolean;
+	/** short: the accepted answers, compared by `normalizeShortAnswer`. */
+	accept?: string[];
+	/** numeric: the right value and how far from it an answer may be (absolute). */
+	answer?: number;
+	tolerance?: number;
 	explanation: string;
 	/** Option id -> feedback shown when the learner picked that option. */
 	feedback: Record<string, string>;
@@ -34,13 +52,24 @@ export interface QuizKey {
 	passMark: number;
 	/** When results show the correct answers (domain/reveal.ts); unset: after a pass or the day's last attempt. */
 	reveal?: RevealPolicy;
+	/** Questions asked per attempt, drawn by the attempt's seed; unset: every question. */
+	draw?: number;
+	/** How `multiple` questions score; unset: all_or_nothing. */
+	multipleScoring?: MultipleScoring;
 	questions: KeyedQuestion[];
 }
 
-/** Question id -> selected option ids. */
+/** Question id -> selected option ids; for short and numeric questions, the one answer written. */
 export type Answers = Record<string, string[]>;
 
-export type AnswerProblemCode = 'unknown_question' | 'missing_answer' | 'unknown_option' | 'too_many_options' | 'duplicate_option';
+export type AnswerProblemCode =
+	| 'unknown_question'
+	| 'missing_answer'
+	| 'unknown_option'
+	| 'too_many_options'
+	| 'duplicate_option'
+	| 'not_a_number'
+	| 'ambiguous_number';
 
 export interface AnswerProblem {
 	questionId: string;
@@ -51,11 +80,16 @@ export interface AnswerProblem {
 
 export interface GradedQuestion {
 	id: string;
+	/** Full credit. */
 	correct: boolean;
-	/** The learner's selection, in the question's option order. */
+	/** 0–1: 1 when correct; between for a partly right `multiple` question under partial scoring. */
+	credit: number;
+	/** The learner's selection, in the question's option order; for short and numeric questions, what they wrote. */
 	selected: string[];
-	/** The correct option ids, in the question's option order. */
+	/** The correct option ids, in the question's option order; empty for short and numeric questions. */
 	correctOptions: string[];
+	/** short and numeric: the right answer as a learner reads it ("rye", "3.5 (± 0.1)"). */
+	correctAnswer?: string;
 	explanation: string;
 	/** Feedback only for selected options that have some, keyed by option id. */
 	feedback: Record<string, string>;
@@ -63,6 +97,7 @@ export interface GradedQuestion {
 
 export interface GradedQuiz {
 	ok: true;
+	/** Sum of the questions' credit, rounded to two decimals. */
 	score: number;
 	total: number;
 	percent: number;
@@ -77,9 +112,90 @@ export interface RejectedAnswers {
 
 export type GradeResult = GradedQuiz | RejectedAnswers;
 
+/** The feedback key of a short or numeric question: shown when the answer earned no credit. */
+export const WRITTEN_FEEDBACK = 'answer';
+
 /** Questions that accept exactly one option. */
 function isSingleChoice(type: QuestionType): boolean {
 	return type === 'single' || type === 'true_false';
+}
+
+/** Questions answered with written text rather than options. */
+export function isWritten(type: QuestionType): boolean {
+	return type === 'short' || type === 'numeric';
+}
+
+/**
+ * What a short answer is compared as: Unicode NFKC (full-width letters, ligatures and composed accents fold to
+ * one form), lower case, and only letters, marks and digits kept — case, spaces and punctuation never matter.
+ * Accents do ("año" is not "ano"): an author who wants both lists both.
+ */
+export function normalizeShortAnswer(text: string): string {
+	return text
+		.normalize('NFKC')
+		.toLowerCase()
+		.replace(/[^\p{L}\p{M}\p{N}]+/gu, '');
+}
+
+export type ParsedNumber = { ok: true; value: number } | { ok: false; code: 'not_a_number' | 'ambiguous_number' };
+
+/**
+ * A learner's number: digits with an optional sign, one decimal point or decimal comma ("3.5", "3,5", ",5"),
+ * optional exponent ("1e-3"); spaces around it ignored; no thousands separators. "1,000" (a comma before exactly
+ * three digits after 1–3 leading digits) could be either, so it is refused as ambiguous rather than guessed.
+ */
+export function parseLearnerNumber(text: string): ParsedNumber {
+	const t = text
+		.normalize('NFKC')
+		.trim()
+		.replace(/^\u2212/, '-');
+	if (/^[+-]?[1-9]\d{0,2},\d{3}$/.test(t)) return { ok: false, code: 'ambiguous_number' };
+	if (!/^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:e[+-]?\d+)?$/i.test(t)) return { ok: false, code: 'not_a_number' };
+	const value = Number(t.replace(',', '.'));
+	return Number.isFinite(value) ? { ok: true, value } : { ok: false, code: 'not_a_number' };
+}
+
+/** Within tolerance, allowing for binary floating point (3.4 is within 0.1 of 3.5). */
+export function withinTolerance(value: number, answer: number, tolerance: number): boolean {
+	const slack = 1e-9 * Math.max(1, Math.abs(answer), Math.abs(tolerance));
+	return Math.abs(value - answer) <= tolerance + slack;
+}
+
+/** The right answer to a short or numeric question, as a learner reads it. */
+export function writtenAnswer(question: KeyedQuestion): string | undefined {
+	if (question.type === 'short') return question.accept?.[0];
+	if (question.type === 'numeric' && question.answer !== undefined) {
+		return question.tolerance ? `${question.answer} (± ${question.tolerance})` : String(question.answer);
+	}
+	return undefined;
+}
+
+/**
+ * Credit for one question, 0–1, from an answer that `checkAnswer` accepted. `multiple` under `partial`: right
+ * picks / right options − wrong picks / wrong options, at least 0 (selecting everything scores 0).
+ */
+export function questionCredit(question: KeyedQuestion, picked: readonly string[], scoring: MultipleScoring = 'all_or_nothing'): number {
+	if (question.type === 'short') {
+		const given = normalizeShortAnswer(picked[0] ?? '');
+		return given !== '' && (question.accept ?? []).some((a) => normalizeShortAnswer(a) === given) ? 1 : 0;
+	}
+	if (question.type === 'numeric') {
+		const parsed = parseLearnerNumber(picked[0] ?? '');
+		return parsed.ok && question.answer !== undefined && withinTolerance(parsed.value, question.answer, question.tolerance ?? 0) ? 1 : 0;
+	}
+	const set = new Set(picked);
+	const right = new Set(question.correct);
+	if (sameSet(set, right)) return 1;
+	if (question.type !== 'multiple' || scoring !== 'partial') return 0;
+	const wrongOptions = question.options.length - right.size;
+	let rightPicks = 0;
+	let wrongPicks = 0;
+	for (const id of set) {
+		if (right.has(id)) rightPicks++;
+		else wrongPicks++;
+	}
+	const credit = rightPicks / right.size - (wrongOptions === 0 ? 0 : wrongPicks / wrongOptions);
+	return Math.max(0, Math.min(1, credit));
 }
 
 /** Orders ids like the question lists its options, so results do not depend on click order. */
@@ -94,12 +210,53 @@ function sameSet(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
 	return true;
 }
 
+/** Problems with a written (short or numeric) answer: exactly one non-blank text; a number for numeric. */
+function checkWritten(question: KeyedQuestion, raw: unknown): AnswerProblem[] {
+	const q = question.id;
+	const texts = Array.isArray(raw) ? raw.filter((v) => !(typeof v === 'string' && v.trim() === '')) : [];
+	const what = question.type === 'numeric' ? 'a number' : 'an answer';
+	if (texts.length === 0) {
+		return [{ questionId: q, code: 'missing_answer', message: `Question "${q}" was not answered; write ${what}.` }];
+	}
+	if (texts.length > 1) {
+		return [{ questionId: q, code: 'too_many_options', message: `Question "${q}" takes one answer but ${texts.length} were given.` }];
+	}
+	const text = texts[0];
+	if (typeof text !== 'string') {
+		return [{ questionId: q, code: 'missing_answer', message: `Question "${q}" needs ${what} written as text.` }];
+	}
+	if (question.type === 'numeric') {
+		const parsed = parseLearnerNumber(text);
+		if (!parsed.ok && parsed.code === 'ambiguous_number') {
+			const digits = text.trim().replace(',', '');
+			return [
+				{
+					questionId: q,
+					code: 'ambiguous_number',
+					message: `Question "${q}": "${text.trim()}" could mean ${digits} or ${text.trim().replace(',', '.')}; write ${digits} (no thousands separator) or use a decimal point.`,
+				},
+			];
+		}
+		if (!parsed.ok) {
+			return [
+				{
+					questionId: q,
+					code: 'not_a_number',
+					message: `Question "${q}" needs a number, such as 3.5 or 3,5; "${text.trim().slice(0, 40)}" is not one.`,
+				},
+			];
+		}
+	}
+	return [];
+}
+
 /**
  * Problems with the answer to one question. `raw` is typed loosely on purpose: answers arrive
  * as JSON, and a malformed value must become a problem report rather than an exception.
  */
 function checkAnswer(question: KeyedQuestion, raw: unknown): AnswerProblem[] {
 	const q = question.id;
+	if (isWritten(question.type)) return checkWritten(question, raw);
 	if (!Array.isArray(raw) || raw.length === 0) {
 		const detail = Array.isArray(raw) ? 'was answered with no options selected' : 'was not answered';
 		return [
@@ -154,14 +311,22 @@ function checkAnswer(question: KeyedQuestion, raw: unknown): AnswerProblem[] {
 	return problems;
 }
 
+/** Rounded to two decimals, so 1/3 + 1/3 + 1/3 reads 1, not 0.9999999999999999. */
+function roundScore(score: number): number {
+	return Math.round(score * 100) / 100;
+}
+
 /**
  * Validates then grades a submission. Every problem is collected (not just the first) so a
  * client can fix a submission in one round trip; nothing is scored unless all answers are valid.
  * Problems are listed per question in quiz order, then unknown question ids in submission order.
  *
- * Scoring: one point per question; a question is correct only when the selected set equals
- * the correct set exactly (order-insensitive, no partial credit for `multiple`).
- * percent = Math.round(100 * score / total) (0 for an empty quiz); passed = percent >= passMark.
+ * `key.questions` are the questions this attempt asks (domain/quiz-draw.ts `attemptQuestions` for a pooled
+ * quiz): an answer to any other question is an unknown question. Scoring: each question is worth one point,
+ * earned as its credit (`questionCredit`): exact sets for single, true_false and all-or-nothing multiple;
+ * normalised text for short; tolerance for numeric; Moodle's partial rule for multiple under `partial`.
+ * score = sum of credit (two decimals); percent = Math.round(100 * sum / total) (0 for an empty quiz);
+ * passed = percent >= passMark.
  */
 export function gradeQuiz(key: QuizKey, answers: Answers): GradeResult {
 	const problems: AnswerProblem[] = [];
@@ -178,35 +343,41 @@ export function gradeQuiz(key: QuizKey, answers: Answers): GradeResult {
 			problems.push({
 				questionId: id,
 				code: 'unknown_question',
-				message: `Quiz "${key.id}" has no question "${id}".`,
+				message: key.draw === undefined ? `Quiz "${key.id}" has no question "${id}".` : `Question "${id}" is not part of this attempt.`,
 			});
 		}
 	}
 	if (problems.length > 0) return { ok: false, problems };
 
+	let sum = 0;
 	const questions = key.questions.map((question): GradedQuestion => {
-		const picked = new Set(submitted[question.id] as string[]);
-		const correct = sameSet(picked, new Set(question.correct));
-		const selected = inOptionOrder(question, picked);
+		const given = submitted[question.id] as string[];
+		const written = isWritten(question.type);
+		const picked = written ? given.filter((v) => v.trim() !== '').map((v) => v.trim()) : given;
+		const credit = questionCredit(question, picked, key.multipleScoring);
+		sum += credit;
+		const selected = written ? picked : inOptionOrder(question, picked);
 		const feedback: Record<string, string> = {};
-		for (const id of selected) {
+		for (const id of written ? (credit < 1 ? [WRITTEN_FEEDBACK] : []) : selected) {
 			if (Object.hasOwn(question.feedback, id)) {
 				const text = question.feedback[id];
 				if (text !== undefined && text !== '') feedback[id] = text;
 			}
 		}
+		const correctAnswer = writtenAnswer(question);
 		return {
 			id: question.id,
-			correct,
+			correct: credit === 1,
+			credit: roundScore(credit),
 			selected,
 			correctOptions: inOptionOrder(question, question.correct),
+			...(correctAnswer !== undefined ? { correctAnswer } : {}),
 			explanation: question.explanation,
 			feedback,
 		};
 	});
 
-	const score = questions.filter((q) => q.correct).length;
 	const total = questions.length;
-	const percent = total === 0 ? 0 : Math.round((100 * score) / total);
-	return { ok: true, score, total, percent, passed: percent >= key.passMark, questions };
+	const percent = total === 0 ? 0 : Math.round((100 * sum) / total);
+	return { ok: true, score: roundScore(sum), total, percent, passed: percent >= key.passMark, questions };
 }

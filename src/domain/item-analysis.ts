@@ -10,7 +10,7 @@
  *   upper and lower groups of round(27 % of learners) each (at least one learner, and only with two
  *   or more learners); index = share correct in the upper group − share correct in the lower one.
  */
-import type { Answers, QuizKey } from './grading.ts';
+import { type Answers, type KeyedQuestion, questionCredit, type QuizKey } from './grading.ts';
 
 export interface AttemptForAnalysis {
 	userId: string;
@@ -61,10 +61,9 @@ function selection(answers: AttemptForAnalysis['answers'], questionId: string): 
 	return raw.filter((v): v is string => typeof v === 'string');
 }
 
-function isCorrect(picked: string[] | null, correct: readonly string[]): boolean {
-	if (!picked) return false;
-	const set = new Set(picked);
-	return set.size === correct.length && correct.every((id) => set.has(id));
+/** Full credit, by the grading rule itself (short and numeric answers included; partial credit is not correct). */
+function isCorrect(picked: string[] | null, question: KeyedQuestion): boolean {
+	return picked !== null && questionCredit(question, picked) === 1;
 }
 
 export function groupSize(learners: number): number {
@@ -76,7 +75,7 @@ export function analyzeQuiz(key: QuizKey, attempts: readonly AttemptForAnalysis[
 	for (const a of attempts) if (a.first && !firsts.has(a.userId)) firsts.set(a.userId, a);
 	const learners = [...firsts.values()];
 	// correctness[learner][question]
-	const correctness = learners.map((a) => key.questions.map((q) => isCorrect(selection(a.answers, q.id), q.correct)));
+	const correctness = learners.map((a) => key.questions.map((q) => isCorrect(selection(a.answers, q.id), q)));
 	const ranked = learners
 		.map((a, i) => ({ userId: a.userId, i, total: (correctness[i] ?? []).filter(Boolean).length }))
 		.sort((x, y) => y.total - x.total || (x.userId < y.userId ? -1 : x.userId > y.userId ? 1 : 0));

@@ -35,12 +35,12 @@ export function answersRevealed(policy: RevealPolicy | undefined, ctx: RevealCon
 	}
 }
 
-/** A graded question as the learner may see it: without the correct options and explanation until revealed. */
-export type ShownQuestion = Omit<GradedQuestion, 'correctOptions' | 'explanation'> &
-	Partial<Pick<GradedQuestion, 'correctOptions' | 'explanation'>>;
+/** A graded question as the learner may see it: without the correct options or answer and explanation until revealed. */
+export type ShownQuestion = Omit<GradedQuestion, 'correctOptions' | 'correctAnswer' | 'explanation'> &
+	Partial<Pick<GradedQuestion, 'correctOptions' | 'correctAnswer' | 'explanation'>>;
 
 export function shownQuestion(question: GradedQuestion, revealed: boolean): ShownQuestion {
 	if (revealed) return question;
-	const { correctOptions: _c, explanation: _e, ...rest } = question;
+	const { correctOptions: _c, correctAnswer: _a, explanation: _e, ...rest } = question;
 	return rest;
 }

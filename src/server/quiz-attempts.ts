@@ -1,8 +1,10 @@
 /**
- * Grading and storing one quiz attempt — the single path used by the API (submitQuiz) and by the
- * quiz page's plain form post, so both enforce the same key, tier and daily limit.
+ * Starting, grading and storing one quiz attempt — the single path used by the API (startQuiz, submitQuiz) and
+ * by the quiz page and its plain form post, so all enforce the same key, draw, tier and daily limit.
  */
-import type { Answers } from '../domain/grading.ts';
+import { randomInt } from 'node:crypto';
+import type { Answers, KeyedQuestion, QuizKey } from '../domain/grading.ts';
+import { attemptQuestions, needsSeed, SEED_LIMIT } from '../domain/quiz-draw.ts';
 import { localDate, startOfNextLocalDay, timeUntil } from '../domain/dates.ts';
 import { gradeQuiz } from '../domain/grading.ts';
 import { answersRevealed, shownQuestion } from '../domain/reveal.ts';
@@ -12,18 +14,59 @@ import { ApiError, notFound } from './api/errors.ts';
 import type { CurrentUser } from './auth/current-user.ts';
 import { applyDueFreezesAfterGap, moreAttemptsOffer, tierDefinition } from './learner.ts';
 import { assertCanRead } from './operations/shared.ts';
-import { recordAttempt } from './repositories/quizzes.ts';
+import { currentDraw, openDraw, recordAttempt } from './repositories/quizzes.ts';
 import { getServices } from './services.ts';
 
-export async function submitAttempt(user: CurrentUser, quizId: string, answers: Answers, now: Date) {
-	const { content, db } = await getServices();
+export interface AttemptLayout {
+	/** null: the quiz asks every question in the author's order (it neither draws nor shuffles, or was not started). */
+	seed: number | null;
+	/** The questions of this attempt, in the order shown, options in the order shown. */
+	questions: KeyedQuestion[];
+}
+
+/**
+ * The questions a learner answers in their next attempt. With `start`, a quiz that draws or shuffles gets an
+ * open draw (kept until submitted, so reloading the page or asking again gives the same questions); without
+ * it, only an existing draw is read.
+ */
+export async function attemptLayout(user: CurrentUser, key: QuizKey, { start }: { start: boolean }): Promise<AttemptLayout> {
+	if (!needsSeed(key)) return { seed: null, questions: key.questions };
+	const { db } = await getServices();
+	const seed = start ? await openDraw(db, user.id, key.id, randomInt(0, SEED_LIMIT)) : await currentDraw(db, user.id, key.id);
+	return seed === null ? { seed: null, questions: key.questions } : { seed, questions: attemptQuestions(key, seed) };
+}
+
+async function readableQuiz(user: CurrentUser, quizId: string) {
+	const { content } = await getServices();
 	const manifest = await content.manifest();
 	const summary = manifest.quizzes.find((q) => q.id === quizId);
 	if (!summary) throw notFound(`Quiz "${quizId}"`);
 	assertCanRead(manifest, user, summary.tier, `Quiz "${summary.title}"`);
 	const key = await content.quizKey(summary.id);
 	if (!key) throw notFound(`Quiz "${quizId}"`);
-	const graded = gradeQuiz(key, answers);
+	return { manifest, summary, key };
+}
+
+/** Starts (or resumes) an attempt: the questions the learner is to answer, from the attempt's seed. */
+export async function startAttempt(user: CurrentUser, quizId: string) {
+	const { summary, key } = await readableQuiz(user, quizId);
+	const layout = await attemptLayout(user, key, { start: true });
+	return { summary, key, ...layout };
+}
+
+export async function submitAttempt(user: CurrentUser, quizId: string, answers: Answers, now: Date) {
+	const { db } = await getServices();
+	const { manifest, key } = await readableQuiz(user, quizId);
+	const layout = await attemptLayout(user, key, { start: false });
+	// A pool cannot be graded without knowing which questions were asked; a shuffle alone changes nothing in grading.
+	if (layout.seed === null && key.draw !== undefined) {
+		throw new ApiError(
+			409,
+			'quiz_not_started',
+			`Each attempt at "${key.title}" asks ${key.draw} of its ${key.questions.length} questions: start the quiz first (startQuiz) to get this attempt's questions, then answer those.`,
+		);
+	}
+	const graded = gradeQuiz({ ...key, questions: layout.questions }, answers);
 	if (!graded.ok) {
 		const first = graded.problems[0];
 		const more = graded.problems.length > 1 ? ` (and ${graded.problems.length - 1} more)` : '';
@@ -47,6 +90,7 @@ export async function submitAttempt(user: CurrentUser, quizId: string, answers: 
 		askPassedBefore: historyMatters,
 		// Missed questions enter the review queue; right ones move up when due (domain/review-queue.ts).
 		review: splitAttempt(graded.questions),
+		seed: layout.seed,
 	};
 	// With a daily limit, serialise one learner's submissions on their row so a burst cannot slip past it;
 	// unlimited tiers need no lock and no transaction: one statement writes the attempt and the activity day.
@@ -95,5 +139,7 @@ export async function submitAttempt(user: CurrentUser, quizId: string, answers: 
 		createdAt: attempt.created_at.toISOString(),
 		/** The key's questions, for showing prompts and option texts next to the result. */
 		key,
+		/** The attempt's questions as they were shown. */
+		layout,
 	};
 }

@@ -67,9 +67,22 @@ function readsAs(text: string, needle: string): boolean {
 }
 
 /** Answer-key fields as they would appear in JSON or in data embedded in a page. */
-const ANSWER_KEY_FIELDS = ['correct', 'correctOptions', 'explanation', 'feedback', 'answer'] as const;
+const ANSWER_KEY_FIELDS = [
+	'correct',
+	'correctOptions',
+	'correctAnswer',
+	'explanation',
+	'feedback',
+	'answer',
+	'accept',
+	'tolerance',
+] as const;
 const answerKeyFieldsIn = (text: string) =>
-	new Set([...text.matchAll(/"(correct|correctOptions|explanation|feedback|answer)"\s*:/g)].map((m) => m[1] as string));
+	new Set(
+		[...text.matchAll(/"(correct|correctOptions|correctAnswer|explanation|feedback|answer|accept|tolerance)"\s*:/g)].map(
+			(m) => m[1] as string,
+		),
+	);
 
 /** One build, read once: its files, its private artifact, and the course it was built from. */
 interface Build {

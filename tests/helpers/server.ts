@@ -139,8 +139,12 @@ export class Client {
 		return readResult(res);
 	}
 
-	/** A same-origin HTML form post, as a browser sends it. */
-	async postForm(pathname: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<HttpResult> {
+	/** A same-origin HTML form post, as a browser sends it (pairs for repeated names, as checkboxes send). */
+	async postForm(
+		pathname: string,
+		fields: Record<string, string> | [string, string][],
+		headers: Record<string, string> = {},
+	): Promise<HttpResult> {
 		const res = await fetch(this.base + pathname, {
 			method: 'POST',
 			headers: {

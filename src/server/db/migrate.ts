@@ -18,6 +18,7 @@ import * as m0010 from './migrations/0010_admin_actions.ts';
 import * as m0014 from './migrations/0014_certificates.ts';
 import * as m0015 from './migrations/0015_admin_search_trigram.ts';
 import * as m0013 from './migrations/0013_review_cards.ts';
+import * as m0012 from './migrations/0012_quiz_draws.ts';
 
 /** Every migration, by name; names sort in the order they must run. Add new ones here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
 	'0013_review_cards': m0013,
 	'0014_certificates': m0014,
 	'0015_admin_search_trigram': m0015,
+	'0012_quiz_draws': m0012,
 };
 
 export const migrationProvider: MigrationProvider = {

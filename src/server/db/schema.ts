@@ -88,6 +88,16 @@ export interface QuizAttemptsTable {
 	/** The learner's calendar day when the attempt was made (their time zone). */
 	local_date: DateColumn;
 	created_at: DefaultTimestamp;
+	/** The draw's seed (domain/quiz-draw.ts); null when the quiz asked every question in the author's order. */
+	seed: ColumnType<number | null, number | null | undefined, never>;
+}
+
+/** A started quiz (migration 0012): the seed of the questions a learner was shown and has not yet submitted. */
+export interface QuizDrawsTable {
+	user_id: string;
+	quiz_id: string;
+	seed: number;
+	created_at: DefaultTimestamp;
 }
 
 export interface ActivityDaysTable {
@@ -201,6 +211,7 @@ export interface Database {
 	sessions: SessionsTable;
 	chapter_completions: ChapterCompletionsTable;
 	quiz_attempts: QuizAttemptsTable;
+	quiz_draws: QuizDrawsTable;
 	activity_days: ActivityDaysTable;
 	streak_freezes: StreakFreezesTable;
 	review_cards: ReviewCardsTable;

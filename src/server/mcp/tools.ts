@@ -48,6 +48,7 @@ export const MCP_TOOLS: McpTool[] = [
 	{ op: content.listQuizzes, handler: catalog.listQuizzes },
 	{ op: content.listQuizzesPage, handler: catalog.listQuizzesPage },
 	{ op: content.getQuiz },
+	{ op: quizzes.startQuiz, idempotent: true },
 	{ op: quizzes.submitQuiz, idempotent: false },
 	{ op: quizzes.getQuizResults },
 	{ op: progress.getProgress },

@@ -53,7 +53,7 @@ const WIDGETS: Widget[] = [
 ];
 
 /** Tools the widgets call themselves through `window.openai.callTool`. */
-const CALLED_FROM_WIDGETS = ['submitQuiz', 'getStreak'];
+const CALLED_FROM_WIDGETS = ['startQuiz', 'submitQuiz', 'getStreak'];
 
 /**
  * `ui://widget/<name>.<hash>.html`: ChatGPT caches a template by its URI, so a changed widget gets a new

@@ -24,6 +24,7 @@ export const operations = [
 	content.listQuizzes,
 	content.listQuizzesPage,
 	content.getQuiz,
+	quizzes.startQuiz,
 	quizzes.submitQuiz,
 	quizzes.getQuizResults,
 	progress.getProgress,

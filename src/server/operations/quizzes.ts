@@ -1,29 +1,36 @@
 /** Submitting quizzes (graded against the private answer key) and reading one's own results. */
 import { z } from 'astro/zod';
+import { quizPublic } from '../../content/emit.ts';
+import { publicQuestionSchema } from '../../content/schemas.ts';
 import { localDate } from '../../domain/dates.ts';
 import { notFound } from '../api/errors.ts';
 import { defineOperation } from '../api/operation.ts';
 import { tierDefinition } from '../learner.ts';
 import { listAttempts } from '../repositories/quizzes.ts';
-import { submitAttempt } from '../quiz-attempts.ts';
+import { startAttempt, submitAttempt } from '../quiz-attempts.ts';
 import { getServices } from '../services.ts';
 import { isoDateTime, quizIdParams } from './shared.ts';
 
 export const answersSchema = z
 	.record(
 		z.string().max(100),
-		z.union([z.array(z.string().max(100)).max(50), z.string().max(100)]).transform((v) => (Array.isArray(v) ? v : [v])),
+		z.union([z.array(z.string().max(200)).max(50), z.string().max(200), z.number()]).transform((v) => (Array.isArray(v) ? v : [String(v)])),
 	)
 	.refine((a) => Object.keys(a).length <= 200, 'at most 200 answers')
 	.describe(
-		'Selected option ids keyed by question id, e.g. {"who-executes": ["structured-request"], "parts": ["name", "description"], "tools-safe": ["false"]}. true_false options are "true" and "false".',
+		'Answers keyed by question id. single, multiple, true_false: the selected option ids, e.g. {"who-executes": ["structured-request"], "parts": ["name", "description"], "tools-safe": ["false"]} (true_false options are "true" and "false"). short: the text the learner wrote, e.g. {"rye-name": "whole rye"}. numeric: the number as written, e.g. {"hydration": "72.5"} or {"hydration": 72.5} (a decimal comma "72,5" is read as a decimal point; no thousands separators). Answer exactly the questions of this attempt (startQuiz).',
 	);
 
 const gradedQuestionSchema = z.object({
 	id: z.string(),
-	correct: z.boolean(),
-	selected: z.array(z.string()),
-	correctOptions: z.array(z.string()).optional().describe('The correct option ids: only when revealed is true.'),
+	correct: z.boolean().describe('Full credit.'),
+	credit: z.number().min(0).max(1).describe('0 to 1: between for a partly right multiple question under partial scoring.'),
+	selected: z.array(z.string()).describe('The option ids picked; for short and numeric questions, the answer written.'),
+	correctOptions: z
+		.array(z.string())
+		.optional()
+		.describe('The correct option ids (empty for short and numeric): only when revealed is true.'),
+	correctAnswer: z.string().optional().describe('short and numeric: the right answer as text: only when revealed is true.'),
 	explanation: z.string().optional().describe('Why the answer is right: only when revealed is true.'),
 	feedback: z.record(z.string(), z.string()).describe('Feedback for the options the learner picked, where the author wrote some.'),
 	teaches: z
@@ -36,8 +43,8 @@ export const attemptResultSchema = z
 	.object({
 		attemptId: z.number().int(),
 		quizId: z.string(),
-		score: z.number().int(),
-		total: z.number().int(),
+		score: z.number().describe('Points earned: one per question, partial credit counted (two decimals).'),
+		total: z.number().int().describe('Questions asked in this attempt.'),
 		percent: z.number().int(),
 		passed: z.boolean(),
 		passMark: z.number().int(),
@@ -52,13 +59,49 @@ export const attemptResultSchema = z
 	})
 	.meta({ id: 'QuizAttemptResult' });
 
+export const startQuiz = defineOperation({
+	operationId: 'startQuiz',
+	method: 'POST',
+	path: '/api/v1/me/quizzes/{id}/start',
+	summary: "Start a quiz: the questions of the learner's next attempt, in the order to ask them",
+	description:
+		'Returns the questions this attempt asks (a pooled quiz asks some of its questions; options may be in a new order each attempt). Calling again before submitting gives the same questions. Ask these, then submitQuiz with their option ids.',
+	tags: ['Quizzes'],
+	auth: 'learner',
+	consequential: false,
+	params: quizIdParams,
+	response: z
+		.object({
+			quizId: z.string(),
+			title: z.string(),
+			passMark: z.number().int(),
+			questionCount: z.number().int().describe('Questions in this attempt.'),
+			poolSize: z.number().int().describe('Questions in the quiz; larger than questionCount for a pooled quiz.'),
+			questions: z.array(publicQuestionSchema),
+		})
+		.meta({ id: 'QuizAttemptStart' }),
+	errors: [401, 403, 404],
+	async handler({ params, user }) {
+		const { summary, key, questions } = await startAttempt(user, params.id);
+		const shown = quizPublic(key, summary.tier, questions);
+		return {
+			quizId: key.id,
+			title: key.title,
+			passMark: key.passMark,
+			questionCount: questions.length,
+			poolSize: key.questions.length,
+			questions: shown.questions,
+		};
+	},
+});
+
 export const submitQuiz = defineOperation({
 	operationId: 'submitQuiz',
 	method: 'POST',
 	path: '/api/v1/me/quizzes/{id}/attempts',
 	summary: "Submit the learner's answers to a quiz and get it graded",
 	description:
-		'Grades against the answer key: score, percent, passed, per question whether it was right and the section that teaches it; the correct options and explanations only when revealed. Call after every question is answered.',
+		'Grades against the answer key: score, percent, passed, per question whether it was right and the section that teaches it; the correct answers and explanations only when revealed. Call after every question of the attempt (startQuiz) is answered.',
 	tags: ['Quizzes'],
 	auth: 'learner',
 	consequential: false,
@@ -66,9 +109,9 @@ export const submitQuiz = defineOperation({
 	body: z.object({ answers: answersSchema }),
 	response: attemptResultSchema,
 	status: 201,
-	errors: [400, 401, 403, 404, 429],
+	errors: [400, 401, 403, 404, 409, 429],
 	async handler({ params, body, user, now }) {
-		const { key: _key, ...result } = await submitAttempt(user, params.id, body.answers, now);
+		const { key: _key, layout: _layout, ...result } = await submitAttempt(user, params.id, body.answers, now);
 		return result;
 	},
 });
@@ -93,7 +136,7 @@ export const getQuizResults = defineOperation({
 		attempts: z.array(
 			z.object({
 				attemptId: z.number().int(),
-				score: z.number().int(),
+				score: z.number(),
 				total: z.number().int(),
 				percent: z.number().int(),
 				passed: z.boolean(),

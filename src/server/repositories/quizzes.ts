@@ -15,6 +15,8 @@ export interface NewAttemptInput {
 	/** The learner's calendar day ('YYYY-MM-DD' in their time zone), for daily limits and streaks. */
 	localDate: DayString;
 	now: Date;
+	/** The draw's seed (quiz_draws), consumed by this attempt; null: every question in the author's order. */
+	seed?: number | null;
 }
 
 /** A bare insert, without the daily count or the activity day (recordAttempt does both): for imports and tests. */
@@ -32,6 +34,7 @@ export async function insertAttempt(db: Kysely<Database>, input: NewAttemptInput
 			passed: input.passed,
 			local_date: input.localDate,
 			created_at: input.now,
+			seed: input.seed ?? null,
 		})
 		.returningAll()
 		.executeTakeFirstOrThrow();
@@ -65,11 +68,20 @@ export async function recordAttempt(
 				]
 			: []),
 		sql`attempt AS (
-			INSERT INTO quiz_attempts (user_id, quiz_id, answers, score, total, percent, passed, local_date, created_at)
-			SELECT ${input.userId}::text, ${input.quizId}::text, ${JSON.stringify(input.answers)}::jsonb, ${input.score}::int,
-				${input.total}::int, ${input.percent}::int, ${input.passed}::boolean, ${input.localDate}::date, ${input.now}::timestamptz
+			INSERT INTO quiz_attempts (user_id, quiz_id, answers, score, total, percent, passed, local_date, created_at, seed)
+			SELECT ${input.userId}::text, ${input.quizId}::text, ${JSON.stringify(input.answers)}::jsonb, ${input.score}::float8,
+				${input.total}::int, ${input.percent}::int, ${input.passed}::boolean, ${input.localDate}::date, ${input.now}::timestamptz,
+				${input.seed ?? null}::int
 			${limited ? sql`FROM used WHERE used.n < ${input.dailyLimit}::int` : sql``}
 			RETURNING *)`,
+		// The attempt consumes its draw: the next start draws anew.
+		...(input.seed === undefined || input.seed === null
+			? []
+			: [
+					sql`consumed AS (
+			DELETE FROM quiz_draws WHERE user_id = ${input.userId} AND quiz_id = ${input.quizId} AND seed = ${input.seed}::int
+				AND EXISTS (SELECT 1 FROM attempt) RETURNING 1)`,
+				]),
 		sql`activity AS (
 			INSERT INTO activity_days (user_id, day, first_source)
 			SELECT ${input.userId}::text, ${input.localDate}::date, 'quiz' WHERE EXISTS (SELECT 1 FROM attempt)
@@ -113,4 +125,32 @@ export async function listAttempts(db: Kysely<Database>, userId: string, quizId?
 	let query = db.selectFrom('quiz_attempts').selectAll().where('user_id', '=', userId);
 	if (quizId !== undefined) query = query.where('quiz_id', '=', quizId);
 	return query.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+}
+
+/**
+ * The learner's open draw at a quiz: the seed of the questions they were shown, created with `newSeed` when
+ * there is none. One statement; two concurrent starts agree (the primary key keeps the first seed).
+ */
+export async function openDraw(db: Kysely<Database>, userId: string, quizId: string, newSeed: number): Promise<number> {
+	const { rows } = await sql<{ seed: number }>`
+		WITH ins AS (
+			INSERT INTO quiz_draws (user_id, quiz_id, seed) VALUES (${userId}, ${quizId}, ${newSeed}::int)
+			ON CONFLICT (user_id, quiz_id) DO NOTHING RETURNING seed)
+		SELECT seed FROM ins UNION ALL SELECT seed FROM quiz_draws WHERE user_id = ${userId} AND quiz_id = ${quizId}
+		LIMIT 1`.execute(db);
+	const seed = rows[0]?.seed;
+	if (seed !== undefined) return Number(seed);
+	// A concurrent submission consumed the row between the insert's conflict and the read: start again.
+	return openDraw(db, userId, quizId, newSeed);
+}
+
+/** The learner's open draw at a quiz, if they started it and have not submitted it. */
+export async function currentDraw(db: Kysely<Database>, userId: string, quizId: string): Promise<number | null> {
+	const row = await db
+		.selectFrom('quiz_draws')
+		.select('seed')
+		.where('user_id', '=', userId)
+		.where('quiz_id', '=', quizId)
+		.executeTakeFirst();
+	return row ? Number(row.seed) : null;
 }

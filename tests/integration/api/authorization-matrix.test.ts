@@ -108,6 +108,18 @@ const MATRIX: Row[] = [
 		call: () => ({ method: 'GET', path: `/api/v1/quizzes/${PREMIUM_CHAPTER}` }),
 	},
 	{
+		operationId: 'startQuiz',
+		scenario: 'a free quiz',
+		expected: [401, 200, 200, 200, 200],
+		call: () => ({ method: 'POST', path: `/api/v1/me/quizzes/${FREE_CHAPTER}/start` }),
+	},
+	{
+		operationId: 'startQuiz',
+		scenario: 'a premium quiz',
+		expected: [401, 403, 403, 200, 200],
+		call: () => ({ method: 'POST', path: `/api/v1/me/quizzes/${PREMIUM_CHAPTER}/start` }),
+	},
+	{
 		operationId: 'submitQuiz',
 		scenario: 'a free quiz',
 		expected: [401, 201, 201, 201, 201],

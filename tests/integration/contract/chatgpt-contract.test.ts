@@ -214,6 +214,18 @@ const EXAMPLES: Record<string, (ctx: Context) => Call[]> = {
 		},
 		{ params: { id: 'no-such-quiz' }, status: 404 },
 	],
+	startQuiz: () => [
+		{
+			params: { id: PREMIUM_QUIZ },
+			status: 200,
+			check: (b) => {
+				expect(b).toMatchObject({ quizId: PREMIUM_QUIZ, questionCount: quizKey(PREMIUM_QUIZ).questions.length });
+				expect(JSON.stringify(b)).not.toMatch(/"correct"|"explanation"|"accept"/);
+			},
+		},
+		{ as: 'anonymous', params: { id: PREMIUM_QUIZ }, status: 401 },
+		{ params: { id: 'no-such-quiz' }, status: 404 },
+	],
 	submitQuiz: () => [
 		{
 			params: { id: PREMIUM_QUIZ },
@@ -612,7 +624,7 @@ describe.each(DATABASE_KINDS)('%s: ChatGPT as the tutor — the contract', (kind
 		] as const) {
 			const entries = operationsOf(doc);
 			const byId = new Map(entries.map((e) => [e.op.operationId, e.op]));
-			for (const id of ['submitQuiz', 'recordCheckin', 'updateProgress', 'submitReview'])
+			for (const id of ['startQuiz', 'submitQuiz', 'recordCheckin', 'updateProgress', 'submitReview'])
 				expect(byId.get(id)?.['x-openai-isConsequential'], id).toBe(false);
 			if (name === 'full') expect(byId.get('upgradeTier')?.['x-openai-isConsequential']).toBe(true);
 			for (const { method, op } of entries) {

@@ -114,7 +114,8 @@ describe('widget templates over MCP', () => {
 		// Every template is some tool's, and the tools the widgets call are open to widgets.
 		const templates = resources.filter((r) => r.mimeType === APPS_SDK_MIME).map((r) => r.uri);
 		expect(templates.sort()).toEqual(templated.map(templateOf).sort());
-		for (const name of ['submitQuiz', 'getStreak']) expect(byName.get(name)?._meta?.['openai/widgetAccessible'], name).toBe(true);
+		for (const name of ['startQuiz', 'submitQuiz', 'getStreak'])
+			expect(byName.get(name)?._meta?.['openai/widgetAccessible'], name).toBe(true);
 		expect(byName.get('getCourse')?._meta?.['openai/widgetAccessible']).toBeUndefined();
 	});
 

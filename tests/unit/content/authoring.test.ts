@@ -247,7 +247,8 @@ describe('npm run new', () => {
 		expect(run('quiz', 'proofing-basics').status).toBe(0);
 		const compiled = await compileCourse(dir, { rootDir: dir, origin: ORIGIN });
 		expect(compiled.chapters.at(-1)?.id).toBe('proofing-basics');
-		expect(compiled.quizzes.some((q) => q.chapterId === 'proofing-basics')).toBe(true);
+		const scaffolded = compiled.quizzes.find((q) => q.chapterId === 'proofing-basics');
+		expect(scaffolded?.questions.map((q) => q.type)).toEqual(['single', 'true_false', 'short', 'numeric']);
 		const again = run('chapter', 'proofing-basics');
 		expect(again.status).toBe(1);
 		expect(again.stderr).toContain('already exists');

@@ -412,6 +412,118 @@ describe('quizzes', () => {
 	});
 });
 
+describe('question types, pools, shuffle and partial credit', () => {
+	const WRITTEN = `
+  - id: rest-name
+    type: short
+    prompt: What is the rest called?
+    accept: [autolyse, Autolysis]
+    explanation: An autolyse.
+  - id: hydration
+    type: numeric
+    prompt: What is the hydration?
+    answer: 72.5
+    tolerance: 0.5
+    feedback: Divide water by flour.
+    explanation: 400 / 550.
+`;
+	const withWritten = edit(ADVANCED_QUIZ, (t) => `${t.trimEnd()}\n${WRITTEN}`);
+	const header = (text: string) => edit(ADVANCED_QUIZ, (t) => t.replace('chapter: advanced\n', `chapter: advanced\n${text}`));
+
+	it('compiles short and numeric questions, a pool, shuffled options and partial scoring into the private key', async () => {
+		const fx = courseFixture(withWritten, header('draw: 2\nshuffle_options: true\nmultiple_scoring: partial\n'));
+		const compiled = await compileCourse(fx.dir, fx.dir);
+		const quiz = compiled.quizzes.find((q) => q.id === 'advanced');
+		expect(quiz).toMatchObject({ draw: 2, multipleScoring: 'partial' });
+		expect(quiz?.questions.map((q) => [q.id, q.type, q.shuffle ?? false])).toEqual([
+			['second-step', 'single', true],
+			['rest-name', 'short', false],
+			['hydration', 'numeric', false],
+		]);
+		expect(quiz?.questions[1]).toMatchObject({ options: [], correct: [], accept: ['autolyse', 'Autolysis'] });
+		expect(quiz?.questions[2]).toMatchObject({ answer: 72.5, tolerance: 0.5, feedback: { answer: 'Divide water by flour.' } });
+	});
+
+	it('takes shuffle and scoring defaults from course.yaml, and a question may keep its order', async () => {
+		const fx = courseFixture(
+			replace('course.yaml', 'pass_mark:', 'quiz_shuffle_options: true\nquiz_multiple_scoring: partial\npass_mark:'),
+			edit(ADVANCED_QUIZ, (t) => t.replace('    options:\n', '    shuffle_options: false\n    options:\n')),
+		);
+		const compiled = await compileCourse(fx.dir, fx.dir);
+		expect(compiled.quizzes.find((q) => q.id === 'advanced')?.questions[0]?.shuffle).toBeUndefined();
+		expect(compiled.quizzes.find((q) => q.id === 'basics')?.questions[0]?.shuffle).toBe(true);
+		expect(compiled.quizzes.find((q) => q.id === 'basics')?.multipleScoring).toBe('partial');
+	});
+
+	it('rejects a pool that draws more questions than the quiz has', async () => {
+		const fx = courseFixture(header('draw: 3\n'));
+		await expectOnlyIssue(fx, {
+			file: ADVANCED_QUIZ,
+			field: 'draw',
+			line: 2,
+			message: /draw: 3 asks more questions than the quiz has \(1\); add questions or draw at most 1/,
+		});
+	});
+
+	it('rejects a draw of zero', async () => {
+		const fx = courseFixture(header('draw: 0\n'));
+		await expectOnlyIssue(fx, { file: ADVANCED_QUIZ, field: 'draw', line: 2, message: /too small|>=1/ });
+	});
+
+	it('rejects a short question without accepted answers', async () => {
+		const fx = courseFixture(withWritten, replace(ADVANCED_QUIZ, '    accept: [autolyse, Autolysis]\n', ''));
+		await expectOnlyIssue(fx, {
+			file: ADVANCED_QUIZ,
+			field: 'questions[1].accept',
+			line: fx.lineOf(ADVANCED_QUIZ, '- id: rest-name'),
+			message: /is required/,
+		});
+	});
+
+	it('rejects an empty accept list and an accepted answer with no letters or digits', async () => {
+		const empty = courseFixture(withWritten, replace(ADVANCED_QUIZ, 'accept: [autolyse, Autolysis]', 'accept: []'));
+		await expectOnlyIssue(empty, {
+			file: ADVANCED_QUIZ,
+			field: 'questions[1].accept',
+			line: empty.lineOf(ADVANCED_QUIZ, 'accept:'),
+			message: /at least one accepted answer/,
+		});
+		const punct = courseFixture(withWritten, replace(ADVANCED_QUIZ, 'accept: [autolyse, Autolysis]', 'accept: [autolyse, "?!"]'));
+		await expectOnlyIssue(punct, {
+			file: ADVANCED_QUIZ,
+			field: 'questions[1].accept[1]',
+			line: punct.lineOf(ADVANCED_QUIZ, 'accept:'),
+			message: /accepted answer "\?!" has no letters or digits/,
+		});
+	});
+
+	it('rejects a negative tolerance and a numeric answer written as text', async () => {
+		const negative = courseFixture(withWritten, replace(ADVANCED_QUIZ, 'tolerance: 0.5', 'tolerance: -0.5'));
+		await expectOnlyIssue(negative, {
+			file: ADVANCED_QUIZ,
+			field: 'questions[2].tolerance',
+			line: negative.lineOf(ADVANCED_QUIZ, 'tolerance:'),
+			message: /zero or more/,
+		});
+		const comma = courseFixture(withWritten, replace(ADVANCED_QUIZ, 'answer: 72.5', 'answer: "72,5"'));
+		await expectOnlyIssue(comma, {
+			file: ADVANCED_QUIZ,
+			field: 'questions[2].answer',
+			line: comma.lineOf(ADVANCED_QUIZ, 'answer: "72,5"'),
+			message: /expected a number, got the text "72,5"/,
+		});
+	});
+
+	it('rejects options on a numeric question and an unknown multiple_scoring', async () => {
+		const options = courseFixture(withWritten, replace(ADVANCED_QUIZ, '    tolerance: 0.5\n', '    tolerance: 0.5\n    options: []\n'));
+		const issues = await issuesOf(options);
+		expect(issues).toHaveLength(1);
+		expect(issues[0]).toMatchObject({ file: ADVANCED_QUIZ, field: 'questions[2].options' });
+		const scoring = courseFixture(header('multiple_scoring: generous\n'));
+		await expectOnlyIssue(scoring, { file: ADVANCED_QUIZ, field: 'multiple_scoring', line: 2, message: /all_or_nothing|partial/ });
+	});
+});
+
 describe('reporting', () => {
 	it('reports every problem at once, not just the first', async () => {
 		const fx = courseFixture(

@@ -42,7 +42,7 @@ const rel = (file: string) => path.relative(ROOT, file);
 
 /** camelCase words that start like an API verb: in these docs, such a word is always an operationId. */
 const OPERATION_LIKE =
-	/\b(?:get|list|search|submit|update|record|check|upgrade|revoke|change|create|delete|set|add|remove|fetch|mark)[A-Z]\w*\b/g;
+	/\b(?:get|list|search|start|submit|update|record|check|upgrade|revoke|change|create|delete|set|add|remove|fetch|mark)[A-Z]\w*\b/g;
 
 /** The instructions' text as pasted into the GPT editor: everything after the leading HTML comment. */
 function instructionsParts() {
@@ -104,7 +104,7 @@ describe('docs/chatgpt', () => {
 		for (const id of [
 			'searchContent',
 			'getChapterContent',
-			'getQuiz',
+			'startQuiz',
 			'submitQuiz',
 			'getProgress',
 			'getStreak',
@@ -258,13 +258,14 @@ describe('README.md', () => {
 		expect(operations.filter((op) => kept.includes(op.operationId) && op.auth === 'admin')).toEqual([]);
 		expect(readme).toContain(`${origin}/openapi.json?profile=gpt`);
 		// Every operation the GPT may be told to confirm (or not) is in the profile.
-		const consequential = /`submitQuiz`, `submitReview`, `updateProgress`, `recordCheckin` and `updateMe` are `false`/.test(
+		const consequential = /`startQuiz`, `submitQuiz`, `submitReview`, `updateProgress`, `recordCheckin` and `updateMe` are `false`/.test(
 			readme.replace(/\s+/g, ' '),
 		);
 		expect(consequential).toBe(true);
 		const writes = gptOperations(operations).filter((op) => op.method !== 'GET');
 		expect(writes.map((op) => op.operationId).toSorted()).toEqual([
 			'recordCheckin',
+			'startQuiz',
 			'submitQuiz',
 			'submitReview',
 			'updateMe',

@@ -99,6 +99,7 @@ describe('gradeQuiz: scoring', () => {
 			{
 				id: 'tool-call-owner',
 				correct: false,
+				credit: 0,
 				selected: ['model'],
 				correctOptions: ['app'],
 				explanation: 'The application runs the tool.',
@@ -107,6 +108,7 @@ describe('gradeQuiz: scoring', () => {
 			{
 				id: 'schema-required',
 				correct: false,
+				credit: 0,
 				selected: ['name', 'weights'],
 				correctOptions: ['name', 'params'],
 				explanation: 'A tool needs a name and a parameter schema.',
@@ -115,6 +117,7 @@ describe('gradeQuiz: scoring', () => {
 			{
 				id: 'tools-are-safe',
 				correct: false,
+				credit: 0,
 				selected: ['true'],
 				correctOptions: ['false'],
 				explanation: 'Tool output is untrusted input.',
@@ -283,5 +286,168 @@ describe('gradeQuiz: validation', () => {
 			'schema-required:unknown_option:7',
 			'tools-are-safe:missing_answer',
 		]);
+	});
+});
+
+describe('question types: partial credit, short and numeric', () => {
+	const pick: KeyedQuestion = {
+		id: 'salt-does',
+		type: 'multiple',
+		prompt: 'What does salt do?',
+		options: [
+			{ id: 'seasons', text: 'Seasons' },
+			{ id: 'tightens', text: 'Tightens gluten' },
+			{ id: 'slows', text: 'Slows fermentation' },
+			{ id: 'feeds', text: 'Feeds yeast' },
+			{ id: 'colours', text: 'Colours the crumb' },
+		],
+		correct: ['seasons', 'tightens', 'slows'],
+		explanation: 'Salt seasons, tightens and slows.',
+		feedback: {},
+	};
+	const rest: KeyedQuestion = {
+		id: 'rest-name',
+		type: 'short',
+		prompt: 'What is the rest called?',
+		options: [],
+		correct: [],
+		accept: ['autolyse', 'Pâte fermentée'],
+		explanation: 'An autolyse.',
+		feedback: { answer: 'A French word.' },
+	};
+	const hydration: KeyedQuestion = {
+		id: 'hydration',
+		type: 'numeric',
+		prompt: 'Hydration?',
+		options: [],
+		correct: [],
+		answer: 3.5,
+		tolerance: 0.1,
+		explanation: '3.5.',
+		feedback: {},
+	};
+	const partial = (questions: KeyedQuestion[]): QuizKey => ({ ...quiz(50, questions), multipleScoring: 'partial' });
+
+	it("scores multiple with Moodle's rule under partial: right picks add, wrong ones subtract, never below 0", () => {
+		const credit = (picked: string[]) => graded(gradeQuiz(partial([pick]), { 'salt-does': picked })).questions[0]?.credit;
+		expect(credit(['seasons', 'tightens', 'slows'])).toBe(1);
+		expect(credit(['seasons'])).toBe(0.33);
+		expect(credit(['seasons', 'tightens'])).toBe(0.67);
+		expect(credit(['seasons', 'tightens', 'feeds'])).toBe(0.17); // 2/3 - 1/2
+		expect(credit(['seasons', 'feeds', 'colours'])).toBe(0);
+		expect(credit(['seasons', 'tightens', 'slows', 'feeds', 'colours'])).toBe(0); // everything: 1 - 1
+		expect(credit(['feeds'])).toBe(0);
+	});
+
+	it('adds partial credit to the score, rounds it to two decimals and takes percent from the unrounded sum', () => {
+		const r = graded(gradeQuiz(partial([pick, owner]), { 'salt-does': ['seasons', 'tightens'], 'tool-call-owner': ['app'] }));
+		expect(r.score).toBe(1.67);
+		expect(r.total).toBe(2);
+		expect(r.percent).toBe(83);
+		expect(r.passed).toBe(true);
+		expect(r.questions[0]).toMatchObject({ correct: false, credit: 0.67 });
+		const thirds = graded(
+			gradeQuiz(partial([pick, { ...pick, id: 'b' }, { ...pick, id: 'c' }]), { 'salt-does': ['seasons'], b: ['tightens'], c: ['slows'] }),
+		);
+		expect(thirds.score).toBe(1);
+		expect(thirds.percent).toBe(33);
+	});
+
+	it('keeps all or nothing unless the quiz says partial', () => {
+		const r = graded(gradeQuiz(quiz(50, [pick]), { 'salt-does': ['seasons', 'tightens'] }));
+		expect(r.questions[0]).toMatchObject({ correct: false, credit: 0 });
+		expect(r.score).toBe(0);
+	});
+
+	it('gives no partial credit to single questions', () => {
+		const r = graded(gradeQuiz(partial([owner]), { 'tool-call-owner': ['model'] }));
+		expect(r.questions[0]?.credit).toBe(0);
+	});
+
+	it('accepts a short answer whatever its case, spaces, punctuation and Unicode form, but not other accents', () => {
+		const ok = (text: string) => graded(gradeQuiz(quiz(50, [rest]), { 'rest-name': [text] })).questions[0]?.correct;
+		expect(ok('autolyse')).toBe(true);
+		expect(ok('  AutoLyse. ')).toBe(true);
+		expect(ok('auto-lyse!')).toBe(true);
+		expect(ok('ａｕｔｏｌｙｓｅ')).toBe(true); // full-width letters (NFKC)
+		expect(ok('pate fermentee')).toBe(false); // accents matter
+		expect(ok('PÂTE-FERMENTÉE')).toBe(true);
+		expect(ok('pa\u0302te ferme\u0301ntee')).toBe(false); // still needs the second é
+		expect(ok('pa\u0302te fermente\u0301e')).toBe(true); // decomposed accents compose
+		expect(ok('autolysis')).toBe(false);
+		expect(ok('!!!')).toBe(false);
+	});
+
+	it('shows what the learner wrote, the first accepted answer once revealed and the feedback on a miss', () => {
+		const wrong = graded(gradeQuiz(quiz(50, [rest]), { 'rest-name': [' levain '] })).questions[0];
+		expect(wrong).toMatchObject({ correct: false, selected: ['levain'], correctOptions: [], correctAnswer: 'autolyse' });
+		expect(wrong?.feedback).toEqual({ answer: 'A French word.' });
+		expect(graded(gradeQuiz(quiz(50, [rest]), { 'rest-name': ['autolyse'] })).questions[0]?.feedback).toEqual({});
+	});
+
+	it('grades numbers within the tolerance, with a decimal point or comma, and floating point on the edge', () => {
+		const ok = (text: string, q = hydration) => graded(gradeQuiz(quiz(50, [q]), { [q.id]: [text] })).questions[0]?.correct;
+		expect(ok('3.5')).toBe(true);
+		expect(ok('3,5')).toBe(true);
+		expect(ok(' 3.4 ')).toBe(true); // |3.4 - 3.5| is 0.10000000000000009 in binary
+		expect(ok('3.6')).toBe(true);
+		expect(ok('3.61')).toBe(false);
+		expect(ok('3.39')).toBe(false);
+		expect(ok('+3.5')).toBe(true);
+		expect(ok('35e-1')).toBe(true);
+		expect(ok(',35e1')).toBe(true);
+		const exact = { ...hydration, answer: -2, tolerance: 0 };
+		expect(ok('-2', exact)).toBe(true);
+		expect(ok('\u22122', exact)).toBe(true); // a typographic minus
+		expect(ok('-2.0000001', exact)).toBe(false);
+		expect(graded(gradeQuiz(quiz(50, [hydration]), { hydration: ['4'] })).questions[0]?.correctAnswer).toBe('3.5 (± 0.1)');
+		expect(graded(gradeQuiz(quiz(50, [exact]), { hydration: ['4'] })).questions[0]?.correctAnswer).toBe('-2');
+	});
+
+	it('refuses what is not a number, and a comma that could be a thousands separator, so the learner can fix it', () => {
+		const codes = (text: string) => {
+			const r = gradeQuiz(quiz(50, [hydration]), { hydration: [text] });
+			return r.ok ? [] : r.problems.map((p) => p.code);
+		};
+		expect(codes('three')).toEqual(['not_a_number']);
+		expect(codes('3.5 %')).toEqual(['not_a_number']);
+		expect(codes('1.000,5')).toEqual(['not_a_number']);
+		expect(codes('1,000')).toEqual(['ambiguous_number']);
+		expect(codes('12,500')).toEqual(['ambiguous_number']);
+		expect(codes('0,125')).toEqual([]); // a thousands group never starts with 0
+		expect(codes('1,0005')).toEqual([]);
+		expect(problems(gradeQuiz(quiz(50, [hydration]), { hydration: ['1,000'] }))[0]?.message).toMatch(/could mean 1000 or 1\.000/);
+	});
+
+	it('reports a blank written answer, or several, as problems', () => {
+		expect(problems(gradeQuiz(quiz(50, [rest]), { 'rest-name': ['  '] }))[0]).toMatchObject({ code: 'missing_answer' });
+		expect(problems(gradeQuiz(quiz(50, [rest]), { 'rest-name': [] }))[0]?.message).toMatch(/write an answer/);
+		expect(problems(gradeQuiz(quiz(50, [hydration]), {}))[0]?.message).toMatch(/write a number/);
+		expect(problems(gradeQuiz(quiz(50, [rest]), { 'rest-name': ['a', 'b'] }))[0]).toMatchObject({ code: 'too_many_options' });
+		expect(problems(gradeQuiz(quiz(50, [rest]), { 'rest-name': [7 as unknown as string] }))[0]).toMatchObject({ code: 'missing_answer' });
+	});
+
+	it('grades an attempt of a pool on its drawn questions only', () => {
+		const pool: QuizKey = { ...quiz(50, [owner, safe]), draw: 2 };
+		expect(problems(gradeQuiz(pool, { ...allRight }))).toEqual([
+			expect.objectContaining({
+				questionId: 'schema-required',
+				code: 'unknown_question',
+				message: 'Question "schema-required" is not part of this attempt.',
+			}),
+		]);
+		expect(graded(gradeQuiz(pool, { 'tool-call-owner': ['app'], 'tools-are-safe': ['false'] })).percent).toBe(100);
+	});
+});
+
+describe('normalizeShortAnswer and parseLearnerNumber', () => {
+	it('keeps letters, marks and digits of any script', async () => {
+		const { normalizeShortAnswer, parseLearnerNumber } = await import('../../../src/domain/grading.ts');
+		expect(normalizeShortAnswer('Straße, 2')).toBe('straße2');
+		expect(normalizeShortAnswer('हिन्दी')).toBe('हिन्दी');
+		expect(normalizeShortAnswer('ﬁne')).toBe('fine');
+		expect(parseLearnerNumber('')).toEqual({ ok: false, code: 'not_a_number' });
+		expect(parseLearnerNumber('1e999')).toEqual({ ok: false, code: 'not_a_number' });
+		expect(parseLearnerNumber('7.')).toEqual({ ok: true, value: 7 });
 	});
 });

@@ -135,3 +135,33 @@ describe('analyzeQuiz', () => {
 		expect([0, 1, 2, 3, 10, 11, 100].map(groupSize)).toEqual([0, 0, 1, 1, 3, 3, 27]);
 	});
 });
+
+describe('written questions', () => {
+	it('count a short or numeric answer as correct by the grading rule', () => {
+		const written: QuizKey = {
+			...key,
+			questions: [
+				{ id: 'w1', type: 'short', prompt: 'Name', options: [], correct: [], accept: ['autolyse'], explanation: '', feedback: {} },
+				{
+					id: 'w2',
+					type: 'numeric',
+					prompt: 'Number',
+					options: [],
+					correct: [],
+					answer: 3.5,
+					tolerance: 0.1,
+					explanation: '',
+					feedback: {},
+				},
+			],
+		};
+		const stats = analyzeQuiz(written, [
+			{ userId: 'u1', first: true, answers: { w1: ['Autolyse.'], w2: ['3,4'] } },
+			{ userId: 'u2', first: true, answers: { w1: ['levain'], w2: ['4'] } },
+		]);
+		expect(stats.questions.map((q) => [q.questionId, q.firstAttemptsCorrect, q.mostChosenWrongOption])).toEqual([
+			['w1', 1, null],
+			['w2', 1, null],
+		]);
+	});
+});

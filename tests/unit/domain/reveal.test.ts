@@ -29,13 +29,19 @@ describe('shownQuestion', () => {
 	const graded: GradedQuestion = {
 		id: 'q',
 		correct: false,
+		credit: 0,
 		selected: ['a'],
 		correctOptions: ['b'],
 		explanation: 'Because b.',
 		feedback: { a: 'Not a.' },
 	};
 	it('drops the correct options and explanation until revealed, keeping what the learner picked and its feedback', () => {
-		expect(shownQuestion(graded, false)).toEqual({ id: 'q', correct: false, selected: ['a'], feedback: { a: 'Not a.' } });
+		expect(shownQuestion(graded, false)).toEqual({ id: 'q', correct: false, credit: 0, selected: ['a'], feedback: { a: 'Not a.' } });
 		expect(shownQuestion(graded, true)).toEqual(graded);
+	});
+	it('keeps the right answer of a written question until revealed', () => {
+		const written: GradedQuestion = { ...graded, selected: ['3'], correctOptions: [], correctAnswer: '3.5 (± 0.1)', feedback: {} };
+		expect(shownQuestion(written, false)).not.toHaveProperty('correctAnswer');
+		expect(shownQuestion(written, true)).toHaveProperty('correctAnswer', '3.5 (± 0.1)');
 	});
 });
