@@ -20,6 +20,11 @@ export function teamIsActive(owner: { tier: Tier; role: string }): boolean {
 	return owner.role === 'admin' || tierAtLeast(owner.tier, TEAM_TIER);
 }
 
+/** The tier a team gives its members now: the team tier while its owner's team is active, else none. `owner` null: in no team. */
+export function tierFromTeam(owner: { tier: Tier; role: string } | null): Tier | null {
+	return owner !== null && teamIsActive(owner) ? TEAM_TIER : null;
+}
+
 /** Free seats; never below zero (a course may lower `seats` under a team that already has more members). */
 export function seatsLeft(seats: number, used: number): number {
 	return Math.max(0, seats - used);

@@ -15,6 +15,7 @@ import * as m0007 from './migrations/0007_email_tokens.ts';
 import * as m0008 from './migrations/0008_billing_customers.ts';
 import * as m0009 from './migrations/0009_time_zone_change.ts';
 import * as m0010 from './migrations/0010_admin_actions.ts';
+import * as m0011 from './migrations/0011_teams.ts';
 
 /** Every migration, by name; names sort in the order they must run. Add new ones here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
 	'0008_billing_customers': m0008,
 	'0009_time_zone_change': m0009,
 	'0010_admin_actions': m0010,
+	'0011_teams': m0011,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -8,6 +8,7 @@ import * as passwordReset from './password-reset.ts';
 import * as progress from './progress.ts';
 import * as quizzes from './quizzes.ts';
 import * as search from './search.ts';
+import * as teams from './teams.ts';
 import * as tiers from './tiers.ts';
 
 export const operations = [
@@ -40,6 +41,11 @@ export const operations = [
 	instructor.getQuizStatistics,
 	instructor.exportQuizStatistics,
 	instructor.getClassOverview,
+	teams.createTeam,
+	teams.createTeamInvite,
+	teams.joinTeam,
+	teams.getTeamProgress,
+	teams.removeTeamMember,
 	auth.register,
 	auth.login,
 	auth.logout,

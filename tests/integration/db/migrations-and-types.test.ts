@@ -10,6 +10,7 @@ import * as emailTokens from '../../../src/server/db/migrations/0007_email_token
 import * as billingCustomers from '../../../src/server/db/migrations/0008_billing_customers.ts';
 import * as timeZoneChange from '../../../src/server/db/migrations/0009_time_zone_change.ts';
 import * as adminActions from '../../../src/server/db/migrations/0010_admin_actions.ts';
+import * as teams from '../../../src/server/db/migrations/0011_teams.ts';
 import { migrateToLatest, migrationStatus } from '../../../src/server/db/migrate.ts';
 import { createUser } from '../../../src/server/repositories/users.ts';
 import { openTestDatabase, type TargetName, TARGETS, type TestDatabase, uniqueEmail } from './harness.ts';
@@ -27,6 +28,9 @@ const TABLES = [
 	'quiz_attempts',
 	'sessions',
 	'streak_freezes',
+	'team_invites',
+	'team_members',
+	'teams',
 	'tier_changes',
 	'users',
 ];
@@ -52,7 +56,7 @@ for (const target of TARGETS) {
 		it('reports every migration as pending on an empty database', async () => {
 			const status = await migrationStatus(t.handle.db);
 			expect(status).toEqual({
-				pending: 10,
+				pending: 11,
 				pendingNames: [
 					'0001_initial',
 					'0002_oauth_refresh',
@@ -64,6 +68,7 @@ for (const target of TARGETS) {
 					'0008_billing_customers',
 					'0009_time_zone_change',
 					'0010_admin_actions',
+					'0011_teams',
 				],
 				appliedNames: [],
 			});
@@ -82,6 +87,7 @@ for (const target of TARGETS) {
 					'0008_billing_customers',
 					'0009_time_zone_change',
 					'0010_admin_actions',
+					'0011_teams',
 				],
 			});
 			expect(await migrationStatus(t.handle.db)).toEqual({
@@ -98,6 +104,7 @@ for (const target of TARGETS) {
 					'0008_billing_customers',
 					'0009_time_zone_change',
 					'0010_admin_actions',
+					'0011_teams',
 				],
 			});
 			expect(await appTables()).toEqual(TABLES);
@@ -109,6 +116,7 @@ for (const target of TARGETS) {
 
 		it('down drops every table and up recreates them', async () => {
 			// Newest first: oauth_refresh_tokens references sessions and oauth_clients.
+			await teams.down(t.handle.db);
 			await adminActions.down(t.handle.db);
 			await timeZoneChange.down(t.handle.db);
 			await billingCustomers.down(t.handle.db);
@@ -130,6 +138,7 @@ for (const target of TARGETS) {
 			await billingCustomers.up(t.handle.db);
 			await timeZoneChange.up(t.handle.db);
 			await adminActions.up(t.handle.db);
+			await teams.up(t.handle.db);
 			expect(await appTables()).toEqual(TABLES);
 		});
 
