@@ -174,3 +174,18 @@ export async function pendingInvites(db: Kysely<Database>, teamId: string, now: 
 		.limit(50)
 		.execute();
 }
+
+/** The owner of the account's team, for a user row read without the session (sign-in): what the tier in force is derived from. */
+export async function teamOwnerFields(
+	db: Kysely<Database>,
+	userId: string,
+): Promise<{ team_owner_tier: Tier | null; team_owner_role: Role | null }> {
+	const row = await db
+		.selectFrom('team_members')
+		.innerJoin('teams', 'teams.id', 'team_members.team_id')
+		.innerJoin('users as owner', 'owner.id', 'teams.owner_id')
+		.select(['owner.tier as team_owner_tier', 'owner.role as team_owner_role'])
+		.where('team_members.user_id', '=', userId)
+		.executeTakeFirst();
+	return row ?? { team_owner_tier: null, team_owner_role: null };
+}

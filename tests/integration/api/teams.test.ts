@@ -186,6 +186,9 @@ for (const kind of DATABASE_KINDS) {
 			expect(ids).toEqual(new Set([owner.id, ...members.map((m) => m.id)]));
 			expect(ids.has(otherOwner.id)).toBe(false);
 
+			// Signing in again answers with the tier in force, as the session will see it.
+			const signIn = await api.client().post('/api/v1/auth/login', { email: star.email, password: star.password });
+			expect(signIn.json.user.tier).toBe('team');
 			const other = (await otherOwner.client.get('/api/v1/me/team/progress')).json;
 			expect(other.total).toBe(1);
 			expect(other.members.map((m: { id: string }) => m.id)).toEqual([otherOwner.id]);

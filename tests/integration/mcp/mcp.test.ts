@@ -39,6 +39,7 @@ const EXPECTED_TOOLS = [
 	'recordCheckin',
 	'checkAccess',
 	'getUserTier',
+	'getTeamProgress',
 	'getMe',
 ];
 
@@ -170,8 +171,11 @@ for (const kind of DATABASE_KINDS) {
 					recordCheckin: {},
 					checkAccess: { resource: `chapter:${premiumChapter.id}` },
 					getUserTier: {},
+					getTeamProgress: { limit: 5 },
 					getMe: {},
 				};
+				// The premium learner owns no team: the tool answers with the sentence, as an error (the team story is below).
+				const refusals: Record<string, RegExp> = { getTeamProgress: /^You do not have a team/ };
 				expect(Object.keys(examples).sort()).toEqual(tools.map((t) => t.name).sort());
 				for (const tool of tools) {
 					const op = operations.find((o) => o.operationId === tool.name);
@@ -182,6 +186,12 @@ for (const kind of DATABASE_KINDS) {
 					);
 					const validate = ajv.compile(tool.outputSchema as object);
 					const result = await call(premium, tool.name, examples[tool.name]);
+					const refusal = refusals[tool.name];
+					if (refusal) {
+						expect(result.isError, tool.name).toBe(true);
+						expect(errorOf(result).message, tool.name).toMatch(refusal);
+						continue;
+					}
 					expect(result.isError, `${tool.name}: ${text(result)}`).toBeFalsy();
 					expect(validate(result.structuredContent), `${tool.name}: ${ajv.errorsText(validate.errors)}`).toBe(true);
 					// Older clients read the same value as text.
@@ -429,6 +439,19 @@ for (const kind of DATABASE_KINDS) {
 				// Anonymous: the HTTP 401 that starts OAuth, as for every protected tool.
 				const res = await rpc({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'listLearners', arguments: {} } });
 				expect(res.status).toBe(401);
+			});
+
+			it('answers a team owner\'s "how is my team doing?" with their own team only', async () => {
+				const rest = new Client(server.url);
+				const login = await rest.post('/api/v1/auth/login', { email: 'admin@demo.test', password: PASSWORD, session: 'bearer' });
+				rest.bearer = login.json.token;
+				expect((await rest.post('/api/v1/me/team', { name: 'MCP team' })).status).toBe(201);
+				const owner = await connect(login.json.token);
+				const result = await call(owner, 'getTeamProgress', { sort: 'progress', limit: 5 });
+				expect(result.isError ?? false, text(result)).toBe(false);
+				const data = structured(result) as { team: { name: string; seatsUsed: number }; members: { email: string }[] };
+				expect(data.team).toMatchObject({ name: 'MCP team', seatsUsed: 1 });
+				expect(data.members.map((m) => m.email)).toEqual(['admin@demo.test']);
 			});
 		});
 
