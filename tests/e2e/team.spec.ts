@@ -13,6 +13,8 @@ test('an owner creates a team, invites by link, sees the member who joined and r
 	newPage,
 	registerLearner,
 }) => {
+	// Six pages, each checked by axe four times (light and dark, 1280 and 390 px): more than the default minute.
+	test.setTimeout(300_000);
 	// axe runs as a script in the page, so it checks the no-JavaScript page's HTML in a page that runs scripts.
 	const checker = await newPage();
 	await checker.goto('/');
