@@ -218,7 +218,7 @@ export const joinTeam = defineOperation({
 	oauth: false,
 	body: z.object({ token: z.string().max(100).describe('The `token` of the invitation link.') }),
 	response: z.object({ team: teamSchema, message: z.string() }),
-	errors: [400, 401, 409],
+	errors: [400, 401, 403, 409],
 	async handler({ body, user, now }) {
 		const { db, content } = await getServices();
 		const seats = await requireSeats(await content.manifest());
