@@ -297,7 +297,7 @@ export const removeTeamMember = defineOperation({
 		team: teamSchema.nullable().describe('The team after the change; null when the caller left it.'),
 		message: z.string(),
 	}),
-	errors: [401, 404, 409],
+	errors: [401, 403, 404, 409],
 	async handler({ params, user }) {
 		const { db, content } = await getServices();
 		const seats = await requireSeats(await content.manifest());
