@@ -316,6 +316,7 @@ export async function compileCourse(contentDir: string, options: CompileOptions 
 				includes: t.includes,
 				quizAttemptsPerDay: t.quiz_attempts_per_day,
 				streakFreezesPerMonth: t.streak_freezes_per_month,
+				seats: t.seats ?? null,
 				checkoutUrl: t.checkout_url ? checkoutUrl(t.id) : null,
 			})),
 			chapterCount: compiledChapters.length,

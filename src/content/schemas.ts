@@ -6,6 +6,7 @@ import { z } from 'astro/zod';
 import { SLUG } from '../domain/ids.ts';
 import { MULTIPLE_SCORING, QUESTION_TYPES } from '../domain/grading.ts';
 import { REVEAL_POLICIES } from '../domain/reveal.ts';
+import { TEAM_TIER } from '../domain/teams.ts';
 import { TIERS } from '../domain/tiers.ts';
 
 const slug = z.string().regex(SLUG, 'a lowercase slug such as "getting-started" (letters, digits, single hyphens)');
@@ -25,6 +26,11 @@ export const tierDefinitionSchema = z.strictObject({
 	quiz_attempts_per_day: z.number().int().positive().nullable().default(null),
 	/** Missed days a month that a streak freeze covers automatically. */
 	streak_freezes_per_month: z.number().int().min(0).default(0),
+	/**
+	 * The team tier only, and required there: how many accounts one team holds, its owner included. An owner
+	 * invites members by link or email up to this number; each member holds the team tier while a member.
+	 */
+	seats: z.number().int().min(2).max(10_000).optional(),
 	/**
 	 * Paid tiers only: the provider's checkout page for this tier, e.g. a Stripe Payment Link
 	 * (`https://buy.stripe.com/…`). Signed-in learners are sent there with their id (`client_reference_id`)
@@ -87,6 +93,16 @@ export const courseFileSchema = z.strictObject({
 			tiers.forEach((t, i) => {
 				if (t.id === 'free' && t.checkout_url !== undefined) {
 					ctx.addIssue({ code: 'custom', path: [i, 'checkout_url'], message: 'the free tier has nothing to pay for: remove checkout_url' });
+				}
+				if (t.id === TEAM_TIER && t.seats === undefined) {
+					ctx.addIssue({
+						code: 'custom',
+						path: [i],
+						message: 'the team tier needs seats: how many accounts one team holds, its owner included (e.g. seats: 10)',
+					});
+				}
+				if (t.id !== TEAM_TIER && t.seats !== undefined) {
+					ctx.addIssue({ code: 'custom', path: [i, 'seats'], message: `only the ${TEAM_TIER} tier has seats: remove seats here` });
 				}
 			});
 		}),
@@ -280,6 +296,8 @@ export const tierPublicSchema = z.object({
 	includes: z.array(z.string()),
 	quizAttemptsPerDay: z.number().int().nullable(),
 	streakFreezesPerMonth: z.number().int(),
+	/** The team tier: accounts one team holds, its owner included; null for the other tiers. */
+	seats: z.number().int().nullable(),
 	/** The site's page that starts paying for this tier (it asks for sign-in first); null: no online checkout. */
 	checkoutUrl: z.string().nullable(),
 });

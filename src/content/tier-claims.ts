@@ -1,6 +1,6 @@
 /**
  * The lines of a tier's `includes` that state something the course file also says in a field — how many
- * chapters it opens, quiz attempts a day, streak freezes a month, which tier it contains — must agree
+ * chapters it opens, quiz attempts a day, streak freezes a month, seats in a team, which tier it contains — must agree
  * with that field: the paywall shows the text, the server enforces the field. Lines about anything else
  * are the author's to keep true; this check cannot judge them.
  */
@@ -58,6 +58,13 @@ const RULES: { pattern: RegExp; counts?: true; check: (m: RegExpMatchArray, f: T
 		check: (m, { tier }) => {
 			const n = count(m[1] as string);
 			return n !== null && n !== tier.streak_freezes_per_month ? `streak_freezes_per_month is ${tier.streak_freezes_per_month}` : null;
+		},
+	},
+	{
+		pattern: /^(\w+) seats?\b/,
+		check: (m, { tier }) => {
+			const n = count(m[1] as string);
+			return n !== null && n !== tier.seats ? `seats is ${tier.seats ?? 'unset (this tier has no teams)'}` : null;
 		},
 	},
 	{

@@ -166,3 +166,35 @@ export async function verifyEmailWithToken(db: Kysely<Database>, token: string, 
 		return check;
 	});
 }
+
+/**
+ * A team invitation by email: the owner's name, the team's and the link (single use, seven days). Sent after
+ * the response, like every mail here; without SMTP_URL the link goes to the server log.
+ */
+export function sendTeamInviteEmail(
+	services: Services,
+	input: { to: string; teamName: string; ownerName: string; tierName: string; token: string },
+): void {
+	services.mailer.inBackground('team invitation', async () => {
+		const title = await courseTitle(services);
+		await services.mailer.send(
+			composeMessage({
+				to: input.to,
+				subject: `${input.ownerName} invites you to the team ${input.teamName} on ${title}`,
+				greeting: 'Hello,',
+				paragraphs: [
+					`${input.ownerName} invites you to join the team ${input.teamName} on ${title}. Its members have the ${input.tierName} plan while they are members.`,
+					'Open the link below within seven days, sign in or create an account, then choose Join. The link works once.',
+				],
+				action: 'Join the team',
+				link: linkTo(services, '/join', input.token),
+				footer: 'If you do not know who sent this, ignore this email: nothing happens unless you open the link and join.',
+			}),
+		);
+	});
+}
+
+/** The address of a team invitation (the owner copies it, or it is emailed). */
+export function teamInviteLink(services: Services, token: string): string {
+	return linkTo(services, '/join', token);
+}

@@ -24,7 +24,16 @@ export function tierDefinition(manifest: PrivateManifest, tier: Tier): TierPubli
 	// A tier missing from course.yaml inherits the closest lower tier's entitlements.
 	const lower = manifest.course.tiers.filter((t) => tierAtLeast(tier, t.id)).pop();
 	return (
-		lower ?? { id: tier, name: tier, priceMonthly: 0, includes: [], quizAttemptsPerDay: null, streakFreezesPerMonth: 0, checkoutUrl: null }
+		lower ?? {
+			id: tier,
+			name: tier,
+			priceMonthly: 0,
+			includes: [],
+			quizAttemptsPerDay: null,
+			streakFreezesPerMonth: 0,
+			seats: null,
+			checkoutUrl: null,
+		}
 	);
 }
 

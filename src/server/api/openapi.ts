@@ -79,6 +79,11 @@ export const NOT_FOR_GPT = new Set([
 	'requestPasswordReset',
 	'resetPassword',
 	'billingWebhook',
+	// Team management stays on the site (/team, /join): invitation links are secrets, removals are the owner's.
+	'createTeam',
+	'createTeamInvite',
+	'joinTeam',
+	'removeTeamMember',
 	'health',
 	'ready',
 ]);

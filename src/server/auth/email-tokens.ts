@@ -18,11 +18,16 @@ export const EMAIL_TOKEN_LIFETIME_MS: Record<EmailTokenPurpose, number> = {
 export const INVITE_LIFETIME_MS = 7 * 24 * HOUR_MS;
 
 /** 20 bytes → 32 base32 characters: URL-safe, survives line-wrapping mail clients. */
-const TOKEN_PATTERN = /^[a-z2-7]{32}$/;
+export const TOKEN_PATTERN = /^[a-z2-7]{32}$/;
 
 /** SHA-256 hex; enough for 160 random bits, which leave nothing to brute-force. */
-function hashToken(token: string): string {
+export function hashToken(token: string): string {
 	return createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/** A new link token (160 random bits); store only `hashToken` of it. Team invitations use the same shape. */
+export function newLinkToken(): string {
+	return encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(20)));
 }
 
 /** Stores a new token for the user's current address and returns it: the email carries the only copy. */
@@ -30,7 +35,7 @@ export async function issueEmailToken(
 	db: Kysely<Database>,
 	input: { userId: string; email: string; purpose: EmailTokenPurpose; now: Date; lifetimeMs?: number },
 ): Promise<{ token: string; expiresAt: Date }> {
-	const token = encodeBase32LowerCaseNoPadding(crypto.getRandomValues(new Uint8Array(20)));
+	const token = newLinkToken();
 	const expiresAt = new Date(input.now.getTime() + (input.lifetimeMs ?? EMAIL_TOKEN_LIFETIME_MS[input.purpose]));
 	await db
 		.insertInto('email_tokens')

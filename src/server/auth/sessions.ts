@@ -4,6 +4,7 @@
  * leaked sessions table cannot be replayed; the hash is compared in constant
  * time; expiry slides by 30 days when a session is used in its second half.
  */
+import type { TeamOwnerFields } from './current-user.ts';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
@@ -74,7 +75,7 @@ export async function validateSessionToken(
 	db: Kysely<Database>,
 	token: string,
 	now: Date,
-): Promise<{ session: Session; user: PublicUser; audience: string | null } | null> {
+): Promise<{ session: Session; user: PublicUser & TeamOwnerFields; audience: string | null } | null> {
 	const match = typeof token === 'string' ? TOKEN_PATTERN.exec(token) : null;
 	if (!match) return null;
 	const [, id, secret] = match as unknown as [string, string, string];
@@ -82,6 +83,10 @@ export async function validateSessionToken(
 	const row = await db
 		.selectFrom('sessions')
 		.innerJoin('users', 'users.id', 'sessions.user_id')
+		// The account's team and its owner, in the same round trip: what the effective tier is derived from.
+		.leftJoin('team_members', 'team_members.user_id', 'sessions.user_id')
+		.leftJoin('teams', 'teams.id', 'team_members.team_id')
+		.leftJoin('users as team_owner', 'team_owner.id', 'teams.owner_id')
 		.select([
 			'sessions.id',
 			'sessions.user_id',
@@ -99,6 +104,8 @@ export async function validateSessionToken(
 			'users.timezone_switch_at',
 			'users.role',
 			'users.tier',
+			'team_owner.tier as team_owner_tier',
+			'team_owner.role as team_owner_role',
 			'users.created_at as user_created_at',
 			'users.updated_at as user_updated_at',
 			// The resource an OAuth access token is bound to (RFC 8707), in the same round trip: null for other sessions.
@@ -142,7 +149,7 @@ export async function validateSessionToken(
 			.execute();
 	}
 
-	const user: PublicUser = {
+	const user: PublicUser & TeamOwnerFields = {
 		id: row.user_id,
 		email: row.email,
 		display_name: row.display_name,
@@ -151,6 +158,8 @@ export async function validateSessionToken(
 		timezone_switch_at: row.timezone_switch_at,
 		role: row.role,
 		tier: row.tier,
+		team_owner_tier: row.team_owner_tier,
+		team_owner_role: row.team_owner_role,
 		created_at: row.user_created_at,
 		updated_at: row.user_updated_at,
 	};

@@ -15,10 +15,11 @@ import * as m0007 from './migrations/0007_email_tokens.ts';
 import * as m0008 from './migrations/0008_billing_customers.ts';
 import * as m0009 from './migrations/0009_time_zone_change.ts';
 import * as m0010 from './migrations/0010_admin_actions.ts';
+import * as m0011 from './migrations/0011_teams.ts';
+import * as m0012 from './migrations/0012_quiz_draws.ts';
+import * as m0013 from './migrations/0013_review_cards.ts';
 import * as m0014 from './migrations/0014_certificates.ts';
 import * as m0015 from './migrations/0015_admin_search_trigram.ts';
-import * as m0013 from './migrations/0013_review_cards.ts';
-import * as m0012 from './migrations/0012_quiz_draws.ts';
 
 /** Every migration, by name; names sort in the order they must run. Add new ones here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -32,10 +33,11 @@ const MIGRATIONS: Record<string, Migration> = {
 	'0008_billing_customers': m0008,
 	'0009_time_zone_change': m0009,
 	'0010_admin_actions': m0010,
+	'0011_teams': m0011,
+	'0012_quiz_draws': m0012,
 	'0013_review_cards': m0013,
 	'0014_certificates': m0014,
 	'0015_admin_search_trigram': m0015,
-	'0012_quiz_draws': m0012,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -155,6 +155,33 @@ export interface AdminActionsTable {
 	created_at: DefaultTimestamp;
 }
 
+/** A team (migration 0011): one owner, up to the course's `seats` accounts, the owner's included. */
+export interface TeamsTable {
+	id: string;
+	owner_id: string;
+	name: string;
+	created_at: DefaultTimestamp;
+}
+
+/** Who is in which team; the owner has a row too. One team per account (primary key user_id). */
+export interface TeamMembersTable {
+	user_id: string;
+	team_id: string;
+	joined_at: DefaultTimestamp;
+}
+
+/** A single-use invitation link to a team: only SHA-256 (hex) of its token is stored. */
+export interface TeamInvitesTable {
+	token_hash: string;
+	team_id: string;
+	/** The address an emailed invitation went to; null for a link the owner copied. */
+	email: string | null;
+	created_at: DefaultTimestamp;
+	expires_at: Timestamp;
+	used_at: NullableTimestamp;
+	used_by: string | null;
+}
+
 export interface OauthClientsTable {
 	/** The OAuth client_id. */
 	id: string;
@@ -224,6 +251,9 @@ export interface Database {
 	email_tokens: EmailTokensTable;
 	billing_customers: BillingCustomersTable;
 	certificates: CertificatesTable;
+	teams: TeamsTable;
+	team_members: TeamMembersTable;
+	team_invites: TeamInvitesTable;
 }
 
 export const EMAIL_TOKEN_PURPOSES = ['password_reset', 'verify_email'] as const;

@@ -19,6 +19,7 @@ import * as progress from '../operations/progress.ts';
 import * as quizzes from '../operations/quizzes.ts';
 import * as reviews from '../operations/reviews.ts';
 import * as search from '../operations/search.ts';
+import * as teams from '../operations/teams.ts';
 import * as tiers from '../operations/tiers.ts';
 import { bearerChallenge, MCP_SCOPES, WWW_AUTHENTICATE_META } from './auth.ts';
 import * as catalog from './catalog.ts';
@@ -61,6 +62,8 @@ export const MCP_TOOLS: McpTool[] = [
 	{ op: reviews.submitReview, idempotent: false },
 	{ op: content.checkAccessOp },
 	{ op: tiers.getUserTier },
+	// "How is my team doing?": answers a team's owner; anyone else gets a sentence saying they own no team.
+	{ op: teams.getTeamProgress },
 	{ op: auth.getMe },
 ];
 

@@ -14,6 +14,7 @@ import { clearSessionCookie, setSessionCookie, setUserHintCookie } from '../auth
 import { createSession, invalidateSession, invalidateUserSessions, listUserSessions } from '../auth/sessions.ts';
 import { createUser, EmailTakenError, findUserById, setPassword, updateProfile } from '../repositories/users.ts';
 import { sendVerificationEmail } from '../account-email.ts';
+import { teamOwnerFields } from '../repositories/teams.ts';
 import { getServices } from '../services.ts';
 import { hasNoNul, isoDateTime, NO_NUL, userSchema, userView } from './shared.ts';
 
@@ -123,7 +124,9 @@ async function startSession(
 		setSessionCookie(astro.cookies, token, session.expires_at);
 		setUserHintCookie(astro.cookies, user.display_name, session.expires_at);
 	}
-	return { user: userView(user), ...(kind === 'bearer' ? { token } : {}), expiresAt: session.expires_at.toISOString() };
+	// The tier in force, as the session will see it (a team member's is the team's).
+	const view = userView({ ...user, ...(await teamOwnerFields(db, user.id)) });
+	return { user: view, ...(kind === 'bearer' ? { token } : {}), expiresAt: session.expires_at.toISOString() };
 }
 
 export const logout = defineOperation({
@@ -183,7 +186,8 @@ export const updateMe = defineOperation({
 				: changeTimeZone(timeZoneSettingOfCurrent(user), body.timezone, now, { hasHistory: await hasAnyActivity(db, user.id) });
 		const fresh = await updateProfile(db, user.id, { displayName: body.displayName, timezone });
 		if (!fresh) throw notFound('Your account');
-		return userView(fresh, now);
+		// A profile change never changes the tier: the one in force (a team's, perhaps) stays as the session derived it.
+		return { ...userView(fresh, now), tier: user.tier };
 	},
 });
 

@@ -10,6 +10,7 @@ import * as progress from './progress.ts';
 import * as quizzes from './quizzes.ts';
 import * as reviews from './reviews.ts';
 import * as search from './search.ts';
+import * as teams from './teams.ts';
 import * as tiers from './tiers.ts';
 
 export const operations = [
@@ -49,6 +50,11 @@ export const operations = [
 	instructor.getQuizStatistics,
 	instructor.exportQuizStatistics,
 	instructor.getClassOverview,
+	teams.createTeam,
+	teams.createTeamInvite,
+	teams.joinTeam,
+	teams.getTeamProgress,
+	teams.removeTeamMember,
 	auth.register,
 	auth.login,
 	auth.logout,

@@ -12,6 +12,7 @@ import { analyzeQuiz, type QuizStatistics } from '../../domain/item-analysis.ts'
 import { percentComplete } from '../../domain/next-step.ts';
 import { computeStreak, planFreezes } from '../../domain/streaks.ts';
 import { notFound } from '../api/errors.ts';
+import { tierInForce } from '../auth/current-user.ts';
 import { defineOperation } from '../api/operation.ts';
 import { tierDefinition } from '../learner.ts';
 import {
@@ -40,7 +41,7 @@ const filterFields = {
 		.describe(`active: active in the last ${ACTIVE_WINDOW_DAYS} days; inactive: not active in them (or never).`),
 };
 
-const listQuery = z.object({
+export const listQuery = z.object({
 	...filterFields,
 	limit: z.coerce.number().int().min(1).max(200).default(50),
 	offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
@@ -48,11 +49,12 @@ const listQuery = z.object({
 const exportQuery = z.object(filterFields);
 type Filters = z.infer<typeof exportQuery>;
 
-const learnerSchema = z.object({
+export const learnerSchema = z.object({
 	id: z.string(),
 	displayName: z.string(),
 	email: z.string(),
-	tier: tierSchema,
+	tier: tierSchema.describe("The account's own tier (what the tier filter matches)."),
+	tierInForce: tierSchema.describe("The tier the learner has now: their own or their team's, whichever is higher."),
 	percentComplete: z.number().int(),
 	chaptersCompleted: z.number().int(),
 	lastActiveDay: z.string().nullable().describe("The learner's last active day (YYYY-MM-DD, their time zone); null: never."),
@@ -64,8 +66,16 @@ const learnerSchema = z.object({
 });
 type LearnerView = z.infer<typeof learnerSchema>;
 
-function learnerQuery(manifest: PrivateManifest, filters: Filters, now: Date, limit: number, offset: number): LearnerQuery {
+function learnerQuery(
+	manifest: PrivateManifest,
+	filters: Filters,
+	now: Date,
+	limit: number,
+	offset: number,
+	teamId: string | undefined,
+): LearnerQuery {
 	return {
+		...(teamId === undefined ? {} : { teamId }),
 		chapterIds: manifest.chapters.map((c) => c.id),
 		sort: filters.sort,
 		order: filters.order ?? (filters.sort === 'name' ? 'asc' : 'desc'),
@@ -77,11 +87,11 @@ function learnerQuery(manifest: PrivateManifest, filters: Filters, now: Date, li
 	};
 }
 
-/** One page of learners: two statements whatever the page size. */
-export async function learnersPage(filters: Filters, limit: number, offset: number, now: Date) {
+/** One page of learners (or of one team's members): two statements whatever the page size. */
+export async function learnersPage(filters: Filters, limit: number, offset: number, now: Date, scope: { teamId?: string } = {}) {
 	const { db, content } = await getServices();
 	const manifest = await content.manifest();
-	const query = learnerQuery(manifest, filters, now, limit, offset);
+	const query = learnerQuery(manifest, filters, now, limit, offset, scope.teamId);
 	const { rows, total } = await listLearnerRows(db, query);
 	const details = await learnerDetails(
 		db,
@@ -90,6 +100,7 @@ export async function learnersPage(filters: Filters, limit: number, offset: numb
 	const passMarks = new Map(manifest.quizzes.map((q) => [q.id, q.passMark]));
 	const learners = rows.map((row): LearnerView => {
 		const today = localDate(now, row.timezone);
+		const tier = tierInForce(row);
 		const activeDays = details.activeDays.get(row.id) ?? [];
 		const frozen = details.frozenDays.get(row.id) ?? [];
 		// Freezes that fall due are counted as the learner would see them, without writing them here.
@@ -97,7 +108,7 @@ export async function learnersPage(filters: Filters, limit: number, offset: numb
 			activeDays,
 			frozenDays: frozen,
 			today,
-			freezesPerMonth: tierDefinition(manifest, row.tier).streakFreezesPerMonth,
+			freezesPerMonth: tierDefinition(manifest, tier).streakFreezesPerMonth,
 		});
 		const streak = computeStreak({ activeDays, frozenDays: [...frozen, ...due], today });
 		const best = Object.fromEntries(Object.entries(details.best.get(row.id) ?? {}).filter(([id]) => passMarks.has(id)));
@@ -107,6 +118,7 @@ export async function learnersPage(filters: Filters, limit: number, offset: numb
 			displayName: row.display_name,
 			email: row.email,
 			tier: row.tier,
+			tierInForce: tier,
 			percentComplete: percentComplete(manifest.chapters.length, row.completed),
 			chaptersCompleted: row.completed,
 			lastActiveDay: row.last_active,

@@ -4,6 +4,7 @@
  * for one page of learners at a time). Learners are accounts with the role 'student'.
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { Role } from '../../domain/roles.ts';
 import type { Database, DayString, JsonValue, Tier } from '../db/schema.ts';
 
 export const LEARNER_SORTS = ['name', 'progress', 'lastActive'] as const;
@@ -18,6 +19,8 @@ export interface LearnerQuery {
 	/** active: an activity day on or after `activeSince`; inactive: none. */
 	activity?: 'active' | 'inactive';
 	activeSince: DayString;
+	/** Only this team's members (the owner included, whatever their role); unset: every learner (role 'student'). */
+	teamId?: string;
 	limit: number;
 	offset: number;
 }
@@ -30,6 +33,9 @@ export interface LearnerRow {
 	timezone: string;
 	completed: number;
 	last_active: DayString | null;
+	/** The owner of the learner's team (what the tier in force is derived from); null: in no team. */
+	team_owner_tier: Tier | null;
+	team_owner_role: Role | null;
 }
 
 function inList(values: readonly string[]): RawBuilder<unknown> {
@@ -57,11 +63,17 @@ export async function listLearnerRows(db: Kysely<Database>, q: LearnerQuery): Pr
 			SELECT u.id, u.display_name, u.email, u.tier, u.timezone,
 				(SELECT count(*)::int FROM chapter_completions c
 					WHERE c.user_id = u.id AND c.chapter_id IN ${inList(q.chapterIds)}) AS completed,
-				(SELECT max(a.day) FROM activity_days a WHERE a.user_id = u.id) AS last_active
+				(SELECT max(a.day) FROM activity_days a WHERE a.user_id = u.id) AS last_active,
+				o.tier AS team_owner_tier, o.role AS team_owner_role
 			FROM users u
-			WHERE u.role = 'student' ${q.tier ? sql`AND u.tier = ${q.tier}` : sql``}
+				LEFT JOIN team_members tm ON tm.user_id = u.id
+				LEFT JOIN teams t ON t.id = tm.team_id
+				LEFT JOIN users o ON o.id = t.owner_id
+			WHERE ${q.teamId === undefined ? sql`u.role = 'student'` : sql`tm.team_id = ${q.teamId}`}
+				${q.tier ? sql`AND u.tier = ${q.tier}` : sql``}
 		)
-		SELECT id, display_name, email, tier, timezone, completed, last_active::text AS last_active, count(*) OVER ()::int AS total
+		SELECT id, display_name, email, tier, timezone, completed, last_active::text AS last_active,
+			team_owner_tier, team_owner_role, count(*) OVER ()::int AS total
 		FROM learners WHERE true ${activity}
 		ORDER BY ${orderBy}
 		LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db);

@@ -19,6 +19,7 @@ import {
 	quizKey,
 	registerLearner,
 	registerPremium,
+	setTierAsAdmin,
 	signInAdmin,
 	startApiServer,
 	uniqueEmail,
@@ -59,6 +60,8 @@ interface World {
 	bystanderSessionId: string;
 	/** A premium learner who passed every quiz: the id of their certificate. */
 	certificateId: string;
+	/** A member of a team no actor owns (its owner is on the team tier): the target of cross-team removals. */
+	otherTeamMember: Learner;
 }
 
 const me = (actor: Actor, world: World) => actor.learner ?? world.bystander;
@@ -278,6 +281,36 @@ const MATRIX: Row[] = [
 		call: () => ({ method: 'GET', path: '/api/v1/admin/overview' }),
 	},
 	{
+		operationId: 'createTeam',
+		scenario: 'create a team (no actor but the admin may: none holds the team tier)',
+		expected: [401, 403, 403, 403, 201],
+		call: () => ({ method: 'POST', path: '/api/v1/me/team', body: { name: 'Matrix team' } }),
+	},
+	{
+		operationId: 'createTeamInvite',
+		scenario: 'invite to one’s own team (only the admin has one)',
+		expected: [401, 404, 404, 404, 201],
+		call: () => ({ method: 'POST', path: '/api/v1/me/team/invites', body: {} }),
+	},
+	{
+		operationId: 'joinTeam',
+		scenario: 'an invitation that was never made',
+		expected: [401, 400, 400, 400, 400],
+		call: () => ({ method: 'POST', path: '/api/v1/me/team/join', body: { token: 'b'.repeat(32) } }),
+	},
+	{
+		operationId: 'getTeamProgress',
+		scenario: 'one’s own team’s progress (only the admin owns a team)',
+		expected: [401, 404, 404, 404, 200],
+		call: () => ({ method: 'GET', path: '/api/v1/me/team/progress?sort=progress&limit=5' }),
+	},
+	{
+		operationId: 'removeTeamMember',
+		scenario: 'a member of another owner’s team (the admin owns a different team)',
+		expected: [401, 404, 404, 404, 404],
+		call: (_actor, world) => ({ method: 'DELETE', path: `/api/v1/me/team/members/${world.otherTeamMember.id}` }),
+	},
+	{
 		operationId: 'createLearner',
 		scenario: 'create an account (a fresh email each call)',
 		expected: [401, 403, 403, 403, 201],
@@ -434,11 +467,18 @@ describe.each(DATABASE_KINDS)('%s: authorization matrix', (kind) => {
 		const graduate = await registerPremium(api, admin.client, 'graduate');
 		await passEveryQuiz(graduate.client);
 		const certificateId = (await graduate.client.get('/api/v1/me/certificate')).json.id as string;
+		const [teamOwner, otherTeamMember] = await Promise.all([registerLearner(api, 'team-owner'), registerLearner(api, 'team-member')]);
+		await setTierAsAdmin(admin.client, teamOwner.id, 'team');
+		expect((await teamOwner.client.post('/api/v1/me/team', { name: 'Other team' })).status).toBe(201);
+		const invite = await teamOwner.client.post('/api/v1/me/team/invites', {});
+		const token = new URL(invite.json.url).searchParams.get('token');
+		expect((await otherTeamMember.client.post('/api/v1/me/team/join', { token })).status).toBe(200);
 		world = {
 			api,
 			bystander,
 			bystanderSessionId,
 			certificateId,
+			otherTeamMember,
 			actors: {
 				anonymous: { name: 'anonymous', learner: null },
 				free: { name: 'free', learner: free },
@@ -550,6 +590,16 @@ describe.each(DATABASE_KINDS)('%s: authorization matrix', (kind) => {
 			expect(bResults.bestPercent).toBeNull();
 			const bStreak = (await b.client.get('/api/v1/me/streak')).json;
 			expect(bStreak).toMatchObject({ current: 0, lastActiveDay: null, todayDone: false });
+		});
+
+		it('a team’s member sees no team progress, and no other owner’s removal touched them', async () => {
+			const member = world.otherTeamMember.client;
+			const progress = await member.get('/api/v1/me/team/progress');
+			expect(progress.status).toBe(403);
+			expect(progress.json.error.message).toBe("Only the team's owner can see its members' progress.");
+			expect((await member.get('/api/v1/me')).json.tier).toBe('team');
+			const adminTeam = (await world.actors.admin.learner!.client.get('/api/v1/me/team/progress?limit=50')).json;
+			expect(adminTeam.members.map((m: { id: string }) => m.id)).toEqual([world.actors.admin.learner!.id]);
 		});
 
 		it('a user id slipped into a learner request is ignored: the session decides whose data it is', async () => {

@@ -354,6 +354,45 @@ const EXAMPLES: Record<string, (ctx: Context) => Call[]> = {
 		{ params: { quizId: PREMIUM_QUIZ }, status: 403 },
 	],
 	getClassOverview: () => [{ as: 'admin', status: 200, check: (b) => expect(b.activePerDay).toHaveLength(30) }, { status: 403 }],
+	// (full) Teams: the admin (role admin) creates one and invites; joining and removing are refused sentences
+	// here (tests/integration/api/teams.test.ts runs the whole story); OAuth apps cannot manage teams.
+	createTeam: () => [
+		{
+			as: 'admin',
+			body: { name: 'Contract team' },
+			status: 201,
+			check: (b) => expect(b.team).toMatchObject({ yourRole: 'owner', seatsUsed: 1 }),
+		},
+		{ body: { name: 'Not on the team tier' }, status: 403 },
+		{ as: 'admin', body: { name: '' }, invalid: true, status: 400 },
+		{ as: 'oauth', body: { name: 'From an app' }, status: 403 },
+	],
+	createTeamInvite: () => [
+		{ as: 'admin', body: {}, status: 201, check: (b) => expect(new URL(b.url).pathname).toBe('/join') },
+		{ body: {}, status: 404 },
+	],
+	joinTeam: () => [
+		{ body: { token: 'c'.repeat(32) }, status: 400, check: (b) => expect(b.error.code).toBe('invite_invalid') },
+		{ as: 'oauth', body: { token: 'c'.repeat(32) }, status: 403 },
+	],
+	// In the GPT profile: "how is my team doing?" — the demo learner owns no team and is told so.
+	getTeamProgress: (ctx) => [
+		{ query: { limit: 5 }, status: 404, check: (b) => expect(b.error.message).toMatch(/^You do not have a team/) },
+		...(ctx.profile === 'full'
+			? [
+					{
+						as: 'admin' as const,
+						query: { sort: 'progress', limit: 5 },
+						status: 200,
+						check: (b: { team: { name: string }; total: number }) => expect(b).toMatchObject({ team: { name: 'Contract team' }, total: 1 }),
+					},
+				]
+			: []),
+	],
+	removeTeamMember: (ctx) => [
+		{ params: { memberId: ctx.me.id }, status: 404 },
+		{ as: 'admin', params: { memberId: ctx.me.id }, status: 404 },
+	],
 	getUser: (ctx) => [
 		{
 			as: 'admin',

@@ -10,6 +10,8 @@ import * as emailTokens from '../../../src/server/db/migrations/0007_email_token
 import * as billingCustomers from '../../../src/server/db/migrations/0008_billing_customers.ts';
 import * as timeZoneChange from '../../../src/server/db/migrations/0009_time_zone_change.ts';
 import * as adminActions from '../../../src/server/db/migrations/0010_admin_actions.ts';
+import * as teams from '../../../src/server/db/migrations/0011_teams.ts';
+import * as quizDraws from '../../../src/server/db/migrations/0012_quiz_draws.ts';
 import * as certificates from '../../../src/server/db/migrations/0014_certificates.ts';
 import * as adminSearchTrigram from '../../../src/server/db/migrations/0015_admin_search_trigram.ts';
 import * as reviewCards from '../../../src/server/db/migrations/0013_review_cards.ts';
@@ -29,9 +31,13 @@ const TABLES = [
 	'oauth_codes',
 	'oauth_refresh_tokens',
 	'quiz_attempts',
+	'quiz_draws',
 	'review_cards',
 	'sessions',
 	'streak_freezes',
+	'team_invites',
+	'team_members',
+	'teams',
 	'tier_changes',
 	'users',
 ];
@@ -57,7 +63,7 @@ for (const target of TARGETS) {
 		it('reports every migration as pending on an empty database', async () => {
 			const status = await migrationStatus(t.handle.db);
 			expect(status).toEqual({
-				pending: 13,
+				pending: 15,
 				pendingNames: [
 					'0001_initial',
 					'0002_oauth_refresh',
@@ -69,6 +75,8 @@ for (const target of TARGETS) {
 					'0008_billing_customers',
 					'0009_time_zone_change',
 					'0010_admin_actions',
+					'0011_teams',
+					'0012_quiz_draws',
 					'0013_review_cards',
 					'0014_certificates',
 					'0015_admin_search_trigram',
@@ -90,6 +98,8 @@ for (const target of TARGETS) {
 					'0008_billing_customers',
 					'0009_time_zone_change',
 					'0010_admin_actions',
+					'0011_teams',
+					'0012_quiz_draws',
 					'0013_review_cards',
 					'0014_certificates',
 					'0015_admin_search_trigram',
@@ -109,6 +119,8 @@ for (const target of TARGETS) {
 					'0008_billing_customers',
 					'0009_time_zone_change',
 					'0010_admin_actions',
+					'0011_teams',
+					'0012_quiz_draws',
 					'0013_review_cards',
 					'0014_certificates',
 					'0015_admin_search_trigram',
@@ -126,6 +138,8 @@ for (const target of TARGETS) {
 			await adminSearchTrigram.down(t.handle.db);
 			await certificates.down(t.handle.db);
 			await reviewCards.down(t.handle.db);
+			await quizDraws.down(t.handle.db);
+			await teams.down(t.handle.db);
 			await adminActions.down(t.handle.db);
 			await timeZoneChange.down(t.handle.db);
 			await billingCustomers.down(t.handle.db);
@@ -147,6 +161,8 @@ for (const target of TARGETS) {
 			await billingCustomers.up(t.handle.db);
 			await timeZoneChange.up(t.handle.db);
 			await adminActions.up(t.handle.db);
+			await teams.up(t.handle.db);
+			await quizDraws.up(t.handle.db);
 			await reviewCards.up(t.handle.db);
 			await certificates.up(t.handle.db);
 			await adminSearchTrigram.up(t.handle.db);

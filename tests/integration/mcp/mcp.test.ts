@@ -46,6 +46,7 @@ const EXPECTED_TOOLS = [
 	'submitReview',
 	'checkAccess',
 	'getUserTier',
+	'getTeamProgress',
 	'getMe',
 ];
 
@@ -185,9 +186,12 @@ for (const kind of DATABASE_KINDS) {
 					submitReview: { quizId: 'tool-use', questionId: key.questions[0]?.id, answer: key.questions[0]?.correct },
 					checkAccess: { resource: `chapter:${premiumChapter.id}` },
 					getUserTier: {},
+					getTeamProgress: { limit: 5 },
 					getMe: {},
 				};
 				const expectedErrors: Record<string, string> = { getCertificate: 'not_found', verifyCertificate: 'not_found' };
+				// The premium learner owns no team: the tool answers with the sentence, as an error (the team story is below).
+				const refusals: Record<string, RegExp> = { getTeamProgress: /^You do not have a team/ };
 				expect(Object.keys(examples).sort()).toEqual(tools.map((t) => t.name).sort());
 				for (const tool of tools) {
 					const op = operations.find((o) => o.operationId === tool.name);
@@ -212,6 +216,12 @@ for (const kind of DATABASE_KINDS) {
 					if (expectedErrors[tool.name]) {
 						expect(result.isError, tool.name).toBe(true);
 						expect(errorOf(result).code, tool.name).toBe(expectedErrors[tool.name]);
+						continue;
+					}
+					const refusal = refusals[tool.name];
+					if (refusal) {
+						expect(result.isError, tool.name).toBe(true);
+						expect(errorOf(result).message, tool.name).toMatch(refusal);
 						continue;
 					}
 					expect(result.isError, `${tool.name}: ${text(result)}`).toBeFalsy();
@@ -467,6 +477,19 @@ for (const kind of DATABASE_KINDS) {
 				// Anonymous: the HTTP 401 that starts OAuth, as for every protected tool.
 				const res = await rpc({ jsonrpc: '2.0', id: 9, method: 'tools/call', params: { name: 'listLearners', arguments: {} } });
 				expect(res.status).toBe(401);
+			});
+
+			it('answers a team owner\'s "how is my team doing?" with their own team only', async () => {
+				const rest = new Client(server.url);
+				const login = await rest.post('/api/v1/auth/login', { email: 'admin@demo.test', password: PASSWORD, session: 'bearer' });
+				rest.bearer = login.json.token;
+				expect((await rest.post('/api/v1/me/team', { name: 'MCP team' })).status).toBe(201);
+				const owner = await connect(login.json.token);
+				const result = await call(owner, 'getTeamProgress', { sort: 'progress', limit: 5 });
+				expect(result.isError ?? false, text(result)).toBe(false);
+				const data = structured(result) as { team: { name: string; seatsUsed: number }; members: { email: string }[] };
+				expect(data.team).toMatchObject({ name: 'MCP team', seatsUsed: 1 });
+				expect(data.members.map((m) => m.email)).toEqual(['admin@demo.test']);
 			});
 		});
 

@@ -286,6 +286,51 @@ describe('course.yaml', () => {
 		]);
 	});
 
+	const TEAM_TIER_YAML = (lines: string) =>
+		`  - id: team\n    name: Team\n    price_monthly: 49\n    includes:\n      - Everything in Pro\n${lines}`;
+	const appendTeam = (lines: string) => edit('course.yaml', (t) => `${t.trimEnd()}\n${TEAM_TIER_YAML(lines)}`);
+
+	it('takes the team tier’s seats from course.yaml into the public tier', async () => {
+		const fx = courseFixture(appendTeam('      - 4 seats in one team\n    seats: 4\n'));
+		const compiled = await compileCourse(fx.dir, fx.dir);
+		expect(compiled.course.tiers.map((t) => [t.id, t.seats])).toEqual([
+			['free', null],
+			['premium', null],
+			['pro', null],
+			['team', 4],
+		]);
+	});
+
+	it('rejects a team tier without seats, at the tier’s line', async () => {
+		const fx = courseFixture(appendTeam(''));
+		await expectOnlyIssue(fx, {
+			file: 'course.yaml',
+			field: 'tiers[3]',
+			line: fx.lineOf('course.yaml', 'id: team'),
+			message: /the team tier needs seats: how many accounts one team holds, its owner included/,
+		});
+	});
+
+	it('rejects seats on a tier other than team', async () => {
+		const fx = courseFixture(replace('course.yaml', '      - Every chapter\n', '      - Every chapter\n    seats: 5\n'));
+		await expectOnlyIssue(fx, {
+			file: 'course.yaml',
+			field: 'tiers[1].seats',
+			line: fx.lineOf('course.yaml', 'seats: 5'),
+			message: /only the team tier has seats/,
+		});
+	});
+
+	it('rejects a seat count in a benefit that contradicts seats', async () => {
+		const fx = courseFixture(appendTeam('      - 10 seats, invite your team by link or email\n    seats: 4\n'));
+		await expectOnlyIssue(fx, {
+			file: 'course.yaml',
+			field: 'tiers[3].includes[1]',
+			line: fx.lineOf('course.yaml', '10 seats'),
+			message: /"10 seats, invite your team by link or email": seats is 4/,
+		});
+	});
+
 	it('rejects a checkout_url on the free tier', async () => {
 		const fx = courseFixture(
 			replace(
