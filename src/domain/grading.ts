@@ -381,3 +381,14 @@ export function gradeQuiz(key: QuizKey, answers: Answers): GradeResult {
 	const percent = total === 0 ? 0 : Math.round((100 * sum) / total);
 	return { ok: true, score: roundScore(sum), total, percent, passed: percent >= key.passMark, questions };
 }
+
+/**
+ * A grading message as the quiz page says it: `Question "hydration"` becomes `Question 3`, by the question's
+ * place on the page (the API keeps ids, which ChatGPT needs to resend an answer).
+ */
+export function numberedForLearner(message: string, shownIds: readonly string[]): string {
+	return message.replace(/Question "([^"]+)"/g, (whole, id: string) => {
+		const at = shownIds.indexOf(id);
+		return at === -1 ? 'A question' : `Question ${at + 1}`;
+	});
+}

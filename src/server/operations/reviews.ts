@@ -67,7 +67,7 @@ export const submitReview = defineOperation({
 		quizId: slugParam.describe('The quiz the question belongs to (from getReviewQueue).'),
 		questionId: z.string().min(1).max(100).describe('The question id (from getReviewQueue).'),
 		answer: answersSchema.valueType.describe(
-			'The selected option ids, e.g. ["structured-request"]; true_false ids are "true" and "false".',
+			'The selected option ids, e.g. ["structured-request"]; true_false ids are "true" and "false". short and numeric: the text written, e.g. "whole rye" or "72.5".',
 		),
 	}),
 	response: z
@@ -82,7 +82,8 @@ export const submitReview = defineOperation({
 				.describe(
 					"Whether correctOptions and explanation are given: when the answer is right, or the quiz's reveal policy allows (e.g. after a pass).",
 				),
-			correctOptions: z.array(z.string()).optional(),
+			correctOptions: z.array(z.string()).optional().describe('The correct option ids (empty for short and numeric questions).'),
+			correctAnswer: z.string().optional().describe('short and numeric: the right answer as text.'),
 			explanation: z.string().optional(),
 			teaches: z.object({ heading: z.string(), url: z.string() }).optional().describe('The section that teaches the question.'),
 			box: z.number().int(),

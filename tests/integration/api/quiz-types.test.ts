@@ -45,7 +45,10 @@ describe.each(DATABASE_KINDS)('%s: question types', (kind) => {
 	let conformance: Conformance;
 	beforeAll(async () => {
 		database = await createTestDatabase(kind);
-		server = await startServer({ databaseUrl: database.url, env: { DIST_DIR: OUT, PRIVATE_CONTENT_DIR: path.join(OUT, 'private') } });
+		server = await startServer({
+			databaseUrl: database.url,
+			env: { DIST_DIR: OUT, PRIVATE_CONTENT_DIR: path.join(OUT, 'private'), TEST_CLOCK: 'header' },
+		});
 		conformance = new Conformance((await (await fetch(`${server.url}/openapi.json`)).json()) as OpenApiDocument);
 	}, 120_000);
 	afterAll(async () => {
@@ -248,7 +251,10 @@ describe.each(DATABASE_KINDS)('%s: question types', (kind) => {
 			['rest-name', ''],
 		]);
 		expect(blank.status).toBe(400);
-		expect(blank.text).toContain('Question &quot;rest-name&quot; was not answered; write an answer.');
+		// Named as the form numbers it, never by its internal id.
+		const position = quiz.questions.findIndex((q) => q.id === 'rest-name') + 1;
+		expect(blank.text).toContain(`Question ${position} was not answered; write an answer.`);
+		expect(blank.text).not.toContain('&quot;rest-name&quot;');
 		expect(blank.text).toMatch(/name="hydration-number" value="75"/);
 
 		const pool = key('starter');
@@ -264,5 +270,33 @@ describe.each(DATABASE_KINDS)('%s: question types', (kind) => {
 		);
 		expect(posted.status).toBe(200);
 		expect(posted.text).toContain('— 4 of 4 (100%)');
+	});
+
+	it('a missed short question comes back in the review queue as a text field, graded by the same rule', async () => {
+		const quiz = key('flour-and-water');
+		const client = await learner('review-short', false);
+		const wrong = {
+			...rightAnswers(
+				quiz,
+				quiz.questions.map((q) => q.id),
+			),
+			'rest-name': ['poolish'],
+		};
+		const graded = await submit(client, 'flour-and-water', wrong);
+		expect(graded.status, graded.text).toBe(201);
+		const tomorrow = { 'x-test-now': new Date(Date.now() + 36 * 3_600_000).toISOString() };
+		const page = await client.request('GET', '/review', undefined, tomorrow);
+		expect(page.status).toBe(200);
+		expect(page.text).toContain('data-review-card="flour-and-water/rest-name"');
+		expect(page.text).toMatch(/<input type="text" name="answer"[^>]*required/);
+		expect(page.text).toContain('(write your answer)');
+		const answer = quiz.questions.find((q) => q.id === 'rest-name')?.accept?.[0] ?? '';
+		const reviewed = await client.postForm(
+			'/review',
+			{ quizId: 'flour-and-water', questionId: 'rest-name', answer: `  ${answer.toUpperCase()}!` },
+			tomorrow,
+		);
+		expect(reviewed.status, reviewed.text.slice(0, 400)).toBe(200);
+		expect(reviewed.text).toContain('data-correct="true"');
 	});
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AnswerProblem, Answers, GradeResult, GradedQuiz, KeyedQuestion, QuizKey } from '../../../src/domain/grading.ts';
-import { gradeQuiz } from '../../../src/domain/grading.ts';
+import { gradeQuiz, numberedForLearner } from '../../../src/domain/grading.ts';
 
 const trueFalse = [
 	{ id: 'true', text: 'True' },
@@ -449,5 +449,16 @@ describe('normalizeShortAnswer and parseLearnerNumber', () => {
 		expect(parseLearnerNumber('')).toEqual({ ok: false, code: 'not_a_number' });
 		expect(parseLearnerNumber('1e999')).toEqual({ ok: false, code: 'not_a_number' });
 		expect(parseLearnerNumber('7.')).toEqual({ ok: true, value: 7 });
+	});
+});
+
+describe('numberedForLearner', () => {
+	it('names questions by their place on the page, never by id', () => {
+		expect(numberedForLearner('Question "rest-name" was not answered; write an answer.', ['a', 'rest-name'])).toBe(
+			'Question 2 was not answered; write an answer.',
+		);
+		expect(numberedForLearner('The answers cannot be graded: Question "x" needs a number.', [])).toBe(
+			'The answers cannot be graded: A question needs a number.',
+		);
 	});
 });
