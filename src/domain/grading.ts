@@ -387,7 +387,7 @@ export function gradeQuiz(key: QuizKey, answers: Answers): GradeResult {
  * place on the page (the API keeps ids, which ChatGPT needs to resend an answer).
  */
 export function numberedForLearner(message: string, shownIds: readonly string[]): string {
-	return message.replace(/Question "([^"]+)"/g, (whole, id: string) => {
+	return message.replace(/Question "([^"]+)"/g, (_whole, id: string) => {
 		const at = shownIds.indexOf(id);
 		return at === -1 ? 'A question' : `Question ${at + 1}`;
 	});

@@ -209,15 +209,27 @@ export function milestonesFromRecords(
 	});
 }
 
-/** Mastery per chapter, in reading order (src/domain/mastery.ts; review results join once the review queue records them). */
+/**
+ * Mastery per chapter, in reading order (src/domain/mastery.ts): quiz results, and the review queue — how far
+ * the chapter's missed questions have climbed again: a card in box b counts b − 1 of its 4 steps (box 1: just
+ * missed, 0 %; box 5: 100 %). A retired question has left the queue and no longer pulls mastery down.
+ */
 export function masteryFromRecords(
 	manifest: PrivateManifest,
-	records: Pick<LearnerRecords, 'completions' | 'quizzes'>,
+	records: Pick<LearnerRecords, 'completions' | 'quizzes'> & Partial<Pick<LearnerRecords, 'reviewCards'>>,
 ): ({ chapterId: string } & Mastery)[] {
 	const completed = new Set(records.completions.map((c) => c.chapter_id));
+	const recall = new Map<string, { correct: number; total: number }>();
+	for (const card of records.reviewCards ?? []) {
+		const r = recall.get(card.quizId) ?? { correct: 0, total: 0 };
+		r.correct += card.box - 1;
+		r.total += 4;
+		recall.set(card.quizId, r);
+	}
 	return courseChapters(manifest).map((c) => {
 		const results = c.quiz ? (records.quizzes[c.quiz.id] ?? null) : null;
-		return { chapterId: c.id, ...chapterMastery({ completed: completed.has(c.id), quiz: c.quiz, results }) };
+		const reviews = c.quiz ? (recall.get(c.quiz.id) ?? null) : null;
+		return { chapterId: c.id, ...chapterMastery({ completed: completed.has(c.id), quiz: c.quiz, results, reviews }) };
 	});
 }
 
