@@ -183,8 +183,8 @@ export async function restorePglite(file: string, dataDir: string, options: { re
 		}
 		mkdirSync(dir, { recursive: true });
 		const { PGlite } = await import('@electric-sql/pglite');
-		const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-		const pglite = await PGlite.create(dir, { loadDataDir: new Blob([bytes]), extensions: { pg_trgm } });
+		const { pgliteExtensions } = await import('./pglite.ts');
+		const pglite = await PGlite.create(dir, { loadDataDir: new Blob([bytes]), extensions: await pgliteExtensions() });
 		try {
 			await pglite.query('select 1');
 		} finally {

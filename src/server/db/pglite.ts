@@ -50,6 +50,15 @@ function registry(): Map<string, SharedPglite> {
 	return map;
 }
 
+/**
+ * The extensions a data directory made by our migrations needs loaded to open (pg_trgm: the admin search's
+ * trigram indexes, migration 0015). Whatever opens the directory — the server, a restore, a test — passes these.
+ */
+export async function pgliteExtensions() {
+	const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+	return { pg_trgm };
+}
+
 /** A handle on the directory's shared instance; the instance closes (and unlocks) with its last handle. */
 export async function openPglite(dataDir: string, options: PgliteOptions = {}): Promise<DatabaseHandle> {
 	const dir = path.resolve(dataDir);
@@ -107,14 +116,12 @@ async function createPglite(dir: string, displayDir: string, options: PgliteOpti
 	try {
 		mkdirSync(dir, { recursive: true });
 		const { PGlite } = await import('@electric-sql/pglite');
-		const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
 		const durable = (options.durability ?? 'fsync') === 'fsync';
 		const onFatal = options.onFatal ?? exitOnFatal;
 		let fatal = false;
 		const pglite = await PGlite.create(dir, {
 			parsers: pgliteParsers,
-			// Trigram indexes for the admin learner search (migration 0015).
-			extensions: { pg_trgm },
+			extensions: await pgliteExtensions(),
 			...(durable ? { startParams: durableStartParams(PGlite) } : {}),
 			// PostgreSQL reports a PANIC on stderr, then aborts; the instance never answers again.
 			onStderr(line) {

@@ -75,6 +75,7 @@ export const submitReview = defineOperation({
 			quizId: z.string(),
 			questionId: z.string(),
 			correct: z.boolean(),
+			credit: z.number().min(0).max(1).describe('0 to 1: a multiple question under partial scoring can be partly right.'),
 			selected: z.array(z.string()),
 			feedback: z.record(z.string(), z.string()).describe('Feedback for the options the learner picked, where the author wrote some.'),
 			revealed: z

@@ -161,7 +161,8 @@ describe.each(DATABASE_KINDS)('%s: learning API', (kind) => {
 				expect(one.json.error.code, label).toBe('invalid_answers');
 				expect(one.json.error.details, label).toHaveLength(1);
 			}
-			const schemaBad = await submit(client, key.id, { [single.id]: 42 });
+			// A number is a numeric question's answer; a boolean is no answer of any kind.
+			const schemaBad = await submit(client, key.id, { [single.id]: true });
 			expect(schemaBad.status).toBe(400);
 			expect(schemaBad.json.error.code).toBe('validation_failed');
 

@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pgliteExtensions } from '../../../src/server/db/pglite.ts';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -86,7 +87,7 @@ for (const kind of DATABASE_KINDS) {
 				return;
 			}
 			expect(await server.stop()).toBe(0);
-			const db = await PGlite.create(path.join(dataDir, 'pglite'));
+			const db = await PGlite.create(path.join(dataDir, 'pglite'), { extensions: await pgliteExtensions() });
 			try {
 				await run(async (text, values) => (await db.query(text, values)).rows);
 			} finally {

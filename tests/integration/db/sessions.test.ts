@@ -78,6 +78,9 @@ for (const target of TARGETS) {
 				timezone_switch_at: null,
 				role: 'student',
 				tier: 'free',
+				// The owner of the learner's team, if any: their tier is the team's (src/server/auth/current-user.ts).
+				team_owner_role: null,
+				team_owner_tier: null,
 				created_at: user.created_at,
 				updated_at: user.updated_at,
 			});
