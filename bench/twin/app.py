@@ -46,10 +46,12 @@ PROGRESS_SQL = """WITH completion AS (
 				INSERT INTO activity_days (user_id, day, first_source) VALUES ($4, $5, $6)
 				ON CONFLICT (user_id, day) DO NOTHING RETURNING 1) SELECT 1 AS one, EXISTS (SELECT 1 FROM completion) AS completion_created, EXISTS (SELECT 1 FROM activity) AS activity_created, COALESCE((SELECT json_agg(json_build_array(chapter_id, completed_at) ORDER BY completed_at, chapter_id)
 				FROM chapter_completions WHERE user_id = $7), '[]'::json) AS completions, COALESCE((SELECT json_object_agg(quiz_id, best) FROM (
-				SELECT quiz_id, max(percent) AS best FROM quiz_attempts WHERE user_id = $8 GROUP BY quiz_id) b), '{}'::json) AS best, array(SELECT day::text FROM activity_days WHERE user_id = $9 ORDER BY day) AS active_days, array(SELECT day::text FROM streak_freezes WHERE user_id = $10 ORDER BY day) AS frozen_days"""
+				SELECT quiz_id, max(percent) AS best FROM quiz_attempts WHERE user_id = $8 GROUP BY quiz_id) b), '{}'::json) AS best, array(SELECT day::text FROM activity_days WHERE user_id = $9 ORDER BY day) AS active_days, array(SELECT day::text FROM streak_freezes WHERE user_id = $10 ORDER BY day) AS frozen_days, COALESCE((SELECT json_agg(json_build_array(quiz_id, question_id, box, due_day::text, reviews, lapses)
+		ORDER BY due_day, box, quiz_id, question_id) FROM review_cards WHERE user_id = $11 AND retired_on IS NULL), '[]'::json) AS review_cards"""
 DASHBOARD_SQL = """SELECT 1 AS one, COALESCE((SELECT json_agg(json_build_array(chapter_id, completed_at) ORDER BY completed_at, chapter_id)
 				FROM chapter_completions WHERE user_id = $1), '[]'::json) AS completions, COALESCE((SELECT json_object_agg(quiz_id, best) FROM (
-				SELECT quiz_id, max(percent) AS best FROM quiz_attempts WHERE user_id = $2 GROUP BY quiz_id) b), '{}'::json) AS best, array(SELECT day::text FROM activity_days WHERE user_id = $3 ORDER BY day) AS active_days, array(SELECT day::text FROM streak_freezes WHERE user_id = $4 ORDER BY day) AS frozen_days"""
+				SELECT quiz_id, max(percent) AS best FROM quiz_attempts WHERE user_id = $2 GROUP BY quiz_id) b), '{}'::json) AS best, array(SELECT day::text FROM activity_days WHERE user_id = $3 ORDER BY day) AS active_days, array(SELECT day::text FROM streak_freezes WHERE user_id = $4 ORDER BY day) AS frozen_days, COALESCE((SELECT json_agg(json_build_array(quiz_id, question_id, box, due_day::text, reviews, lapses)
+		ORDER BY due_day, box, quiz_id, question_id) FROM review_cards WHERE user_id = $5 AND retired_on IS NULL), '[]'::json) AS review_cards"""
 ATTEMPT_SQL = """
 			WITH attempt AS (
 				INSERT INTO quiz_attempts (user_id, quiz_id, answers, score, total, percent, passed, local_date, created_at)
@@ -273,7 +275,22 @@ def step(c, pending, pass_mark, locked) -> dict:
     return {"kind": kind, "chapterId": c["id"], "title": c["title"], "message": message}
 
 
-def progress_from_records(user, completions: list[tuple[str, datetime]], best: dict, last_active_day) -> dict:
+def reviews_due(user, raw_cards: str, today: str) -> int:
+    """Cards due today whose quiz is in the course and open to the learner's tier (src/server/reviews.ts)."""
+    quizzes = {q["id"]: q for q in MANIFEST["quizzes"]}
+    due = 0
+    for quiz_id, question_id, _box, due_day, _reviews, _lapses in json.loads(raw_cards):
+        quiz = quizzes.get(quiz_id)
+        if quiz is None or due_day > today or TIERS.index(user["tier"]) < TIERS.index(quiz["tier"]):
+            continue
+        key = quiz_key(quiz_id)
+        if key is None or all(q["id"] != question_id for q in key["questions"]):
+            continue
+        due += 1
+    return due
+
+
+def progress_from_records(user, completions: list[tuple[str, datetime]], best: dict, last_active_day, reviews_due_today: int = 0) -> dict:
     completed = {cid: at for cid, at in completions}
     quizzes = {q["chapterId"]: q for q in MANIFEST["quizzes"]}
     chapters = []
@@ -294,7 +311,11 @@ def progress_from_records(user, completions: list[tuple[str, datetime]], best: d
             "passMark": quiz["passMark"] if quiz else None,
         })
     known = {c["id"] for c in MANIFEST["chapters"]}
-    step_ = next_step(user, set(completed), best)
+    if reviews_due_today > 0:
+        questions = "1 question you missed is" if reviews_due_today == 1 else f"{reviews_due_today} questions you missed are"
+        step_ = {"kind": "review", "chapterId": None, "title": None, "message": f"{questions} due for review today. Answer them first: it takes a few minutes."}
+    else:
+        step_ = next_step(user, set(completed), best)
     total = len(MANIFEST["chapters"])
     done = min(max(sum(1 for c in chapters if c["completedAt"] is not None), 0), total)
     return {
@@ -304,6 +325,7 @@ def progress_from_records(user, completions: list[tuple[str, datetime]], best: d
         "percentComplete": (100 * done) // total if total > 0 else 0,
         "bestScores": best,
         "lastActivityDay": last_active_day,
+        "reviewsDue": reviews_due_today,
         "nextStep": step_,
     }
 
@@ -363,7 +385,7 @@ async def update_progress(request: Request):
             return error(403, "forbidden", f'Chapter "{chapter["title"]}" needs a plan upgrade.')
         uid = user["user_id"]
         day = local_date(now, user["timezone"])
-        row = await conn.fetchrow(PROGRESS_SQL, uid, chapter_id, now, uid, date.fromisoformat(day), "chapter", uid, uid, uid, uid)
+        row = await conn.fetchrow(PROGRESS_SQL, uid, chapter_id, now, uid, date.fromisoformat(day), "chapter", uid, uid, uid, uid, uid)
         completions = parse_completions(row["completions"])
         if row["completion_created"]:
             completions = sorted(completions + [(chapter_id, now)], key=lambda c: (c[1], c[0]))
@@ -372,7 +394,7 @@ async def update_progress(request: Request):
             active = sorted(active + [day])
         await streak_from_records(conn, user, now, active, list(row["frozen_days"]))
         best = {k: int(v) for k, v in json.loads(row["best"]).items()}
-    progress = progress_from_records(user, completions, best, active[-1] if active else None)
+    progress = progress_from_records(user, completions, best, active[-1] if active else None, reviews_due(user, row["review_cards"], day))
     return body({**progress, "changed": row["completion_created"]})
 
 
@@ -410,6 +432,8 @@ async def submit_quiz(quiz_id: str, request: Request):
             questions.append({
                 "id": q["id"],
                 "correct": set(picked) == set(q["correct"]),
+                # All-or-nothing scoring (the demo's quizzes): full credit or none.
+                "credit": 1 if set(picked) == set(q["correct"]) else 0,
                 "selected": selected,
                 "correctOptions": [o for o in order if o in set(q["correct"])],
                 "explanation": q["explanation"],
@@ -482,9 +506,9 @@ async def dashboard(request: Request):
         if user is None:
             return unauthorized()
         uid = user["user_id"]
-        row = await conn.fetchrow(DASHBOARD_SQL, uid, uid, uid, uid)
+        row = await conn.fetchrow(DASHBOARD_SQL, uid, uid, uid, uid, uid)
         active = list(row["active_days"])
         streak = await streak_from_records(conn, user, now, active, list(row["frozen_days"]))
     best = {k: int(v) for k, v in json.loads(row["best"]).items()}
-    progress = progress_from_records(user, parse_completions(row["completions"]), best, active[-1] if active else None)
+    progress = progress_from_records(user, parse_completions(row["completions"]), best, active[-1] if active else None, reviews_due(user, row["review_cards"], streak["today"]))
     return body({"progress": progress, "streak": streak, "activeDays": active})
