@@ -113,3 +113,29 @@ for (const javaScriptEnabled of [true, false]) {
 		await expect(page.locator('[data-quiz-result]').getByRole('heading', { level: 2 })).toContainText('4 of 4 (100%)');
 	});
 }
+
+test('written answers on a phone in dark mode: the fields fit, nothing scrolls sideways, axe finds nothing', async ({ browser }) => {
+	test.setTimeout(180_000);
+	const context = await browser.newContext({
+		baseURL: server.url,
+		viewport: { width: 390, height: 844 },
+		colorScheme: 'dark',
+		locale: 'en-GB',
+	});
+	const page = await context.newPage();
+	const email = `phone-${Date.now().toString(36)}@example.test`;
+	const res = await context.request.post('/api/v1/auth/register', {
+		data: { email, password: 'correct horse battery staple', displayName: 'Baker' },
+	});
+	expect(res.status(), await res.text()).toBe(201);
+	await page.goto('/quizzes/flour-and-water/');
+	const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+	expect(await overflow()).toBeLessThanOrEqual(0);
+	await expectNoViolations(page, 'flour-and-water quiz, 390 px, dark');
+	await answerFlourQuiz(page);
+	await page.getByRole('button', { name: 'Submit answers' }).click();
+	await expect(page.locator('[data-quiz-result]').getByRole('heading', { level: 2 })).toContainText('6.5 of 7 (93%)');
+	expect(await overflow()).toBeLessThanOrEqual(0);
+	await expectNoViolations(page, 'flour-and-water result, 390 px, dark');
+	await context.close();
+});
