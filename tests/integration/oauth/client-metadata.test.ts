@@ -22,7 +22,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../../helpers/databases.ts';
+import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../helpers/databases.ts';
 import { MemoryProvider } from '../../helpers/mcp-oauth-provider.ts';
 import { type RunningServer, startServer } from '../../helpers/server.ts';
 import { approve, Browser, freePort, type HttpResult } from './helpers.ts';
@@ -109,7 +109,10 @@ function makeCertificate(dir: string): { key: string; cert: string; certFile: st
 	return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile };
 }
 
-describe('postgres: OAuth clients identified by their Client ID Metadata Document', () => {
+/** PostgreSQL when the run has one (CI), else the embedded database: `npm test` needs no server of its own. */
+const KIND = DATABASE_KINDS.at(-1) ?? 'pglite';
+
+describe(`${KIND}: OAuth clients identified by their Client ID Metadata Document`, () => {
 	let dir: string;
 	let database: TestDatabase;
 	let server: RunningServer;
@@ -122,7 +125,7 @@ describe('postgres: OAuth clients identified by their Client ID Metadata Documen
 		dir = mkdtempSync(path.join(os.tmpdir(), 'cc-cimd-'));
 		const { key, cert, certFile } = makeCertificate(dir);
 		await host.start(key, cert);
-		database = await createTestDatabase('postgres');
+		database = await createTestDatabase(KIND);
 		const port = await freePort();
 		origin = `http://127.0.0.1:${port}`;
 		const trust = { NODE_EXTRA_CA_CERTS: certFile };
