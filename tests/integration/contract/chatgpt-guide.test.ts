@@ -48,7 +48,12 @@ function bash(command: string, cwd: string, env: Record<string, string>): Promis
 	});
 }
 
-describe('docs/chatgpt/README.md: the commands it gives work as written', () => {
+// The guide's `npm run oauth` commands and the server share one database, which the embedded one (one process
+// at a time) cannot do: without PostgreSQL (TEST_DATABASE_URL, as CI sets) the suite is skipped, loudly.
+const hasPostgres = Boolean(process.env.TEST_DATABASE_URL);
+if (!hasPostgres) console.warn('chatgpt-guide: SKIPPED, it needs PostgreSQL (set TEST_DATABASE_URL)');
+
+describe.skipIf(!hasPostgres)('docs/chatgpt/README.md: the commands it gives work as written', () => {
 	let database: TestDatabase;
 	let server: RunningServer;
 	let origin: string;
