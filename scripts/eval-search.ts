@@ -14,7 +14,7 @@ import { createSearcher } from '../src/search/search.ts';
 const args = process.argv.slice(2);
 const split = (args[args.indexOf('--split') + 1] ?? 'tuning') as 'tuning' | 'validation' | 'all';
 const showMisses = args.includes('--misses');
-const COURSES = ['demo', 'sourdough', 'gardening'];
+const COURSES = ['demo', 'sourdough', 'gardening', 'bicycle'];
 const pct = (x: number) => `${(100 * x).toFixed(0).padStart(3)}%`;
 
 for (const name of COURSES) {
