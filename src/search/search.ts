@@ -6,12 +6,15 @@
  * saturated and multiplied by IDF. The query is split into groups (one per content word, with
  * synonyms and glued compounds as alternatives), and a section must cover at least
  * `minCoverage` of the query's IDF mass to be returned at all. Words the course never uses
- * count as maximally specific, which is what makes "best pizza recipe" return nothing.
+ * count as maximally specific, which is what makes "best pizza recipe" return nothing — unless
+ * the words the course knows carry most of the query (`relaxShare`), when the unknown ones are
+ * dropped. Whether the course answers at all is also asked of the best hits' passages: the query's
+ * words must stand together in one of their sentences (decision 0031).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { OWN_FIELDS, PHRASE_JOINER, SEARCH_INDEX_VERSION, type SearchDoc, type SearchIndexData } from './index-builder.ts';
-import { isStopWord, splitWords, stemToken } from './text.ts';
+import { analyze, baseForms, isStopWord, splitWords, stemToken } from './text.ts';
 
 export interface SearchHit {
 	chapterId: string;
@@ -83,6 +86,23 @@ export interface RankerSettings {
 	 * every chapter uses, so the course does not teach it; "forgot my starter in the fridge" matches "fridge".
 	 */
 	anchorShare: number;
+	/**
+	 * Query relaxation, in the spirit of Elasticsearch's `minimum_should_match`: when the words the course knows (as
+	 * written, corrected or through a synonym) carry at least this share of the query's IDF mass, a word it never
+	 * uses is dropped instead of sinking the query ("why does the model miss facts buried in a huge prompt"). Below
+	 * it the unknown words are what the learner asks about ("how to build a greenhouse") and keep `unknownWeight`.
+	 */
+	relaxShare: number;
+	/** Queries with fewer content words than this are never relaxed: every word of a short query matters. */
+	relaxMinWords: number;
+	/** minScore for a relaxed query: with words dropped, the rest must match more strongly. */
+	relaxedMinScore: number;
+	/** The best hits must hold this many of the query's known words in one sentence (0 turns the check off). */
+	minTogether: number;
+	/** Queries with fewer known content words than this skip that check. */
+	togetherMinWords: number;
+	/** How many of the best hits the check reads. */
+	togetherTop: number;
 }
 
 /**
@@ -102,6 +122,12 @@ export const DEFAULT_RANKER: RankerSettings = {
 	unknownWeight: 1,
 	minScore: 0.25,
 	anchorShare: 0.7,
+	relaxShare: 0.67,
+	relaxMinWords: 3,
+	relaxedMinScore: 0.3,
+	minTogether: 2,
+	togetherMinWords: 3,
+	togetherTop: 3,
 };
 
 const DEFAULT_LIMIT = 5;
@@ -227,7 +253,9 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 			return group;
 		};
 		/** A content word: as the course writes it, else corrected to the course's spelling, else unknown. */
-		const addWord = (surface: string, term: string) => {
+		const addWord = (surface: string, written: string) => {
+			// An inflection the stemmer does not undo ("doubleing" → double) is the course's word all the same.
+			const term = [written, ...baseForms(surface.toLowerCase()).slice(1).map(stemToken)].find((t) => postings.has(t)) ?? written;
 			if (postings.has(term) || byTerm.has(term)) {
 				stems.push({ term, group: add(term, 1, true) });
 				return;
@@ -295,22 +323,53 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 		return group.required ? settings.unknownWeight * unknownIdf : 0;
 	}
 
+	/**
+	 * Whether the best hits hold the query's words together: in some sentence (or the heading) of one of them,
+	 * at least `minTogether` of the query's known words. A question the course answers is answered in a passage
+	 * that names its words side by side; a neighbouring subject told in the course's own words ("how to change
+	 * the oil in my car" in a bicycle course) finds them scattered, one per sentence. Short queries are exempt:
+	 * their words are few enough for coverage alone to judge.
+	 */
+	function answeredTogether(required: readonly QueryGroup[], best: readonly { doc: number }[]): boolean {
+		const known = required.filter((g) => !g.unknown && g.alts.some((a) => postings.has(a.term)));
+		if (settings.minTogether <= 0 || known.length < settings.togetherMinWords) return true;
+		for (const { doc } of best) {
+			const d = docs[doc] as SearchDoc;
+			for (const sentence of `${d.heading}\n${d.passage}`.split(/(?<=[.!?])\s+|\n+/)) {
+				const stems = new Set(analyze(sentence));
+				let together = 0;
+				for (const g of known) if (g.alts.some((a) => stems.has(a.term))) together++;
+				if (together >= settings.minTogether) return true;
+			}
+		}
+		return false;
+	}
+
 	function search(query: string, opts: SearchOptions): SearchHit[] {
 		const limit = Math.min(Math.max(Math.floor(opts.limit ?? DEFAULT_LIMIT), 0), MAX_LIMIT);
 		if (limit === 0 || query.trim() === '') return [];
 		const { groups } = parseQuery(query);
-		const required = groups.filter((g) => g.required);
+		let required = groups.filter((g) => g.required);
 		if (required.length === 0) return [];
-		const totalIdf = required.reduce((sum, g) => sum + groupIdf(g), 0);
+		/** What a group weighs in deciding whether the course answers: a word the course never uses, as unknownIdf. */
+		const mass = (g: QueryGroup) => (g.unknown ? settings.unknownWeight * unknownIdf : groupIdf(g));
+		const unknownCount = required.filter((g) => g.unknown).length;
+		const knownMass = required.reduce((sum, g) => sum + (g.unknown ? 0 : mass(g)), 0);
+		const relaxed =
+			unknownCount > 0 &&
+			required.length >= settings.relaxMinWords &&
+			knownMass / required.reduce((sum, g) => sum + mass(g), 0) >= settings.relaxShare;
+		if (relaxed) required = required.filter((g) => !g.unknown);
+		const totalIdf = required.reduce((sum, g) => sum + mass(g), 0);
 		if (totalIdf <= 0) return [];
 		/** Every group fully matched and saturated: the denominator that keeps scores within 0..1. */
-		const maxScore = groups.reduce((sum, g) => sum + groupIdf(g), 0);
+		const maxScore = groups.reduce((sum, g) => sum + (relaxed && g.unknown ? 0 : groupIdf(g)), 0);
 
 		const raw = new Float64Array(n);
 		const covered = new Float64Array(n);
 		/** Per doc: the most specific required query word it matches (for the anchor rule). */
 		const anchor = new Float64Array(n);
-		const hasUnknown = required.some((g) => g.unknown);
+		const hasUnknown = !relaxed && required.some((g) => g.unknown);
 		const best = new Float64Array(n);
 		for (const group of groups) {
 			best.fill(0);
@@ -327,7 +386,7 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 					if (value > (best[doc] as number)) best[doc] = value;
 				}
 			}
-			const gIdf = group.required ? groupIdf(group) : 0;
+			const gIdf = group.required && !(relaxed && group.unknown) ? groupIdf(group) : 0;
 			for (let d = 0; d < n; d++) {
 				const value = best[d] as number;
 				if (value <= 0) continue;
@@ -343,10 +402,11 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 			if (hasUnknown && (anchor[d] as number) < settings.anchorShare * unknownIdf) continue;
 			const prior = docs[d]?.overview ? settings.overviewFactor : 1;
 			const score = Math.min(1, (prior * (raw[d] as number)) / maxScore);
-			if (score < settings.minScore) continue;
+			if (score < (relaxed ? settings.relaxedMinScore : settings.minScore)) continue;
 			ranked.push({ doc: d, score });
 		}
 		ranked.sort((a, b) => b.score - a.score || a.doc - b.doc);
+		if (ranked.length > 0 && !answeredTogether(required, ranked.slice(0, settings.togetherTop))) return [];
 		const top = ranked[0]?.score ?? 0;
 		const hits: SearchHit[] = [];
 		const seenSections = new Set<string>();

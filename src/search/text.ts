@@ -148,3 +148,34 @@ export function phraseVariants(phrase: string): string[][] {
 	const unique = new Map(variants.filter((v) => v.length > 0).map((v) => [v.join(' '), v]));
 	return [...unique.values()];
 }
+
+/**
+ * The base forms a dictionary would list for an inflected word ("rodents" → rodent, "doubleing" → double),
+ * the word itself first: for the inflections the stemmer leaves apart from the course's own word.
+ */
+export function baseForms(word: string): string[] {
+	const forms = [word];
+	for (const [pattern, replacement] of INFLECTIONS) {
+		if (!pattern.test(word)) continue;
+		const base = word.replace(pattern, replacement);
+		if (base.length >= 3 && !forms.includes(base)) forms.push(base);
+	}
+	return forms;
+}
+
+/** WordNet's detachment rules (morphy), plus doubled consonants ("stopped" → stop). */
+const INFLECTIONS: readonly [RegExp, string][] = [
+	[/ies$/, 'y'],
+	[/ves$/, 'f'],
+	[/(ch|sh|s|x|z)es$/, '$1'],
+	[/s$/, ''],
+	[/ied$/, 'y'],
+	[/([^aeiou])\1ed$/, '$1'],
+	[/ed$/, ''],
+	[/ed$/, 'e'],
+	[/([^aeiou])\1ing$/, '$1'],
+	[/ing$/, ''],
+	[/ing$/, 'e'],
+	[/er$/, ''],
+	[/est$/, ''],
+];

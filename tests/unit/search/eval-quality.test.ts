@@ -3,8 +3,9 @@
  * sourdough, gardening and bicycle fixture courses), written without sight of the ranker. Gated on the validation
  * half, which no parameter was chosen on; the tuning half is reported by `npm run eval:search`.
  *
- * The floors are today's validation figures less a small margin, so a change that makes search worse
- * fails; the issue's targets (top-3 ≥ 90–95 %, refusal ≥ 90 %) are not reached yet (docs/search-quality.md).
+ * The top-1/top-3 floors are today's validation figures less a small margin, so a change that makes search
+ * worse fails; refusal is gated at the issue's target (≥ 90 %), which every validation half meets. The top-3
+ * targets (≥ 90–95 %) are not reached yet (docs/search-quality.md).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,10 +17,10 @@ import { buildSearchIndexData } from '../../../src/search/index-builder.ts';
 import { createSearcher } from '../../../src/search/search.ts';
 
 const FLOORS: Record<string, { top1: number; top3: number; refused: number }> = {
-	demo: { top1: 0.55, top3: 0.62, refused: 0.8 },
-	sourdough: { top1: 0.5, top3: 0.7, refused: 0.85 },
-	gardening: { top1: 0.58, top3: 0.72, refused: 0.85 },
-	bicycle: { top1: 0.6, top3: 0.72, refused: 0.75 },
+	demo: { top1: 0.58, top3: 0.66, refused: 0.9 },
+	sourdough: { top1: 0.5, top3: 0.7, refused: 0.9 },
+	gardening: { top1: 0.58, top3: 0.72, refused: 0.9 },
+	bicycle: { top1: 0.6, top3: 0.72, refused: 0.9 },
 };
 
 async function load(name: string) {
