@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CompiledChapter, CompiledCourse } from '../content/compile.ts';
 import type { Section } from '../content/schemas.ts';
+import { encodeSearchIndex, SEARCH_INDEX_FILE, SEARCH_INDEX_VERSION } from './index-file.ts';
 import { analyze, isStopWord, phraseVariants, stripMarkdown, tokenize } from './text.ts';
 
 /** Indexed fields, in the order their term frequencies appear in a posting. */
@@ -17,8 +18,6 @@ export type SearchField = (typeof SEARCH_FIELDS)[number];
  * so document frequency, which measures how specific a word is, counts only these.
  */
 export const OWN_FIELDS: readonly SearchField[] = ['heading', 'body'];
-
-export const SEARCH_INDEX_VERSION = 2;
 
 /** Passages are cut at a paragraph boundary so they stay readable; this is the ceiling. */
 export const MAX_PASSAGE_CHARS = 1_500;
@@ -314,7 +313,7 @@ export function buildSearchIndexData(compiled: CompiledCourse): SearchIndexData 
 	};
 }
 
-/** Writes `<privateDir>/search-index.json`; returns the index so the caller can log its size. */
+/** Writes `<privateDir>/search-index.bin` (index-file.ts); returns the index so the caller can log its size. */
 export async function buildSearchIndex(compiled: CompiledCourse, privateDir: string): Promise<SearchIndexData> {
 	const data = buildSearchIndexData(compiled);
 	await writeSearchIndex(data, privateDir);
@@ -323,5 +322,5 @@ export async function buildSearchIndex(compiled: CompiledCourse, privateDir: str
 
 export async function writeSearchIndex(data: SearchIndexData, privateDir: string): Promise<void> {
 	await mkdir(privateDir, { recursive: true });
-	await writeFile(path.join(privateDir, 'search-index.json'), `${JSON.stringify(data)}\n`);
+	await writeFile(path.join(privateDir, SEARCH_INDEX_FILE), encodeSearchIndex(data));
 }
