@@ -277,11 +277,28 @@ export function buildSearchIndexData(compiled: CompiledCourse): SearchIndexData 
 	const own = new Set(compiled.search.boilerplate_headings.map(normalHeading));
 	const boilerplate = (heading: string) => BOILERPLATE_HEADING.test(normalHeading(heading)) || own.has(normalHeading(heading));
 	const words = new Set<string>();
+	const childrenField = SEARCH_FIELDS.indexOf('children');
 	for (const chapter of chapters) {
+		// Title, keywords and summary repeat in every section of a chapter: each distinct text is analysed once.
+		const analysedTexts = new Map<string, ReturnType<typeof countTerms>>();
+		const analyse = (text: string) => {
+			let found = analysedTexts.get(text);
+			if (!found) {
+				found = countTerms(text);
+				analysedTexts.set(text, found);
+			}
+			return found;
+		};
+		const spelled = new Set<string>();
 		for (const { doc, fields } of docsForChapter(chapter, boilerplate)) {
-			for (const text of fields) for (const word of tokenize(text, { joined: false })) if (/^\p{L}{3,}$/u.test(word)) words.add(word);
+			fields.forEach((text, field) => {
+				// A ## section's `children` text is its subsections' headings and bodies, whose words their own docs give.
+				if (field === childrenField || spelled.has(text)) return;
+				spelled.add(text);
+				for (const word of tokenize(text, { joined: false })) if (/^\p{L}{3,}$/u.test(word)) words.add(word);
+			});
 			const docIndex = docs.length;
-			const analysed = fields.map(countTerms);
+			const analysed = fields.map(analyse);
 			const counts = analysed.map((a) => a.counts);
 			const lengths = analysed.map((a) => a.length);
 			lengths.forEach((n, i) => {
