@@ -16,12 +16,13 @@ import { getServices } from '../services.ts';
  */
 const cache = globalThis as typeof globalThis & { __courseSearcher?: { bytes: Uint8Array; searcher: Searcher } };
 
-/** The searcher for the current index; rebuilt only when the store hands over new bytes (a new publish). */
+/** The searcher for the current index; rebuilt only when the index's bytes change (a new publish). */
 export async function getSearcher(content: ContentStore): Promise<Searcher> {
 	const bytes = await content.readBytes(ARTIFACT_FILES.searchIndex);
 	if (bytes === null) throw new ArtifactError(`The private artifact has no ${ARTIFACT_FILES.searchIndex}: run \`npm run build\`.`);
 	let searcher = cache.__courseSearcher;
-	if (searcher?.bytes !== bytes) {
+	// An uncached store (development) reads the file anew each time: the same bytes keep the searcher.
+	if (!searcher || !sameBytes(searcher.bytes, bytes)) {
 		let index: PackedSearchIndex;
 		try {
 			index = decodeSearchIndex(bytes);
@@ -33,6 +34,10 @@ export async function getSearcher(content: ContentStore): Promise<Searcher> {
 		cache.__courseSearcher = searcher;
 	}
 	return searcher.searcher;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+	return a === b || (a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b));
 }
 
 export const searchHitSchema = z
