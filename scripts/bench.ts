@@ -15,7 +15,7 @@
  * BENCH_CONNECTIONS (comma-separated, default 10,100), BENCH_LEARNERS (50), BENCH_WARMUP (requests per
  * server and endpoint before the first round, default 1000, or BENCH_WARMUP_SECONDS, default 5, if sooner), BENCH_ONLY (a regex on
  * endpoint names), BENCH_TWIN=false (no twin, e.g. without the Debian packages), BENCH_DIST_DIR (dist),
- * BENCH_NODE_FLAGS (extra node flags for our server), BENCH_VARIANT / BENCH_VARIANT_FLAGS (a second copy
+ * BENCH_NODE_FLAGS (node flags for our server, after those of package.json's serve script), BENCH_VARIANT / BENCH_VARIANT_FLAGS (a second copy
  * of our server with these KEY=VALUE variables / node flags, measured in the same rounds: an A/B of a
  * setting, e.g. BENCH_VARIANT='LOG_LEVEL=warn'), BENCH_WRITE_DOCS=true (replace the generated
  * section of docs/benchmarks.md with this run's tables).
@@ -30,6 +30,7 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import type { PrivateManifest } from '../src/content/artifact.ts';
+import { serverNodeFlags } from './server-node-flags.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -135,7 +136,7 @@ const bare = start(process.execPath, ['-e', bareSource, path.join(dist, 'client'
 const barePort = Number(await waitFor(bare, /port (\d+)/, 'bare node:http'));
 
 function startOurs(flags: string[], env: NodeJS.ProcessEnv): ChildProcess {
-	return start(process.execPath, [...flags, 'scripts/serve.ts'], {
+	return start(process.execPath, [...serverNodeFlags(), ...flags, 'scripts/serve.ts'], {
 		PORT: '0',
 		HOST: '127.0.0.1',
 		NODE_ENV: 'production',

@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CompiledChapter, CompiledCourse } from '../content/compile.ts';
 import type { Section } from '../content/schemas.ts';
+import { encodeSearchIndex, SEARCH_INDEX_FILE, SEARCH_INDEX_VERSION } from './index-file.ts';
 import { analyze, isStopWord, phraseVariants, stripMarkdown, tokenize } from './text.ts';
 
 /** Indexed fields, in the order their term frequencies appear in a posting. */
@@ -17,8 +18,6 @@ export type SearchField = (typeof SEARCH_FIELDS)[number];
  * so document frequency, which measures how specific a word is, counts only these.
  */
 export const OWN_FIELDS: readonly SearchField[] = ['heading', 'body'];
-
-export const SEARCH_INDEX_VERSION = 2;
 
 /** Passages are cut at a paragraph boundary so they stay readable; this is the ceiling. */
 export const MAX_PASSAGE_CHARS = 1_500;
@@ -278,11 +277,28 @@ export function buildSearchIndexData(compiled: CompiledCourse): SearchIndexData 
 	const own = new Set(compiled.search.boilerplate_headings.map(normalHeading));
 	const boilerplate = (heading: string) => BOILERPLATE_HEADING.test(normalHeading(heading)) || own.has(normalHeading(heading));
 	const words = new Set<string>();
+	const childrenField = SEARCH_FIELDS.indexOf('children');
 	for (const chapter of chapters) {
+		// Title, keywords and summary repeat in every section of a chapter: each distinct text is analysed once.
+		const analysedTexts = new Map<string, ReturnType<typeof countTerms>>();
+		const analyse = (text: string) => {
+			let found = analysedTexts.get(text);
+			if (!found) {
+				found = countTerms(text);
+				analysedTexts.set(text, found);
+			}
+			return found;
+		};
+		const spelled = new Set<string>();
 		for (const { doc, fields } of docsForChapter(chapter, boilerplate)) {
-			for (const text of fields) for (const word of tokenize(text, { joined: false })) if (/^\p{L}{3,}$/u.test(word)) words.add(word);
+			fields.forEach((text, field) => {
+				// A ## section's `children` text is its subsections' headings and bodies, whose words their own docs give.
+				if (field === childrenField || spelled.has(text)) return;
+				spelled.add(text);
+				for (const word of tokenize(text, { joined: false })) if (/^\p{L}{3,}$/u.test(word)) words.add(word);
+			});
 			const docIndex = docs.length;
-			const analysed = fields.map(countTerms);
+			const analysed = fields.map(analyse);
 			const counts = analysed.map((a) => a.counts);
 			const lengths = analysed.map((a) => a.length);
 			lengths.forEach((n, i) => {
@@ -314,7 +330,7 @@ export function buildSearchIndexData(compiled: CompiledCourse): SearchIndexData 
 	};
 }
 
-/** Writes `<privateDir>/search-index.json`; returns the index so the caller can log its size. */
+/** Writes `<privateDir>/search-index.bin` (index-file.ts); returns the index so the caller can log its size. */
 export async function buildSearchIndex(compiled: CompiledCourse, privateDir: string): Promise<SearchIndexData> {
 	const data = buildSearchIndexData(compiled);
 	await writeSearchIndex(data, privateDir);
@@ -323,5 +339,5 @@ export async function buildSearchIndex(compiled: CompiledCourse, privateDir: str
 
 export async function writeSearchIndex(data: SearchIndexData, privateDir: string): Promise<void> {
 	await mkdir(privateDir, { recursive: true });
-	await writeFile(path.join(privateDir, 'search-index.json'), `${JSON.stringify(data)}\n`);
+	await writeFile(path.join(privateDir, SEARCH_INDEX_FILE), encodeSearchIndex(data));
 }

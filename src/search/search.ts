@@ -11,9 +11,8 @@
  * dropped. Whether the course answers at all is also asked of the best hits' passages: the query's
  * words must stand together in one of their sentences (decision 0031).
  */
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { OWN_FIELDS, PHRASE_JOINER, SEARCH_INDEX_VERSION, type SearchDoc, type SearchIndexData } from './index-builder.ts';
+import { OWN_FIELDS, PHRASE_JOINER, type SearchDoc, type SearchIndexData } from './index-builder.ts';
+import { type PackedSearchIndex, packSearchIndex } from './index-file.ts';
 import { analyze, baseForms, isStopWord, splitWords, stemToken } from './text.ts';
 
 export interface SearchHit {
@@ -148,47 +147,13 @@ interface QueryGroup {
 	unknown?: boolean;
 }
 
-/**
- * A term's postings, packed: `docs[i]` is the i-th doc containing it (ascending) and its term frequency in
- * field f is `tfs[i * fieldCount + f]` (dense, 0 where absent). Typed arrays instead of an object and an
- * array per posting: a 1,000-chapter course has millions of postings (docs/decisions/0026-course-scale.md).
- */
-interface Postings {
-	docs: Uint32Array;
-	tfs: Uint16Array | Uint32Array;
-}
-
-/** Reads `<privateDir>/search-index.json` as written by buildSearchIndex; refuses an index of another format version. */
-export async function loadSearchIndex(privateDir: string): Promise<SearchIndexData> {
-	const file = path.join(privateDir, 'search-index.json');
-	const data = JSON.parse(await readFile(file, 'utf8')) as Partial<SearchIndexData>;
-	if (
-		data.version !== SEARCH_INDEX_VERSION ||
-		!Array.isArray(data.docs) ||
-		!Array.isArray(data.fields) ||
-		typeof data.postings !== 'object'
-	) {
-		throw new Error(`${file}: not a search index of version ${SEARCH_INDEX_VERSION}; rebuild the site`);
-	}
-	return data as SearchIndexData;
-}
-
-export function createSearcher(data: SearchIndexData, settings: RankerSettings = DEFAULT_RANKER): Searcher {
+/** Runs on the packed index (index-file.ts); an index fresh from the builder is packed first. */
+export function createSearcher(index: SearchIndexData | PackedSearchIndex, settings: RankerSettings = DEFAULT_RANKER): Searcher {
+	const data = packSearchIndex(index);
 	const docs: SearchDoc[] = data.docs;
 	const n = docs.length;
 	const fieldCount = data.fields.length;
-	const postings = new Map<string, Postings>();
-	for (const [term, rows] of Object.entries(data.postings)) {
-		const docIds = new Uint32Array(rows.length);
-		let maxTf = 0;
-		for (const row of rows) for (let i = 2; i < row.length; i += 2) maxTf = Math.max(maxTf, row[i] as number);
-		const tfs = maxTf < 0x10000 ? new Uint16Array(rows.length * fieldCount) : new Uint32Array(rows.length * fieldCount);
-		rows.forEach((row, r) => {
-			docIds[r] = row[0] as number;
-			for (let i = 1; i + 1 < row.length; i += 2) tfs[r * fieldCount + (row[i] as number)] = row[i + 1] as number;
-		});
-		postings.set(term, { docs: docIds, tfs });
-	}
+	const { postings } = data;
 	const weights = data.fields.map((f) => settings.weights[f] ?? 0);
 	/** Per doc and field (`doc * fieldCount + f`): weight / length-normalisation denominator, so scoring is one multiply per tf. */
 	const fieldFactor = new Float64Array(n * fieldCount);
@@ -205,14 +170,20 @@ export function createSearcher(data: SearchIndexData, settings: RankerSettings =
 	 * into every section of its chapter, which would make it look common when it names one
 	 * section's topic. Terms found only in copied fields fall back to their full frequency.
 	 */
-	const idf = new Map<string, number>();
-	for (const [term, list] of postings) {
+	const idf = new Float64Array(postings.size);
+	const { rowStarts, tfs: allTfs } = postings;
+	for (let t = 0; t < postings.size; t++) {
+		const start = rowStarts[t] as number;
+		const end = rowStarts[t + 1] as number;
 		let sectionDf = 0;
-		for (let r = 0; r < list.docs.length; r++) if (sectionFields.some((i) => (list.tfs[r * fieldCount + i] as number) > 0)) sectionDf++;
-		const df = sectionDf || list.docs.length;
-		idf.set(term, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
+		for (let r = start; r < end; r++) if (sectionFields.some((i) => (allTfs[r * fieldCount + i] as number) > 0)) sectionDf++;
+		const df = sectionDf || end - start;
+		idf[t] = Math.log(1 + (n - df + 0.5) / (df + 0.5));
 	}
-	const idfOf = (term: string): number => idf.get(term) ?? 0;
+	const idfOf = (term: string): number => {
+		const t = postings.indexOf(term);
+		return t < 0 ? 0 : (idf[t] as number);
+	};
 	/** A word the course never uses is as informative as a word in a single section: unknown words sink coverage. */
 	const unknownIdf = Math.log(1 + (n - 1 + 0.5) / 1.5);
 	const synonyms = new Map(Object.entries(data.synonyms));

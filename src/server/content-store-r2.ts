@@ -36,31 +36,44 @@ export function r2ContentStore(env: R2StoreOptions, now: () => number = Date.now
 		secretAccessKey: env.R2_SECRET_ACCESS_KEY ?? '',
 	});
 	const bucket = env.R2_PRIVATE_BUCKET ?? '';
-	const cache = new Map<string, { etag: string | undefined; text: string | null; checkedAt: number }>();
+	/** Bodies by name, kept as bytes; the text of a JSON file is decoded once per version of the object. */
+	interface Entry {
+		etag: string | undefined;
+		bytes: Uint8Array | null;
+		text?: string | null;
+		checkedAt: number;
+	}
+	const cache = new Map<string, Entry>();
 
-	const fetchObject = async (name: string): Promise<string | null> => {
+	const fetchObject = async (name: string): Promise<Entry> => {
 		const cached = cache.get(name);
-		if (cached && now() - cached.checkedAt < REVALIDATE_MS) return cached.text;
+		if (cached && now() - cached.checkedAt < REVALIDATE_MS) return cached;
 		const key = `${env.R2_PRIVATE_PREFIX}${name}`;
 		try {
 			const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfNoneMatch: cached?.etag }));
-			const text = (await out.Body?.transformToString('utf8')) ?? '';
-			cache.set(name, { etag: out.ETag, text, checkedAt: now() });
-			return text;
+			const entry: Entry = { etag: out.ETag, bytes: (await out.Body?.transformToByteArray()) ?? new Uint8Array(), checkedAt: now() };
+			cache.set(name, entry);
+			return entry;
 		} catch (error) {
 			const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
 			if (status === 304 && cached) {
 				cached.checkedAt = now();
-				return cached.text;
+				return cached;
 			}
 			if (status === 404 || (error as { name?: string }).name === 'NoSuchKey') {
-				cache.set(name, { etag: undefined, text: null, checkedAt: now() });
-				return null;
+				const missing: Entry = { etag: undefined, bytes: null, checkedAt: now() };
+				cache.set(name, missing);
+				return missing;
 			}
 			// The bucket is unreachable: keep serving what we have rather than failing learners.
-			if (cached) return cached.text;
+			if (cached) return cached;
 			throw error;
 		}
 	};
-	return storeOver(fetchObject);
+	const readText = async (name: string): Promise<string | null> => {
+		const entry = await fetchObject(name);
+		if (entry.text === undefined) entry.text = entry.bytes && new TextDecoder().decode(entry.bytes);
+		return entry.text;
+	};
+	return storeOver(readText, async (name) => (await fetchObject(name)).bytes);
 }

@@ -23,10 +23,15 @@ export interface ContentStore {
 	quizKey(id: string): Promise<QuizKey | null>;
 	/** Raw JSON text of a file in the artifact, or null when it does not exist. */
 	readText(name: string): Promise<string | null>;
+	/** A binary file of the artifact (the search index), or null; the same object until the file changes. */
+	readBytes(name: string): Promise<Uint8Array | null>;
 }
 
 /** Shared by both stores: ids are checked before they become object keys or paths. */
-export function storeOver(readText: (name: string) => Promise<string | null>): ContentStore {
+export function storeOver(
+	readText: (name: string) => Promise<string | null>,
+	readBytes: (name: string) => Promise<Uint8Array | null>,
+): ContentStore {
 	// Parsed once per distinct text: the reader decides how fresh the text is.
 	const parsed = new Map<string, { text: string; value: unknown }>();
 	// Validated against the artifact's contract once per distinct text.
@@ -48,29 +53,33 @@ export function storeOver(readText: (name: string) => Promise<string | null>): C
 		chapter: (id) => (isSlug(id) ? readJson(privateChapterSchema, ARTIFACT_FILES.chapter(id)) : Promise.resolve(null)),
 		quizKey: (id) => (isSlug(id) ? readJson(quizKeySchema, ARTIFACT_FILES.quizKey(id)) : Promise.resolve(null)),
 		readText,
+		readBytes,
 	};
 }
 
 /** @param cache keep file text in memory (production: the artifact only changes with a deploy). */
 export function localContentStore(dir: string, cache = true): ContentStore {
 	const root = path.resolve(dir);
-	const texts = new Map<string, Promise<string | null>>();
-	const read = async (name: string): Promise<string | null> => {
+	const read = async <T>(name: string, as: 'utf8' | 'bytes'): Promise<T | null> => {
 		try {
-			return await readFile(path.join(root, name), 'utf8');
+			return (await (as === 'utf8' ? readFile(path.join(root, name), 'utf8') : readFile(path.join(root, name)))) as T;
 		} catch (error) {
 			if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
 			throw error;
 		}
 	};
-	return storeOver((name) => {
-		if (!cache) return read(name);
-		let text = texts.get(name);
-		if (!text) {
-			text = read(name);
-			text.catch(() => texts.delete(name));
-			texts.set(name, text);
-		}
-		return text;
-	});
+	const cached = <T>(as: 'utf8' | 'bytes') => {
+		const files = new Map<string, Promise<T | null>>();
+		return (name: string): Promise<T | null> => {
+			if (!cache) return read<T>(name, as);
+			let file = files.get(name);
+			if (!file) {
+				file = read<T>(name, as);
+				file.catch(() => files.delete(name));
+				files.set(name, file);
+			}
+			return file;
+		};
+	};
+	return storeOver(cached<string>('utf8'), cached<Uint8Array>('bytes'));
 }

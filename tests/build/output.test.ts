@@ -237,7 +237,7 @@ describe.each(BUILDS)('$name', (target) => {
 			const fromClient = path.relative(b.client, b.private);
 			expect(fromClient.startsWith('..') && !path.isAbsolute(fromClient)).toBe(true);
 			const names = b.clientFiles.map(b.rel);
-			expect(names.filter((n) => /(^|\/)(private|manifest\.json|search-index\.json)(\/|$)/.test(n))).toEqual([]);
+			expect(names.filter((n) => /(^|\/)(private|manifest\.json|search-index\.(?:json|bin))(\/|$)/.test(n))).toEqual([]);
 		});
 	});
 

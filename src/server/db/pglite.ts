@@ -5,7 +5,8 @@
  * ends the process instead of leaving it wedged; the holder of the lock answers backup requests
  * (`pglite-backup.ts`). Why: docs/decisions/0011-database-faults-and-durability.md.
  */
-import { mkdirSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect } from 'kysely';
@@ -36,6 +37,13 @@ interface SharedPglite {
 	/** Set while the last handle closes, so a new open waits instead of racing it. */
 	closing?: Promise<void>;
 }
+
+/**
+ * PostgreSQL's default shared_buffers (128 MB) is carved out of PGlite's WebAssembly memory, which never
+ * shrinks: 16 MB took the embedded server's RSS down by ≈ 100 MB (docs/decisions/0029-memory.md). The
+ * operating system's page cache still holds the rest of the data files.
+ */
+const SMALL_MEMORY_PARAMS = ['-c', 'shared_buffers=16MB'];
 
 const REGISTRY_KEY = Symbol.for('course-companion.db.pglite-registry');
 
@@ -107,6 +115,24 @@ export async function openPglite(dataDir: string, options: PgliteOptions = {}): 
 	};
 }
 
+/**
+ * Creates the data directory in a short-lived child process: initdb grows the WebAssembly memory (and
+ * V8's compiled code) to ≈ 0.9 GB, and WebAssembly memory never shrinks, so doing it in the server left
+ * it at ≈ 0.5 GB for its whole life. The child exits and the server opens the finished directory
+ * (docs/decisions/0029-memory.md). The caller holds the directory's lock.
+ */
+async function initdbInChild(dir: string): Promise<void> {
+	const pglite = import.meta.resolve('@electric-sql/pglite');
+	const trgm = import.meta.resolve('@electric-sql/pglite/contrib/pg_trgm');
+	const code = `const { PGlite } = await import(${JSON.stringify(pglite)}); const { pg_trgm } = await import(${JSON.stringify(trgm)});
+const db = await PGlite.create(process.argv[1], { extensions: { pg_trgm } }); await db.close();`;
+	await new Promise<void>((resolve, reject) => {
+		execFile(process.execPath, ['--liftoff-only', '--input-type=module', '-e', code, dir], (error, _stdout, stderr) =>
+			error ? reject(new Error(`Could not create the embedded database in ${dir}: ${stderr.trim() || error.message}`)) : resolve(),
+		);
+	});
+}
+
 async function createPglite(dir: string, displayDir: string, options: PgliteOptions): Promise<OpenPglite> {
 	mkdirSync(path.dirname(dir), { recursive: true });
 	const lockPath = lockFilePath(dir);
@@ -115,14 +141,16 @@ async function createPglite(dir: string, displayDir: string, options: PgliteOpti
 	process.once('exit', releaseOnExit);
 	try {
 		mkdirSync(dir, { recursive: true });
+		if (!existsSync(path.join(dir, 'PG_VERSION'))) await initdbInChild(dir);
 		const { PGlite } = await import('@electric-sql/pglite');
 		const durable = (options.durability ?? 'fsync') === 'fsync';
 		const onFatal = options.onFatal ?? exitOnFatal;
 		let fatal = false;
+		const defaults = (PGlite as unknown as { defaultStartParams?: string[] }).defaultStartParams ?? [];
 		const pglite = await PGlite.create(dir, {
 			parsers: pgliteParsers,
 			extensions: await pgliteExtensions(),
-			...(durable ? { startParams: durableStartParams(PGlite) } : {}),
+			startParams: [...(durable ? durableStartParams(PGlite) : defaults), ...SMALL_MEMORY_PARAMS],
 			// PostgreSQL reports a PANIC on stderr, then aborts; the instance never answers again.
 			onStderr(line) {
 				const message = fatalLine(line);

@@ -4,7 +4,7 @@ import { tierSchema } from '../../content/schemas.ts';
 import { checkAccess } from '../../domain/access.ts';
 import type { Tier } from '../../domain/tiers.ts';
 import { ARTIFACT_FILES, ArtifactError } from '../../content/artifact.ts';
-import { SEARCH_INDEX_VERSION, type SearchIndexData } from '../../search/index-builder.ts';
+import { decodeSearchIndex, type PackedSearchIndex } from '../../search/index-file.ts';
 import { createSearcher, type Searcher } from '../../search/search.ts';
 import { defineOperation } from '../api/operation.ts';
 import type { ContentStore } from '../content-store.ts';
@@ -14,24 +14,30 @@ import { getServices } from '../services.ts';
  * On globalThis: scripts/serve.ts builds it before it listens (`getSearcher` from src/), and the bundled
  * server's copy of this module finds it, so the first search does not wait for the index to load.
  */
-const cache = globalThis as typeof globalThis & { __courseSearcher?: { text: string; searcher: Searcher } };
+const cache = globalThis as typeof globalThis & { __courseSearcher?: { bytes: Uint8Array; searcher: Searcher } };
 
-/** The searcher for the current index; rebuilt only when the index text changes (a new publish). */
+/** The searcher for the current index; rebuilt only when the index's bytes change (a new publish). */
 export async function getSearcher(content: ContentStore): Promise<Searcher> {
-	const text = await content.readText(ARTIFACT_FILES.searchIndex);
-	if (text === null) throw new ArtifactError('The private artifact has no search-index.json: run `npm run build`.');
+	const bytes = await content.readBytes(ARTIFACT_FILES.searchIndex);
+	if (bytes === null) throw new ArtifactError(`The private artifact has no ${ARTIFACT_FILES.searchIndex}: run \`npm run build\`.`);
 	let searcher = cache.__courseSearcher;
-	if (searcher?.text !== text) {
-		const data = JSON.parse(text) as SearchIndexData;
-		if (data.version !== SEARCH_INDEX_VERSION) {
-			throw new ArtifactError(
-				`The search index is version ${data.version}; this server reads version ${SEARCH_INDEX_VERSION}: rebuild and republish.`,
-			);
+	// An uncached store (development) reads the file anew each time: the same bytes keep the searcher.
+	if (!searcher || !sameBytes(searcher.bytes, bytes)) {
+		let index: PackedSearchIndex;
+		try {
+			index = decodeSearchIndex(bytes);
+		} catch (error) {
+			throw new ArtifactError((error as Error).message);
 		}
-		searcher = { text, searcher: createSearcher(data) };
+		// The searcher's arrays are views over `bytes`, which the store keeps anyway: no copy.
+		searcher = { bytes, searcher: createSearcher(index) };
 		cache.__courseSearcher = searcher;
 	}
 	return searcher.searcher;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+	return a === b || (a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b));
 }
 
 export const searchHitSchema = z

@@ -11,7 +11,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type CompiledCourse, compileCourse } from '../../../src/content/compile.ts';
 import { buildSearchIndex, buildSearchIndexData, MAX_PASSAGE_CHARS, type SearchIndexData } from '../../../src/search/index-builder.ts';
-import { createSearcher, loadSearchIndex, type Searcher } from '../../../src/search/search.ts';
+import { encodeSearchIndex, loadSearchIndex, packSearchIndex } from '../../../src/search/index-file.ts';
+import { createSearcher, type Searcher } from '../../../src/search/search.ts';
 import { DEMO_COURSE } from '../../helpers/fixture-build.ts';
 
 const FIXTURES = path.resolve('tests/fixtures/search-questions');
@@ -179,7 +180,26 @@ describe('index', () => {
 		const dir = await mkdtemp(path.join(tmpdir(), 'search-index-'));
 		try {
 			await buildSearchIndex(compiled, dir);
-			expect(await loadSearchIndex(dir)).toEqual(data);
+			expect(Buffer.from(await readFile(path.join(dir, 'search-index.bin'))).equals(Buffer.from(encodeSearchIndex(data)))).toBe(true);
+			const loaded = await loadSearchIndex(dir);
+			const { postings: _p, version: _v, ...rest } = data;
+			expect({ ...loaded, postings: undefined }).toEqual({ ...rest, postings: undefined });
+			// Every term and posting comes back as written.
+			for (const [term, rows] of Object.entries(data.postings)) {
+				const list = loaded.postings.get(term);
+				const back = Array.from(list?.docs ?? [], (doc, r) => {
+					const row = [doc];
+					for (let f = 0; f < data.fields.length; f++) {
+						const tf = list?.tfs[r * data.fields.length + f] ?? 0;
+						if (tf) row.push(f, tf);
+					}
+					return row;
+				});
+				expect(back, term).toEqual(rows);
+			}
+			expect(loaded.postings.size).toBe(Object.keys(data.postings).length);
+			expect(loaded.postings.get('no-such-term')).toBeUndefined();
+			expect(packSearchIndex(loaded)).toBe(loaded);
 		} finally {
 			await rm(dir, { recursive: true, force: true });
 		}
