@@ -4,6 +4,7 @@
  * for one page of learners at a time). Learners are accounts with the role 'student'.
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { AttemptForAnalysis } from '../../domain/item-analysis.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { Database, DayString, JsonValue, Tier } from '../db/schema.ts';
 
@@ -116,17 +117,10 @@ export async function learnerDetails(db: Kysely<Database>, userIds: readonly str
 	return details;
 }
 
-export interface StoredAttempt {
-	userId: string;
-	first: boolean;
-	/** Question id -> selection, as stored; anything but an object reads as no answers. */
-	answers: Record<string, unknown>;
-}
-
-/** Every learner's attempts at a quiz, each flagged when it is that learner's first. */
-export async function quizAttemptsForAnalysis(db: Kysely<Database>, quizId: string): Promise<StoredAttempt[]> {
-	const { rows } = await sql<{ user_id: string; first: boolean; answers: JsonValue & object }>`
-		SELECT qa.user_id, qa.answers,
+/** Every learner's attempts at a quiz with their seeds, each flagged when it is that learner's first. */
+export async function quizAttemptsForAnalysis(db: Kysely<Database>, quizId: string): Promise<AttemptForAnalysis[]> {
+	const { rows } = await sql<{ user_id: string; first: boolean; answers: JsonValue & object; seed: number | null }>`
+		SELECT qa.user_id, qa.answers, qa.seed,
 			row_number() OVER (PARTITION BY qa.user_id ORDER BY qa.created_at, qa.id) = 1 AS first
 		FROM quiz_attempts qa JOIN users u ON u.id = qa.user_id AND u.role = 'student'
 		WHERE qa.quiz_id = ${quizId}
@@ -134,7 +128,12 @@ export async function quizAttemptsForAnalysis(db: Kysely<Database>, quizId: stri
 	return rows.map((r) => {
 		const answers: unknown = typeof r.answers === 'string' ? JSON.parse(r.answers) : r.answers;
 		const isRecord = answers !== null && typeof answers === 'object' && !Array.isArray(answers);
-		return { userId: r.user_id, first: r.first === true, answers: isRecord ? (answers as Record<string, unknown>) : {} };
+		return {
+			userId: r.user_id,
+			first: r.first === true,
+			answers: isRecord ? (answers as Record<string, unknown>) : {},
+			seed: r.seed === null ? null : Number(r.seed),
+		};
 	});
 }
 
