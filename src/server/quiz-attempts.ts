@@ -96,11 +96,13 @@ export async function submitAttempt(user: CurrentUser, quizId: string, answers: 
 	// takes the lock too, and may issue the certificate in the same transaction: two final passes at once would
 	// otherwise each miss the other's attempt and neither would issue it (decision 0024). A failed attempt on an
 	// unlimited tier needs no lock and no transaction: one statement writes the attempt and the activity day.
+	// FOR NO KEY UPDATE: it excludes the other locked submissions but not the key-share locks that the foreign
+	// keys of a lock-free submission's inserts take on the row (FOR UPDATE would, and the two could deadlock).
 	const recorded =
 		limit === null && !graded.passed
 			? await recordAttempt(db, input)
 			: await db.transaction().execute(async (trx) => {
-					await trx.selectFrom('users').select('id').where('id', '=', user.id).forUpdate().execute();
+					await trx.selectFrom('users').select('id').where('id', '=', user.id).forNoKeyUpdate().execute();
 					const result = await recordAttempt(trx, input);
 					if (result.attempt && graded.passed) await issueCertificateIfEarned(trx, manifest, user, now);
 					return result;
