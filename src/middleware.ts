@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { defineMiddleware } from 'astro:middleware';
 import { ApiError, apiErrorResponse, errorResponse } from './server/api/errors.ts';
 import { authenticate, setSessionCookie } from './server/auth/request-auth.ts';
-import { SESSION_LIFETIME_MS } from './server/auth/sessions.ts';
+import { SESSION_COOKIE, SESSION_LIFETIME_MS } from './server/auth/sessions.ts';
 import { clientAddress } from './server/client-address.ts';
 import { requestNow } from './server/clock.ts';
 import { csrfViolation } from './server/csrf.ts';
@@ -52,7 +52,7 @@ const handleRequest = defineMiddleware(async (context, next) => {
 
 	if (auth?.via === 'cookie' && auth.session.expiresAt.getTime() - now.getTime() > SESSION_LIFETIME_MS - 60_000) {
 		// The session's expiry just slid forward: move the cookie's with it.
-		const token = cookies.get('cc_session')?.value;
+		const token = cookies.get(SESSION_COOKIE)?.value;
 		if (token) setSessionCookie(cookies, token, auth.session.expiresAt);
 	}
 

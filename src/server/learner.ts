@@ -176,7 +176,7 @@ export async function dashboardFor(db: Kysely<Database>, manifest: PrivateManife
 		// The streak's own frozen days: those just written for a missed day count too.
 		milestones: milestonesFromRecords(manifest, user, { ...records, frozenDays: streak.frozenDays }, streak.today),
 		mastery: masteryFromRecords(manifest, records),
-		certificate: await certificateFromRecords(db, manifest, user, records),
+		certificate: certificateFromRecords(manifest, records),
 	};
 }
 
@@ -241,35 +241,40 @@ export interface CertificateView {
 }
 
 /**
- * The learner's certificate for this course: the one already issued (it stays valid whatever the course adds
- * later), else issued now if every quiz is passed, dated when the last of them was first passed. Concurrent
- * views issue one (the unique learner and course). Null until earned.
+ * The learner's certificate for this course, as issued (it stays valid whatever the course adds later); null
+ * until earned. Reading only: it is issued by the passing attempt that earns it (`issueCertificateIfEarned`).
  */
-export async function certificateFromRecords(
-	db: Kysely<Database>,
+export function certificateFromRecords(manifest: PrivateManifest, records: Pick<LearnerRecords, 'certificates'>): CertificateView | null {
+	return records.certificates.find((c) => c.courseId === manifest.course.id) ?? null;
+}
+
+/** The learner's certificate for this course; one statement to read (decision 0018). */
+export async function certificateFor(db: Kysely<Database>, manifest: PrivateManifest, user: CurrentUser) {
+	return certificateFromRecords(manifest, await writeAndReadLearner(db, user.id, ['certificates']));
+}
+
+/**
+ * Issues the certificate once every quiz is passed, dated when the last of them was first passed; called by a
+ * passing attempt inside its transaction, after the attempt is written and while the learner's row is locked
+ * (so a concurrent final pass of another quiz is seen, not missed). Idempotent: an issued one is kept as it was.
+ */
+export async function issueCertificateIfEarned(
+	trx: Kysely<Database>,
 	manifest: PrivateManifest,
 	user: CurrentUser,
-	records: Pick<LearnerRecords, 'quizzes' | 'certificates'>,
-	now = new Date(),
-): Promise<CertificateView | null> {
-	const course = manifest.course;
-	const issued = records.certificates.find((c) => c.courseId === course.id);
-	if (issued) return issued;
+	now: Date,
+): Promise<void> {
+	const records = await writeAndReadLearner(trx, user.id, CERTIFICATE_RECORDS);
+	if (certificateFromRecords(manifest, records)) return;
 	const earned = certificateEarned(courseChapters(manifest), records.quizzes);
-	if (!earned.earned) return null;
-	const row = await issueCertificate(db, {
+	if (!earned.earned) return;
+	await issueCertificate(trx, {
 		userId: user.id,
-		courseId: course.id,
-		courseTitle: course.title,
+		courseId: manifest.course.id,
+		courseTitle: manifest.course.title,
 		learnerName: user.displayName,
 		issuedAt: earned.earnedAt ?? now,
 	});
-	return { id: row.id, courseTitle: row.course_title, learnerName: row.learner_name, issuedAt: row.issued_at };
-}
-
-/** The learner's certificate for this course, issuing it when due; one statement to read (decision 0018). */
-export async function certificateFor(db: Kysely<Database>, manifest: PrivateManifest, user: CurrentUser, now: Date) {
-	return certificateFromRecords(db, manifest, user, await writeAndReadLearner(db, user.id, CERTIFICATE_RECORDS), now);
 }
 
 export type ProgressView = ReturnType<typeof progressFromRecords>;

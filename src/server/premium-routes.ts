@@ -6,26 +6,46 @@
  * version for signed-in learners too: "Continue: chapter N", and search with the learner's tier
  * (docs/decisions/0025-reading-aids-and-search-page.md).
  */
-const PAGE = /^\/(chapters|quizzes)\/([a-z0-9-]+)\/?$/;
-/** Static pages with a signed-in version, by path (with or without the trailing slash). */
-const SIGNED_IN_PAGES: ReadonlyMap<string, string> = new Map([
-	['/', '/learn/home'],
-	['/index.html', '/learn/home'],
-	['/search', '/learn/search'],
-	['/search/', '/learn/search'],
-]);
+import { SESSION_COOKIE } from './auth/sessions.ts';
+
+/**
+ * Static pages with a server-rendered version for signed-in readers, as Netlify writes paths (`:id` is one
+ * path segment; a trailing slash matches too). The one list both the Node server (`learnRewrite`) and
+ * netlify.toml's cookie rules follow (tests/unit/deploy/netlify-headers.test.ts compares them).
+ */
+export const SIGNED_IN_REWRITES: readonly { from: string; to: string }[] = [
+	{ from: '/', to: '/learn/home' },
+	{ from: '/index.html', to: '/learn/home' },
+	{ from: '/search', to: '/learn/search' },
+	{ from: '/chapters/:id', to: '/learn/chapters/:id' },
+	{ from: '/quizzes/:id', to: '/learn/quizzes/:id' },
+];
+
+/** Content ids, as the content compiler allows them. */
+const ID = '[a-z0-9-]+';
+const PREMIUM_PAGE = new RegExp(`^/(chapters|quizzes)/(${ID})/?$`);
+
+function matcher(from: string): RegExp {
+	const source = from === '/' ? '' : from.replace(/[.]/g, '\\.').replace(':id', `(${ID})`);
+	return new RegExp(`^${source}/?$`);
+}
+const SIGNED_IN = SIGNED_IN_REWRITES.map((r) => ({ pattern: matcher(r.from), to: r.to }));
 
 export function learnRewrite(pathname: string, premiumIds: ReadonlySet<string>, signedIn: boolean): string | null {
 	if (signedIn) {
-		const page = SIGNED_IN_PAGES.get(pathname);
-		if (page) return page;
+		for (const { pattern, to } of SIGNED_IN) {
+			const match = pattern.exec(pathname);
+			if (match) return to.replace(':id', match[1] ?? '');
+		}
+		return null;
 	}
-	const match = PAGE.exec(pathname);
-	if (!match?.[2] || !(signedIn || premiumIds.has(match[2]))) return null;
+	// Anonymous readers: only premium pages, whose server-rendered version shows the same lock as the static one.
+	const match = PREMIUM_PAGE.exec(pathname);
+	if (!match?.[2] || !premiumIds.has(match[2])) return null;
 	return `/learn/${match[1]}/${match[2]}`;
 }
 
 /** Whether a Cookie header carries a session (validity is checked by the server-rendered page). */
 export function hasSessionCookie(cookieHeader: string | undefined | null): boolean {
-	return /(?:^|;\s*)cc_session=[^;\s]/.test(cookieHeader ?? '');
+	return new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=[^;\\s]`).test(cookieHeader ?? '');
 }

@@ -12,7 +12,7 @@ import { splitAttempt } from '../domain/review-queue.ts';
 import { chapterUrl } from '../content/urls.ts';
 import { ApiError, notFound } from './api/errors.ts';
 import type { CurrentUser } from './auth/current-user.ts';
-import { applyDueFreezesAfterGap, moreAttemptsOffer, tierDefinition } from './learner.ts';
+import { applyDueFreezesAfterGap, issueCertificateIfEarned, moreAttemptsOffer, tierDefinition } from './learner.ts';
 import { assertCanRead } from './operations/shared.ts';
 import { currentDraw, openDraw, recordAttempt } from './repositories/quizzes.ts';
 import { getServices } from './services.ts';
@@ -92,14 +92,20 @@ export async function submitAttempt(user: CurrentUser, quizId: string, answers: 
 		review: splitAttempt(graded.questions),
 		seed: layout.seed,
 	};
-	// With a daily limit, serialise one learner's submissions on their row so a burst cannot slip past it;
-	// unlimited tiers need no lock and no transaction: one statement writes the attempt and the activity day.
+	// With a daily limit, serialise one learner's submissions on their row so a burst cannot slip past it. A pass
+	// takes the lock too, and may issue the certificate in the same transaction: two final passes at once would
+	// otherwise each miss the other's attempt and neither would issue it (decision 0024). A failed attempt on an
+	// unlimited tier needs no lock and no transaction: one statement writes the attempt and the activity day.
+	// FOR NO KEY UPDATE: it excludes the other locked submissions but not the key-share locks that the foreign
+	// keys of a lock-free submission's inserts take on the row (FOR UPDATE would, and the two could deadlock).
 	const recorded =
-		limit === null
+		limit === null && !graded.passed
 			? await recordAttempt(db, input)
 			: await db.transaction().execute(async (trx) => {
-					await trx.selectFrom('users').select('id').where('id', '=', user.id).forUpdate().execute();
-					return recordAttempt(trx, input);
+					await trx.selectFrom('users').select('id').where('id', '=', user.id).forNoKeyUpdate().execute();
+					const result = await recordAttempt(trx, input);
+					if (result.attempt && graded.passed) await issueCertificateIfEarned(trx, manifest, user, now);
+					return result;
 				});
 	const { attempt } = recorded;
 	if (!attempt) {

@@ -1,6 +1,6 @@
 /** The signed-in user as endpoints see it: identity always comes from the session, never from input. */
 import type { Role } from '../../domain/roles.ts';
-import { pendingTimeZone, type TimeZoneSetting, timeZoneInForce } from '../../domain/time-zone-change.ts';
+import { type TimeZoneSetting, timeZoneInForce } from '../../domain/time-zone-change.ts';
 import { effectiveTier, tierFromTeam } from '../../domain/teams.ts';
 import type { Tier } from '../../domain/tiers.ts';
 import type { PublicUser } from '../db/schema.ts';
@@ -9,10 +9,13 @@ export interface CurrentUser {
 	id: string;
 	email: string;
 	displayName: string;
-	/** The zone whose calendar counts now: every daily limit and streak day uses this one. */
+	/**
+	 * The zone whose calendar counts now (`timeZoneInForce` of `zone` when the request began): every daily
+	 * limit and streak day uses this one. Derived in currentUserFrom only.
+	 */
 	timezone: string;
-	/** A chosen zone that takes over at its `from` instant (the next midnight of `timezone`). */
-	pendingTimezone?: { timezone: string; from: Date } | null;
+	/** The account's stored zone setting; what waits to take over is `pendingTimeZone(zone, now)`. */
+	zone: TimeZoneSetting;
 	role: Role;
 	/**
 	 * The tier in force, which every access check reads: the higher of the account's own tier and the tier
@@ -43,14 +46,6 @@ export function timeZoneSettingOf(row: UserRow): TimeZoneSetting {
 	return { timezone: row.timezone, previous: row.timezone_previous ?? null, switchAt: row.timezone_switch_at ?? null };
 }
 
-/** The same setting seen from a CurrentUser (its in-force zone and what waits). */
-export function timeZoneSettingOfCurrent(user: CurrentUser): TimeZoneSetting {
-	const pending = user.pendingTimezone;
-	return pending
-		? { timezone: pending.timezone, previous: user.timezone, switchAt: pending.from }
-		: { timezone: user.timezone, previous: null, switchAt: null };
-}
-
 export function currentUserFrom(row: UserRow, now: Date): CurrentUser {
 	const zone = timeZoneSettingOf(row);
 	return {
@@ -58,7 +53,7 @@ export function currentUserFrom(row: UserRow, now: Date): CurrentUser {
 		email: row.email,
 		displayName: row.display_name,
 		timezone: timeZoneInForce(zone, now),
-		pendingTimezone: pendingTimeZone(zone, now),
+		zone,
 		role: row.role,
 		tier: tierInForce(row),
 		ownTier: row.tier,

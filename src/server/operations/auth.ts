@@ -3,7 +3,6 @@ import type { Role } from '../../domain/roles.ts';
 import { z } from 'astro/zod';
 import { isValidTimeZone } from '../../domain/dates.ts';
 import { changeTimeZone } from '../../domain/time-zone-change.ts';
-import { timeZoneSettingOfCurrent } from '../auth/current-user.ts';
 import { hasAnyActivity } from '../repositories/progress.ts';
 import { ApiError, notFound } from '../api/errors.ts';
 import { defineOperation } from '../api/operation.ts';
@@ -125,7 +124,7 @@ async function startSession(
 		setUserHintCookie(astro.cookies, user.display_name, session.expires_at);
 	}
 	// The tier in force, as the session will see it (a team member's is the team's).
-	const view = userView({ ...user, ...(await teamOwnerFields(db, user.id)) });
+	const view = userView({ ...user, ...(await teamOwnerFields(db, user.id)) }, now);
 	return { user: view, ...(kind === 'bearer' ? { token } : {}), expiresAt: session.expires_at.toISOString() };
 }
 
@@ -157,8 +156,8 @@ export const getMe = defineOperation({
 	auth: 'learner',
 	response: userSchema,
 	errors: [401],
-	async handler({ user }) {
-		return userView(user);
+	async handler({ user, now }) {
+		return userView(user, now);
 	},
 });
 
@@ -183,7 +182,7 @@ export const updateMe = defineOperation({
 		const timezone =
 			body.timezone === undefined
 				? undefined
-				: changeTimeZone(timeZoneSettingOfCurrent(user), body.timezone, now, { hasHistory: await hasAnyActivity(db, user.id) });
+				: changeTimeZone(user.zone, body.timezone, now, { hasHistory: await hasAnyActivity(db, user.id) });
 		const fresh = await updateProfile(db, user.id, { displayName: body.displayName, timezone });
 		if (!fresh) throw notFound('Your account');
 		// A profile change never changes the tier: the one in force (a team's, perhaps) stays as the session derived it.

@@ -79,11 +79,10 @@ function learnerQuery(
 		chapterIds: manifest.chapters.map((c) => c.id),
 		sort: filters.sort,
 		order: filters.order ?? (filters.sort === 'name' ? 'asc' : 'desc'),
-		tier: filters.tier,
+		filter: filters.tier ? { tier: filters.tier } : {},
 		activity: filters.activity,
 		activeSince: addDays(localDate(now, 'UTC'), -(ACTIVE_WINDOW_DAYS - 1)),
-		limit,
-		offset,
+		page: { limit, offset },
 	};
 }
 

@@ -116,35 +116,38 @@ export const submitQuiz = defineOperation({
 	},
 });
 
+export const quizResultsSchema = z.object({
+	quizId: z.string(),
+	passMark: z.number().int(),
+	bestPercent: z.number().int().nullable(),
+	passed: z.boolean(),
+	attemptsToday: z.number().int(),
+	attemptsPerDay: z.number().int().nullable().describe("Attempts a day at this quiz on the learner's tier; null: no limit."),
+	attemptsLeftToday: z.number().int().nullable(),
+	attempts: z.array(
+		z.object({
+			attemptId: z.number().int(),
+			score: z.number(),
+			total: z.number().int(),
+			percent: z.number().int(),
+			passed: z.boolean(),
+			localDate: z.string(),
+			createdAt: isoDateTime,
+		}),
+	),
+});
+
 export const getQuizResults = defineOperation({
 	operationId: 'getQuizResults',
 	method: 'GET',
 	path: '/api/v1/me/quizzes/{id}/attempts',
 	summary: "The learner's attempts at a quiz, best score and whether they passed",
 	description:
-		"Lists the learner's own attempts (newest first) with score and percent, the best percent, whether the pass mark was reached, and attempts left today.",
+		"Lists the learner's own attempts (newest first) with score and percent, the best percent, whether the pass mark was reached, the daily attempt limit and attempts left today.",
 	tags: ['Quizzes'],
 	auth: 'learner',
 	params: quizIdParams,
-	response: z.object({
-		quizId: z.string(),
-		passMark: z.number().int(),
-		bestPercent: z.number().int().nullable(),
-		passed: z.boolean(),
-		attemptsToday: z.number().int(),
-		attemptsLeftToday: z.number().int().nullable(),
-		attempts: z.array(
-			z.object({
-				attemptId: z.number().int(),
-				score: z.number(),
-				total: z.number().int(),
-				percent: z.number().int(),
-				passed: z.boolean(),
-				localDate: z.string(),
-				createdAt: isoDateTime,
-			}),
-		),
-	}),
+	response: quizResultsSchema,
 	errors: [401, 404],
 	async handler({ params, user, now }) {
 		const { content, db } = await getServices();
@@ -162,6 +165,7 @@ export const getQuizResults = defineOperation({
 			bestPercent: best,
 			passed: best !== null && best >= summary.passMark,
 			attemptsToday,
+			attemptsPerDay: limit,
 			attemptsLeftToday: limit === null ? null : Math.max(0, limit - attemptsToday),
 			attempts: attempts.map((a) => ({
 				attemptId: a.id,

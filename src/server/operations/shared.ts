@@ -5,6 +5,7 @@ import { type TierPublic, tierSchema } from '../../content/schemas.ts';
 import { checkAccess } from '../../domain/access.ts';
 import { SLUG } from '../../domain/ids.ts';
 import { ROLES } from '../../domain/roles.ts';
+import { pendingTimeZone } from '../../domain/time-zone-change.ts';
 import { type Tier, tierName } from '../../domain/tiers.ts';
 import { ApiError } from '../api/errors.ts';
 import { type CurrentUser, currentUserFrom } from '../auth/current-user.ts';
@@ -35,7 +36,7 @@ export const userSchema = z
 
 export function userView(user: CurrentUser | Parameters<typeof currentUserFrom>[0], now = new Date()) {
 	const current = 'displayName' in user ? user : currentUserFrom(user, now);
-	const pending = current.pendingTimezone;
+	const pending = pendingTimeZone(current.zone, now);
 	return {
 		id: current.id,
 		email: current.email,

@@ -4,6 +4,8 @@
  * for one page of learners at a time). Learners are accounts with the role 'student'.
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { AttemptForAnalysis } from '../../domain/item-analysis.ts';
+import { type AccountFilter, accountCondition, type Page, type PageRequest, readPage, TOTAL_COLUMN } from './account-lists.ts';
 import type { Role } from '../../domain/roles.ts';
 import type { Database, DayString, JsonValue, Tier } from '../db/schema.ts';
 
@@ -15,14 +17,14 @@ export interface LearnerQuery {
 	chapterIds: readonly string[];
 	sort: LearnerSort;
 	order: 'asc' | 'desc';
-	tier?: Tier;
+	/** The accounts listed (email or name, tier); the role is 'student' unless `teamId` is set. */
+	filter: AccountFilter;
 	/** active: an activity day on or after `activeSince`; inactive: none. */
 	activity?: 'active' | 'inactive';
 	activeSince: DayString;
 	/** Only this team's members (the owner included, whatever their role); unset: every learner (role 'student'). */
 	teamId?: string;
-	limit: number;
-	offset: number;
+	page: PageRequest;
 }
 
 export interface LearnerRow {
@@ -44,7 +46,7 @@ function inList(values: readonly string[]): RawBuilder<unknown> {
 }
 
 /** One page of learners with the total that match, in one statement. */
-export async function listLearnerRows(db: Kysely<Database>, q: LearnerQuery): Promise<{ rows: LearnerRow[]; total: number }> {
+export async function listLearnerRows(db: Kysely<Database>, q: LearnerQuery): Promise<Page<LearnerRow>> {
 	const dir = q.order === 'asc' ? sql`ASC` : sql`DESC`;
 	const orderBy =
 		q.sort === 'name'
@@ -58,28 +60,29 @@ export async function listLearnerRows(db: Kysely<Database>, q: LearnerQuery): Pr
 			: q.activity === 'inactive'
 				? sql`AND (last_active IS NULL OR last_active < ${q.activeSince}::date)`
 				: sql``;
-	const { rows } = await sql<LearnerRow & { total: number }>`
-		WITH learners AS (
-			SELECT u.id, u.display_name, u.email, u.tier, u.timezone,
-				(SELECT count(*)::int FROM chapter_completions c
-					WHERE c.user_id = u.id AND c.chapter_id IN ${inList(q.chapterIds)}) AS completed,
-				(SELECT max(a.day) FROM activity_days a WHERE a.user_id = u.id) AS last_active,
-				o.tier AS team_owner_tier, o.role AS team_owner_role
-			FROM users u
-				LEFT JOIN team_members tm ON tm.user_id = u.id
-				LEFT JOIN teams t ON t.id = tm.team_id
-				LEFT JOIN users o ON o.id = t.owner_id
-			WHERE ${q.teamId === undefined ? sql`u.role = 'student'` : sql`tm.team_id = ${q.teamId}`}
-				${q.tier ? sql`AND u.tier = ${q.tier}` : sql``}
-		)
-		SELECT id, display_name, email, tier, timezone, completed, last_active::text AS last_active,
-			team_owner_tier, team_owner_role, count(*) OVER ()::int AS total
-		FROM learners WHERE true ${activity}
-		ORDER BY ${orderBy}
-		LIMIT ${q.limit} OFFSET ${q.offset}`.execute(db);
-	// A page past the end has no row to carry the window count: count with the first page.
-	const total = rows[0]?.total ?? (q.offset > 0 ? (await listLearnerRows(db, { ...q, offset: 0, limit: 1 })).total : 0);
-	return { rows: rows.map(({ total: _t, ...r }) => ({ ...r, completed: Number(r.completed) })), total: Number(total) };
+	const filter: AccountFilter = q.teamId === undefined ? { ...q.filter, role: 'student' } : q.filter;
+	const page = await readPage(async (p) => {
+		const { rows } = await sql<LearnerRow & { total: number }>`
+			WITH learners AS (
+				SELECT u.id, u.display_name, u.email, u.tier, u.timezone,
+					(SELECT count(*)::int FROM chapter_completions c
+						WHERE c.user_id = u.id AND c.chapter_id IN ${inList(q.chapterIds)}) AS completed,
+					(SELECT max(a.day) FROM activity_days a WHERE a.user_id = u.id) AS last_active,
+					o.tier AS team_owner_tier, o.role AS team_owner_role
+				FROM users u
+					LEFT JOIN team_members tm ON tm.user_id = u.id
+					LEFT JOIN teams t ON t.id = tm.team_id
+					LEFT JOIN users o ON o.id = t.owner_id
+				WHERE ${accountCondition(filter, 'u')} ${q.teamId === undefined ? sql`` : sql`AND tm.team_id = ${q.teamId}`}
+			)
+			SELECT id, display_name, email, tier, timezone, completed, last_active::text AS last_active,
+				team_owner_tier, team_owner_role, ${TOTAL_COLUMN} AS total
+			FROM learners WHERE true ${activity}
+			ORDER BY ${orderBy}
+			LIMIT ${p.limit} OFFSET ${p.offset}`.execute(db);
+		return rows;
+	}, q.page);
+	return { ...page, rows: page.rows.map((r) => ({ ...r, completed: Number(r.completed) })) };
 }
 
 export interface LearnerDetails {
@@ -116,17 +119,10 @@ export async function learnerDetails(db: Kysely<Database>, userIds: readonly str
 	return details;
 }
 
-export interface StoredAttempt {
-	userId: string;
-	first: boolean;
-	/** Question id -> selection, as stored; anything but an object reads as no answers. */
-	answers: Record<string, unknown>;
-}
-
-/** Every learner's attempts at a quiz, each flagged when it is that learner's first. */
-export async function quizAttemptsForAnalysis(db: Kysely<Database>, quizId: string): Promise<StoredAttempt[]> {
-	const { rows } = await sql<{ user_id: string; first: boolean; answers: JsonValue & object }>`
-		SELECT qa.user_id, qa.answers,
+/** Every learner's attempts at a quiz with their seeds, each flagged when it is that learner's first. */
+export async function quizAttemptsForAnalysis(db: Kysely<Database>, quizId: string): Promise<AttemptForAnalysis[]> {
+	const { rows } = await sql<{ user_id: string; first: boolean; answers: JsonValue & object; seed: number | null }>`
+		SELECT qa.user_id, qa.answers, qa.seed,
 			row_number() OVER (PARTITION BY qa.user_id ORDER BY qa.created_at, qa.id) = 1 AS first
 		FROM quiz_attempts qa JOIN users u ON u.id = qa.user_id AND u.role = 'student'
 		WHERE qa.quiz_id = ${quizId}
@@ -134,7 +130,12 @@ export async function quizAttemptsForAnalysis(db: Kysely<Database>, quizId: stri
 	return rows.map((r) => {
 		const answers: unknown = typeof r.answers === 'string' ? JSON.parse(r.answers) : r.answers;
 		const isRecord = answers !== null && typeof answers === 'object' && !Array.isArray(answers);
-		return { userId: r.user_id, first: r.first === true, answers: isRecord ? (answers as Record<string, unknown>) : {} };
+		return {
+			userId: r.user_id,
+			first: r.first === true,
+			answers: isRecord ? (answers as Record<string, unknown>) : {},
+			seed: r.seed === null ? null : Number(r.seed),
+		};
 	});
 }
 

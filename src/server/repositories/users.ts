@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import type { Role } from '../../domain/roles.ts';
 import type { TimeZoneSetting } from '../../domain/time-zone-change.ts';
 import type { Database, PublicUser, Tier, TierChange, User } from '../db/schema.ts';
+import { accountCondition, type PageRequest, readPage, TOTAL_COLUMN } from './account-lists.ts';
 
 /** The email is already registered (unique constraint `users_email_key`). */
 export class EmailTakenError extends Error {
@@ -175,32 +176,25 @@ export async function tierHistory(db: Kysely<Database>, userId: string): Promise
 	return db.selectFrom('tier_changes').selectAll().where('user_id', '=', userId).orderBy('id').execute();
 }
 
-/** Escapes LIKE wildcards so a search for "a_b" means exactly that. */
-function likePattern(query: string): string {
-	return `%${query.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-/**
- * Accounts whose email or display name contains `query` (case-insensitive), every account without one: an
- * ILIKE '%…%' that the trigram indexes of migration 0015 serve (a query of three characters or more).
- */
-export function matchingUsers(db: Kysely<Database>, query: string | undefined) {
-	const pattern = query?.trim() ? likePattern(query.trim()) : undefined;
-	const base = db.selectFrom('users');
-	return pattern ? base.where((eb) => eb.or([eb('email', 'ilike', pattern), eb('display_name', 'ilike', pattern)])) : base;
-}
-
 /** One page of accounts, by email; `query` matches email or display name (case-insensitive substring), absent lists everyone. */
 export async function listUsers(
 	db: Kysely<Database>,
-	input: { query?: string; limit: number; offset: number },
+	input: { query?: string } & PageRequest,
 ): Promise<{ users: PublicUser[]; total: number }> {
-	const base = matchingUsers(db, input.query);
-	const [users, count] = await Promise.all([
-		base.select(PUBLIC_COLUMNS).orderBy('email').limit(input.limit).offset(input.offset).execute(),
-		base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-	]);
-	return { users, total: Number(count.n) };
+	const { rows, total } = await readPage(
+		(page) =>
+			db
+				.selectFrom('users')
+				.select(PUBLIC_COLUMNS)
+				.select(TOTAL_COLUMN.as('total'))
+				.where(accountCondition({ query: input.query }, 'users'))
+				.orderBy('email')
+				.limit(page.limit)
+				.offset(page.offset)
+				.execute(),
+		input,
+	);
+	return { users: rows, total };
 }
 
 /** Admin search by email or display name (case-insensitive substring), ordered by email: the first page of listUsers. */

@@ -219,8 +219,12 @@ describe.each(DATABASE_KINDS)('%s: learning API', (kind) => {
 			// The limit is per quiz: another free quiz is still open; the refused attempt was not stored.
 			expect((await submit(client, 'what-is-an-agent', correctAnswers(quizKey('what-is-an-agent')))).status).toBe(201);
 			const results = (await client.get(`/api/v1/me/quizzes/${key.id}/attempts`)).json;
-			expect(results).toMatchObject({ attemptsToday: 3, attemptsLeftToday: 0 });
+			expect(results).toMatchObject({ attemptsToday: 3, attemptsPerDay: 3, attemptsLeftToday: 0 });
 			expect(results.attempts).toHaveLength(3);
+			// The quiz page says the same, from getQuizResults.
+			const page = api.client(false);
+			page.cookie = client.cookie;
+			expect((await page.get(`/learn/quizzes/${key.id}`)).text).toContain('You have used all 3 attempts at this quiz for today.');
 		});
 
 		it('gives a premium learner unlimited attempts (5 in a row, attemptsLeftToday null)', async () => {
@@ -234,6 +238,7 @@ describe.each(DATABASE_KINDS)('%s: learning API', (kind) => {
 			const results = (await client.get(`/api/v1/me/quizzes/${key.id}/attempts`)).json;
 			expect(results.attempts).toHaveLength(5);
 			expect(results.attemptsLeftToday).toBeNull();
+			expect(results.attemptsPerDay).toBeNull();
 		});
 	});
 

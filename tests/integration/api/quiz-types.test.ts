@@ -14,7 +14,7 @@ import { createTestDatabase, DATABASE_KINDS, type TestDatabase } from '../../hel
 import { buildFixtureCourse, FIXTURE_COURSES_DIR, ROOT } from '../../helpers/fixture-build.ts';
 import { Conformance, ConformingClient, type OpenApiDocument } from '../../helpers/openapi-conformance.ts';
 import { Client, type RunningServer, startServer } from '../../helpers/server.ts';
-import { PASSWORD, uniqueEmail } from './fixtures.ts';
+import { DEMO_PASSWORD, PASSWORD, uniqueEmail } from './fixtures.ts';
 
 const COURSE = path.join(FIXTURE_COURSES_DIR, 'sourdough');
 const OUT = path.join(ROOT, '.test-build/sourdough');
@@ -128,6 +128,34 @@ describe.each(DATABASE_KINDS)('%s: question types', (kind) => {
 			for (const q of (await start(await learner(`pool-${i}`), 'starter')).questions) seen.add(q.id);
 		}
 		expect(seen.size).toBe(pool.questions.length);
+	});
+
+	it("item analysis counts a pool's question only over the attempts that drew it", async () => {
+		const admin = new ConformingClient(server.url, conformance);
+		await admin.login('admin@demo.test', DEMO_PASSWORD);
+		type Figures = { questionId: string; firstAttempts: number; firstAttemptsCorrect: number; wrongFirstAttempts: number };
+		const figures = async () => {
+			const res = await admin.get('/api/v1/admin/quizzes/starter/statistics');
+			expect(res.status, res.text).toBe(200);
+			return new Map((res.json.questions as Figures[]).map((q) => [q.questionId, q]));
+		};
+		const before = await figures();
+		// New learners, each answering every question of their draw right on their first attempt.
+		const asked = new Map<string, number>();
+		for (let i = 0; i < 4; i++) {
+			const client = await learner(`stats-${i}`);
+			const ids = (await start(client, 'starter')).questions.map((q) => q.id);
+			for (const id of ids) asked.set(id, (asked.get(id) ?? 0) + 1);
+			expect((await submit(client, 'starter', rightAnswers(key('starter'), ids))).status).toBe(201);
+		}
+		const after = await figures();
+		for (const q of key('starter').questions) {
+			const [was, now] = [before.get(q.id) as Figures, after.get(q.id) as Figures];
+			const drawnFor = asked.get(q.id) ?? 0;
+			expect(now.firstAttempts - was.firstAttempts, q.id).toBe(drawnFor);
+			expect(now.firstAttemptsCorrect - was.firstAttemptsCorrect, q.id).toBe(drawnFor);
+			expect(now.wrongFirstAttempts - was.wrongFirstAttempts, `${q.id}: not drawn is not wrong`).toBe(0);
+		}
 	});
 
 	it('shuffled options grade by id, whatever order the learner saw', async () => {

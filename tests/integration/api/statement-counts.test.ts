@@ -7,7 +7,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATABASE_KINDS } from '../../helpers/databases.ts';
 import type { Client } from '../../helpers/server.ts';
-import { type ApiServer, correctAnswers, DEMO_PASSWORD, FREE_CHAPTER, quizKey, startApiServer, wrongAnswers } from './fixtures.ts';
+import {
+	type ApiServer,
+	correctAnswers,
+	DEMO_PASSWORD,
+	FREE_CHAPTER,
+	PASSWORD,
+	quizKey,
+	startApiServer,
+	uniqueEmail,
+	wrongAnswers,
+} from './fixtures.ts';
 
 /** Statements per request, BEGIN/COMMIT aside, the session lookup and the rate limit included. */
 const EXPECTED = {
@@ -16,10 +26,16 @@ const EXPECTED = {
 	getProgress: 2,
 	getStreak: 2,
 	dashboard: 2,
-	/** Premium: no daily attempt limit, one statement for the attempt, the activity day and earlier passes. */
+	/** Premium, failed: no daily attempt limit, one statement for the attempt, the activity day and earlier passes. */
 	submitQuizUnlimited: 2,
-	/** Free: a daily attempt limit, so the learner's row is locked first (in a transaction). */
+	/** Free, failed: a daily attempt limit, so the learner's row is locked first (in a transaction). */
 	submitQuizLimited: 3,
+	/**
+	 * A pass, either tier: the row lock, the attempt, and a read of the quiz records to see whether the
+	 * certificate is now earned (its INSERT comes once in a learner's life; decision 0024).
+	 */
+	submitQuizPassedUnlimited: 4,
+	submitQuizPassedLimited: 4,
 };
 
 for (const kind of DATABASE_KINDS) {
@@ -27,6 +43,8 @@ for (const kind of DATABASE_KINDS) {
 		let api: ApiServer;
 		let premium: Client;
 		let free: Client;
+		/** A second free learner for the passes: free tiers have 3 attempts a day at a quiz. */
+		let freePassing: Client;
 		const quiz = quizKey(FREE_CHAPTER);
 
 		beforeAll(async () => {
@@ -35,6 +53,13 @@ for (const kind of DATABASE_KINDS) {
 			await premium.login('premium@demo.test', DEMO_PASSWORD);
 			free = api.client(false);
 			await free.login('free@demo.test', DEMO_PASSWORD);
+			freePassing = api.client(false);
+			const registered = await freePassing.post('/api/v1/auth/register', {
+				email: uniqueEmail('statements'),
+				password: PASSWORD,
+				displayName: 'Passing',
+			});
+			expect(registered.status, registered.text).toBe(201);
 		}, 120_000);
 
 		afterAll(async () => {
@@ -60,9 +85,12 @@ for (const kind of DATABASE_KINDS) {
 				note('getProgress', await statements(premium, 'GET', '/api/v1/me/progress'));
 				note('getStreak', await statements(premium, 'GET', '/api/v1/me/streak'));
 				note('dashboard', await statements(premium, 'GET', '/dashboard'));
-				const answers = round === 0 ? wrongAnswers(quiz) : correctAnswers(quiz);
-				note('submitQuizUnlimited', await statements(premium, 'POST', `/api/v1/me/quizzes/${quiz.id}/attempts`, { answers }));
-				note('submitQuizLimited', await statements(free, 'POST', `/api/v1/me/quizzes/${quiz.id}/attempts`, { answers }));
+				const [wrong, right] = [{ answers: wrongAnswers(quiz) }, { answers: correctAnswers(quiz) }];
+				const attempts = `/api/v1/me/quizzes/${quiz.id}/attempts`;
+				note('submitQuizUnlimited', await statements(premium, 'POST', attempts, wrong));
+				note('submitQuizLimited', await statements(free, 'POST', attempts, wrong));
+				note('submitQuizPassedUnlimited', await statements(premium, 'POST', attempts, right));
+				note('submitQuizPassedLimited', await statements(freePassing, 'POST', attempts, right));
 			}
 			console.info(`[statement counts, ${kind}] ${JSON.stringify(seen)}`);
 			const expected = Object.fromEntries(Object.entries(EXPECTED).map(([name, n]) => [name, [n, n]]));

@@ -4,7 +4,9 @@
  */
 import { CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listUsers, matchingUsers } from '../../../src/server/repositories/users.ts';
+import { accountCondition } from '../../../src/server/repositories/account-lists.ts';
+import { listLearnerRows } from '../../../src/server/repositories/instructor.ts';
+import { listUsers } from '../../../src/server/repositories/users.ts';
 import { openTestDatabase, TARGETS, type TestDatabase } from './harness.ts';
 
 for (const target of TARGETS) {
@@ -34,7 +36,11 @@ for (const target of TARGETS) {
 		});
 
 		it('plans the search as a bitmap scan of both indexes, not a scan of the table', async () => {
-			const query = matchingUsers(t.handle.db, 'lovelace').select('id').compile();
+			const query = t.handle.db
+				.selectFrom('users')
+				.select('id')
+				.where(accountCondition({ query: 'lovelace' }, 'users'))
+				.compile();
 			const plan = await t.handle.db.transaction().execute(async (trx) => {
 				// The table is small here: forbid the sequential scan so the plan shows whether the index CAN serve the pattern.
 				await sql`set local enable_seqscan = off`.execute(trx);
@@ -54,6 +60,25 @@ for (const target of TARGETS) {
 			expect(hits.total).toBe(11);
 			expect(hits.users.map((u) => u.email)).toEqual([...hits.users.map((u) => u.email)].sort());
 			expect((await listUsers(t.handle.db, { query: '', limit: 1, offset: 0 })).total).toBe(3001);
+		});
+
+		it("the admin's list and the class list page one filter alike: the same accounts, the same total, past the end too", async () => {
+			const classList = (query: string, limit: number, offset: number) =>
+				listLearnerRows(t.handle.db, {
+					chapterIds: [],
+					sort: 'name',
+					order: 'asc',
+					filter: { query },
+					activeSince: '2026-01-01',
+					page: { limit, offset },
+				});
+			const admin = await listUsers(t.handle.db, { query: 'number 299', limit: 20, offset: 0 });
+			const learners = await classList('number 299', 20, 0);
+			expect(learners.total).toBe(admin.total);
+			expect(learners.rows.map((r) => r.id).sort()).toEqual(admin.users.map((u) => u.id).sort());
+			// A page past the end is empty but still knows the total.
+			expect(await listUsers(t.handle.db, { query: 'number 299', limit: 5, offset: 50 })).toEqual({ users: [], total: 11 });
+			expect(await classList('number 299', 5, 50)).toEqual({ rows: [], total: 11 });
 		});
 	});
 }

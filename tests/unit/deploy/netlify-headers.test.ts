@@ -1,14 +1,18 @@
 /**
  * netlify.toml against the code it mirrors: the CDN's security headers equal the Node server's
- * (src/server/security-headers.ts), every dynamic route in src/pages is proxied to the API, and no
- * static file of the build is shadowed by a proxy. Patterns are matched the way Netlify does:
- * `*` is a splat over the rest of the path, `:name` one segment.
+ * (src/server/security-headers.ts), every dynamic route in src/pages is proxied to the API, no
+ * static file of the build is shadowed by a proxy for anonymous readers, and a signed-in reader (the
+ * session cookie) reaches the same server-rendered pages the Node server rewrites to
+ * (src/server/premium-routes.ts). Patterns are matched the way Netlify does: `*` is a splat over the
+ * rest of the path, `:name` one segment; a rule with a Cookie condition applies only when that cookie is sent.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { isFingerprinted } from '../../../src/publish/headers.ts';
+import { SESSION_COOKIE } from '../../../src/server/auth/sessions.ts';
+import { learnRewrite, SIGNED_IN_REWRITES } from '../../../src/server/premium-routes.ts';
 import { securityHeaders } from '../../../src/server/security-headers.ts';
 
 interface HeaderRule {
@@ -20,6 +24,7 @@ interface RedirectRule {
 	to: string;
 	status?: number;
 	force?: boolean;
+	conditions?: { Cookie?: string[] };
 }
 interface NetlifyConfig {
 	build: { command: string; publish: string; environment: Record<string, string> };
@@ -40,9 +45,10 @@ function pattern(from: string): RegExp {
 	return new RegExp(`^${source}/?$`);
 }
 
-/** The first rule that matches, and where it sends the request. */
-function route(url: string): { rule: RedirectRule; target: string } | undefined {
+/** The first rule that matches a request (sending `cookies`), and where it sends the request. */
+function route(url: string, cookies: readonly string[] = []): { rule: RedirectRule; target: string } | undefined {
 	for (const rule of config.redirects) {
+		if (rule.conditions?.Cookie && !rule.conditions.Cookie.some((name) => cookies.includes(name))) continue;
 		const match = pattern(rule.from).exec(url);
 		if (!match) continue;
 		const target = rule.to.replace(/:([A-Za-z]+)/g, (_, name: string) => match.groups?.[name] ?? '');
@@ -136,9 +142,9 @@ describe('netlify.toml: headers', () => {
 });
 
 describe('netlify.toml: proxies to the API', () => {
-	it('every rule proxies (200) to the same path on the placeholder origin and none forces', () => {
+	it('every rule for everyone proxies (200) to the same path on the placeholder origin and none forces', () => {
 		expect(config.redirects.length).toBeGreaterThan(0);
-		for (const rule of config.redirects) {
+		for (const rule of config.redirects.filter((r) => r.conditions === undefined)) {
 			expect(rule.status, rule.from).toBe(200);
 			expect(rule.force, rule.from).not.toBe(true);
 			expect(rule.to, rule.from).toBe(PLACEHOLDER + rule.from.replace(/\*$/, ':splat'));
@@ -182,7 +188,7 @@ describe('netlify.toml: proxies to the API', () => {
 		for (const url of routes) expect(route(url)?.target, url).toBe(PLACEHOLDER + url);
 	});
 
-	it('static pages are never proxied, and static API files stay on the CDN because nothing forces', () => {
+	it('static pages are never proxied for anonymous readers, and static API files stay on the CDN because nothing forces', () => {
 		for (const url of ['/', '/chapters/sample-id/', '/quizzes/sample-id/', '/search/', '/_astro/x.css', '/pagefind/pagefind.js']) {
 			expect(route(url), url).toBeUndefined();
 		}
@@ -201,5 +207,47 @@ describe('netlify.toml: proxies to the API', () => {
 			expect(expected.map((f) => `/api/v1/${f}`).filter((u) => !built.includes(u))).toEqual([]);
 		}
 		for (const url of built) expect(route(url)?.rule.force, url).not.toBe(true);
+	});
+});
+
+describe('netlify.toml: signed-in readers get the pages the Node server renders for them', () => {
+	const signedIn = config.redirects.filter((r) => r.conditions !== undefined);
+
+	it('has one cookie rule per signed-in rewrite of src/server/premium-routes.ts, forced over the static file', () => {
+		expect(signedIn).toEqual(
+			SIGNED_IN_REWRITES.map(({ from, to }) => ({
+				from,
+				to: PLACEHOLDER + to,
+				status: 200,
+				force: true,
+				conditions: { Cookie: [SESSION_COOKIE] },
+			})),
+		);
+		// First match wins: no rule for everyone may come before a signed-in one.
+		expect(config.redirects.slice(0, signedIn.length)).toEqual(signedIn);
+	});
+
+	it('routes every page the Node server rewrites for a session cookie to the same target, and nothing else', () => {
+		const samples = [
+			...staticUrls().filter((u) => !u.startsWith('/api/') && !u.startsWith('/_astro/') && !u.startsWith('/pagefind/')),
+			'/',
+			'/index.html',
+			'/search',
+			'/search/',
+			'/chapters/sample-id',
+			'/chapters/sample-id/',
+			'/quizzes/sample-id/',
+			'/searching',
+			'/privacy/',
+			'/chapters/',
+		];
+		for (const url of samples) {
+			const node = learnRewrite(url, new Set(), true);
+			const netlify = route(url, [SESSION_COOKIE]);
+			if (node === null) expect(netlify?.rule.conditions, url).toBeUndefined();
+			else expect(netlify?.target, url).toBe(PLACEHOLDER + node);
+		}
+		expect(route('/', [SESSION_COOKIE])?.target).toBe(`${PLACEHOLDER}/learn/home`);
+		expect(route('/search/', ['other'])).toBeUndefined();
 	});
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QuizKey } from '../../../src/domain/grading.ts';
 import { type AttemptForAnalysis, analyzeQuiz, groupSize } from '../../../src/domain/item-analysis.ts';
+import { drawn } from '../../../src/domain/quiz-draw.ts';
 
 const key: QuizKey = {
 	id: 'q',
@@ -53,6 +54,7 @@ const first = (userId: string, q1: string[], q2: string[], q3: string[]): Attemp
 	userId,
 	first: true,
 	answers: { q1, q2, q3 },
+	seed: null,
 });
 
 // Totals on first attempts: u1 2 (q1, q2), u2 2 (q2, q3), u3 1 (q3), u4 1 (q3), u5 2 (q1, q3).
@@ -63,7 +65,7 @@ const attempts: AttemptForAnalysis[] = [
 	first('u4', ['c'], ['y'], ['true']),
 	first('u5', ['a'], ['x', 'y'], ['true']),
 	// A retry: counted in attempts, not in first-attempt figures.
-	{ userId: 'u3', first: false, answers: { q1: ['a'], q2: ['y', 'z'], q3: ['true'] } },
+	{ userId: 'u3', first: false, answers: { q1: ['a'], q2: ['y', 'z'], q3: ['true'] }, seed: null },
 ];
 
 describe('analyzeQuiz', () => {
@@ -107,9 +109,9 @@ describe('analyzeQuiz', () => {
 
 	it('uses only the first attempt flagged per learner and treats a malformed answer as wrong', () => {
 		const s = analyzeQuiz(key, [
-			{ userId: 'a', first: true, answers: { q1: ['a'], q2: 'y', q3: [] } },
-			{ userId: 'a', first: true, answers: { q1: ['b'] } },
-			{ userId: 'b', first: true, answers: { q1: ['c'], q2: ['y', 'z'], q3: ['true'] } },
+			{ userId: 'a', first: true, answers: { q1: ['a'], q2: 'y', q3: [] }, seed: null },
+			{ userId: 'a', first: true, answers: { q1: ['b'] }, seed: null },
+			{ userId: 'b', first: true, answers: { q1: ['c'], q2: ['y', 'z'], q3: ['true'] }, seed: null },
 		]);
 		expect(s.learners).toBe(2);
 		expect(s.questions[0]?.firstAttemptsCorrect).toBe(1);
@@ -136,6 +138,48 @@ describe('analyzeQuiz', () => {
 	});
 });
 
+describe('a pool (draw 2 of 3)', () => {
+	const pool: QuizKey = { ...key, draw: 2 };
+	const askedBy = (seed: number) => drawn(pool.questions, 2, seed).map((q) => q.id);
+	const seeds = [1, 2, 3, 4, 5, 6, 7, 8];
+	/** Every learner answers exactly the questions their seed drew, all correctly. */
+	const stats = analyzeQuiz(
+		pool,
+		seeds.map((seed) => ({
+			userId: `u${seed}`,
+			first: true,
+			seed,
+			answers: Object.fromEntries(askedBy(seed).map((id) => [id, pool.questions.find((q) => q.id === id)?.correct ?? []])),
+		})),
+	);
+
+	it('counts a question only over the attempts that asked it: none wrong when every asked answer is right', () => {
+		for (const q of stats.questions) {
+			const asked = seeds.filter((seed) => askedBy(seed).includes(q.questionId)).length;
+			expect(asked, 'the seeds leave some question out of some attempt').toBeLessThan(seeds.length);
+			expect(q).toMatchObject({ attempts: asked, firstAttempts: asked, firstAttemptsCorrect: asked, wrongFirstAttempts: 0 });
+			expect(q.firstAttemptCorrectRate).toBe(asked === 0 ? null : 1);
+			expect(q.mostChosenWrongOption).toBeNull();
+		}
+	});
+
+	it('compares the 27 % groups only among their learners asked the question', () => {
+		const seedAsking = (ids: string[]) => seeds.find((seed) => askedBy(seed).join() === ids.join()) as number;
+		const [s12, s23] = [seedAsking(['q1', 'q2']), seedAsking(['q2', 'q3'])];
+		expect([s12, s23]).not.toContain(undefined);
+		// Upper: asked q1, q2, both right (100 %). Lower: asked q2, q3, q3 wrong (50 %).
+		const two = analyzeQuiz(pool, [
+			{ userId: 'upper', first: true, seed: s12, answers: { q1: ['a'], q2: ['y', 'z'] } },
+			{ userId: 'lower', first: true, seed: s23, answers: { q2: ['y', 'z'], q3: ['false'] } },
+		]);
+		expect(two.questions.map((q) => [q.questionId, q.firstAttempts, q.wrongFirstAttempts, q.discrimination])).toEqual([
+			['q1', 1, 0, null],
+			['q2', 2, 0, 0],
+			['q3', 1, 1, null],
+		]);
+	});
+});
+
 describe('written questions', () => {
 	it('count a short or numeric answer as correct by the grading rule', () => {
 		const written: QuizKey = {
@@ -156,8 +200,8 @@ describe('written questions', () => {
 			],
 		};
 		const stats = analyzeQuiz(written, [
-			{ userId: 'u1', first: true, answers: { w1: ['Autolyse.'], w2: ['3,4'] } },
-			{ userId: 'u2', first: true, answers: { w1: ['levain'], w2: ['4'] } },
+			{ userId: 'u1', first: true, answers: { w1: ['Autolyse.'], w2: ['3,4'] }, seed: null },
+			{ userId: 'u2', first: true, answers: { w1: ['levain'], w2: ['4'] }, seed: null },
 		]);
 		expect(stats.questions.map((q) => [q.questionId, q.firstAttemptsCorrect, q.mostChosenWrongOption])).toEqual([
 			['w1', 1, null],
