@@ -6,7 +6,6 @@
 import { z } from 'astro/zod';
 import { MULTIPLE_SCORING, QUESTION_TYPES, type QuizKey } from '../domain/grading.ts';
 import { REVEAL_POLICIES } from '../domain/reveal.ts';
-import { SEARCH_INDEX_FILE } from '../search/index-file.ts';
 import { fieldPath } from './errors.ts';
 import { chapterPublicSchema, coursePublicSchema, quizSummarySchema, sectionSchema, tierSchema } from './schemas.ts';
 
@@ -61,7 +60,7 @@ export const ARTIFACT_FILES = {
 	manifest: 'manifest.json',
 	chapter: (id: string) => `chapters/${id}.json`,
 	quizKey: (id: string) => `quizzes/${id}.json`,
-	searchIndex: SEARCH_INDEX_FILE,
+	searchIndex: 'search-index.bin',
 } as const;
 
 export class ArtifactError extends Error {}

@@ -15,9 +15,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { ARTIFACT_FILES } from '../content/artifact.ts';
 import type { SearchIndexData } from './index-builder.ts';
 
-export const SEARCH_INDEX_FILE = 'search-index.bin';
+export const SEARCH_INDEX_FILE = ARTIFACT_FILES.searchIndex;
 /** 3: this binary file (2 was JSON). The server refuses an index of another version. */
 export const SEARCH_INDEX_VERSION = 3;
 const MAGIC = 'CCSI';
@@ -177,7 +178,7 @@ function tfArray(bytes: 1 | 2 | 4, buffer: ArrayBufferLike, offset: number, leng
 }
 
 /** Reads what encodeSearchIndex wrote, as views over `bytes` (kept alive by the result); refuses another version. */
-export function decodeSearchIndex(input: Uint8Array, name = SEARCH_INDEX_FILE): PackedSearchIndex {
+export function decodeSearchIndex(input: Uint8Array, name: string = SEARCH_INDEX_FILE): PackedSearchIndex {
 	if (!littleEndian) throw new Error('The search index file is little-endian; this machine is not.');
 	// Typed-array views need aligned offsets; a pooled Buffer may start anywhere.
 	const bytes = input.byteOffset % 4 === 0 ? input : new Uint8Array(input);

@@ -8,7 +8,16 @@ import type { SearchIndexData } from './index-builder.ts';
 import { createSearcher, DEFAULT_RANKER } from './search.ts';
 
 /** Every section is a candidate: this ranks within one chapter, it never decides the course lacks a topic. */
-const RANK_ONLY = { ...DEFAULT_RANKER, minCoverage: 0, minScore: 0, anchorShare: 0, unknownWeight: 0, minRelativeScore: 0, minTogether: 0 };
+const RANK_ONLY = {
+	...DEFAULT_RANKER,
+	minCoverage: 0,
+	minScore: 0,
+	anchorShare: 0,
+	unknownWeight: 0,
+	minRelativeScore: 0,
+	relaxedMinScore: 0,
+	minTogether: 0,
+};
 
 export function withTeachingSections(compiled: CompiledCourse, data: SearchIndexData): CompiledQuiz[] {
 	const searcher = createSearcher(data, RANK_ONLY);
