@@ -30,7 +30,8 @@ try {
 	console.error((error as Error).message);
 	process.exit(1);
 }
-const { log } = await import('../src/server/log.ts');
+const { createAccessLog, log } = await import('../src/server/log.ts');
+const accessLog = createAccessLog();
 
 // The server owns shutdown: stop accepting, finish in-flight requests, then close the database.
 (globalThis as { __ccManagedShutdown?: boolean }).__ccManagedShutdown = true;
@@ -169,7 +170,7 @@ const server = http.createServer((req, res) => {
 	res.setHeader('X-Request-Id', requestId);
 	res.on('finish', () => {
 		const ms = Number(process.hrtime.bigint() - started) / 1e6;
-		log.info({ reqId: requestId, method: req.method, url: req.url, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+		accessLog.info({ reqId: requestId, method: req.method, url: req.url, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
 	});
 	// TRACE echoes requests (cross-site tracing) and CONNECT is for proxies: no route of ours answers either.
 	if (!ALLOWED_METHODS.has(req.method ?? '')) {
