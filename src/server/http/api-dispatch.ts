@@ -182,6 +182,8 @@ async function write(
 		for (const [name, value] of Object.entries(answer.headers)) out[name.toLowerCase()] = value;
 		body = answer.body;
 	}
+	// A length rather than chunked framing: the body is whole already.
+	out['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
 	if (setCookies.length > 0) out['set-cookie'] = setCookies;
 	if (statements !== undefined) out['x-db-statements'] = String(statements);
 	res.writeHead(answer.status, out);
