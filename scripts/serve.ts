@@ -1,7 +1,7 @@
 /**
  * `npm run serve`: the production server. Static files from dist/client (small ones from memory,
- * the rest with sirv), everything else through Astro's handler; premium chapter and quiz pages go to
- * their server-rendered versions.
+ * the rest with sirv), the API's operations straight from node:http (src/server/http/api-dispatch.ts),
+ * everything else through Astro's handler; premium chapter and quiz pages go to their server-rendered versions.
  * JSON logs with a request id, security headers, graceful shutdown on SIGTERM/SIGINT.
  */
 import { randomUUID } from 'node:crypto';
@@ -30,7 +30,8 @@ try {
 	console.error((error as Error).message);
 	process.exit(1);
 }
-const { log } = await import('../src/server/log.ts');
+const { createAccessLog, log } = await import('../src/server/log.ts');
+const accessLog = createAccessLog();
 
 // The server owns shutdown: stop accepting, finish in-flight requests, then close the database.
 (globalThis as { __ccManagedShutdown?: boolean }).__ccManagedShutdown = true;
@@ -169,7 +170,7 @@ const server = http.createServer((req, res) => {
 	res.setHeader('X-Request-Id', requestId);
 	res.on('finish', () => {
 		const ms = Number(process.hrtime.bigint() - started) / 1e6;
-		log.info({ reqId: requestId, method: req.method, url: req.url, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
+		accessLog.info({ reqId: requestId, method: req.method, url: req.url, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
 	});
 	// TRACE echoes requests (cross-site tracing) and CONNECT is for proxies: no route of ours answers either.
 	if (!ALLOWED_METHODS.has(req.method ?? '')) {
@@ -193,10 +194,17 @@ const server = http.createServer((req, res) => {
 		return void handler(req, res);
 	}
 	// Static files answer GET and HEAD only; anything else goes to the app (405/404 in the API's error shape).
-	if (req.method !== 'GET' && req.method !== 'HEAD') return void handler(req, res);
-	serveStatic(req, res, () => void handler(req, res));
+	const app = () => {
+		if (!dispatchApi(req, res)) void handler(req, res);
+	};
+	if (req.method !== 'GET' && req.method !== 'HEAD') return app();
+	serveStatic(req, res, app);
 });
 server.keepAliveTimeout = 65_000;
+
+const { createApiDispatcher } = await import('../src/server/http/api-dispatch.ts');
+const { operations } = await import('../src/server/operations/index.ts');
+const dispatchApi = createApiDispatcher(operations);
 
 // Open the database and run migrations (and the demo seed) before accepting requests.
 const { getServices } = await import('../src/server/services.ts');

@@ -1,40 +1,21 @@
 /**
- * Every on-demand request: request id, session → locals, CSRF check, rate limit, security headers.
+ * Every on-demand request: request id, the guards of src/server/http/admission.ts (session → locals, CSRF, rate limit), security headers.
  * Prerendered pages skip all of it at build time.
  */
 import { randomUUID } from 'node:crypto';
 import { defineMiddleware } from 'astro:middleware';
-import { ApiError, apiErrorResponse, errorResponse } from './server/api/errors.ts';
-import { authenticate, setSessionCookie } from './server/auth/request-auth.ts';
-import { SESSION_COOKIE, SESSION_LIFETIME_MS } from './server/auth/sessions.ts';
-import { clientAddress } from './server/client-address.ts';
-import { requestNow } from './server/clock.ts';
-import { csrfViolation } from './server/csrf.ts';
+import { type ApiError, apiErrorResponse } from './server/api/errors.ts';
+import { withStatementCount } from './server/db/statement-count.ts';
+import { databaseUnavailablePage, databaseUnavailableResponse, isDatabaseUnavailable, wantsJson } from './server/db/unavailable.ts';
+import { admit, normalPath } from './server/http/admission.ts';
 import { mcpRateLimitedResponse } from './server/mcp/http.ts';
 import { OAUTH_CORS } from './server/oauth/endpoints.ts';
 import { oauthRateLimitedResponse } from './server/oauth/errors.ts';
-import { withStatementCount } from './server/db/statement-count.ts';
-import { databaseUnavailablePage, databaseUnavailableResponse, isDatabaseUnavailable, wantsJson } from './server/db/unavailable.ts';
-import { consumeOrThrow } from './server/rate-limit.ts';
 import { securityHeaders } from './server/security-headers.ts';
 import { getServices } from './server/services.ts';
 
 /** Built once, not per response. */
 const SECURITY_HEADERS = Object.entries(securityHeaders({ development: import.meta.env.DEV }));
-
-/**
- * Every dynamic request counts against the per-learner (or per-address) limit, whatever its spelling
- * (`/mcp/`, `//api/v1/me`, `/Dashboard`): only the health probes are exempt. Prerendered files never get here.
- */
-const UNLIMITED = new Set(['/api/health', '/api/ready']);
-function isLimited(pathname: string): boolean {
-	const normal =
-		pathname
-			.toLowerCase()
-			.replace(/\/{2,}/g, '/')
-			.replace(/\/+$/, '') || '/';
-	return !UNLIMITED.has(normal);
-}
 
 const handleRequest = defineMiddleware(async (context, next) => {
 	// Static pages need nothing from here (and get no request headers in dev); `npm run dev` sends signed-in
@@ -44,33 +25,24 @@ const handleRequest = defineMiddleware(async (context, next) => {
 	const services = await getServices();
 	locals.requestId = request.headers.get('x-request-id') ?? randomUUID();
 
-	const now = new Date();
-	locals.now = requestNow(request, services.env.TEST_CLOCK === 'header', now);
-	const auth = await authenticate(services.db, request, cookies, now);
+	const admission = await admit(services, {
+		method: request.method,
+		url,
+		headers: request.headers,
+		cookies,
+		get clientAddress() {
+			return context.clientAddress;
+		},
+	});
+	if (!admission.admitted) {
+		const response =
+			admission.refusal === 'csrf' ? apiErrorResponse(admission.error) : await refusal(request, url.pathname, admission.error);
+		return withHeaders(response, locals.requestId);
+	}
+	const { auth, limitHeaders } = admission;
+	locals.now = admission.now;
 	locals.user = auth?.user ?? null;
 	locals.session = auth ? { id: auth.session.id, kind: auth.session.kind } : null;
-
-	if (auth?.via === 'cookie' && auth.session.expiresAt.getTime() - now.getTime() > SESSION_LIFETIME_MS - 60_000) {
-		// The session's expiry just slid forward: move the cookie's with it.
-		const token = cookies.get(SESSION_COOKIE)?.value;
-		if (token) setSessionCookie(cookies, token, auth.session.expiresAt);
-	}
-
-	const violation = csrfViolation(request, url, [services.env.PUBLIC_ORIGIN]);
-	if (violation) return withHeaders(errorResponse(403, 'csrf_refused', `Refused: ${violation}.`), locals.requestId);
-
-	let limitHeaders: Record<string, string> = {};
-	if (isLimited(url.pathname)) {
-		const [limiter, key] = auth
-			? [services.limits.general, `user:${auth.user.id}`]
-			: [services.limits.anonymous, `ip:${clientAddress(context)}`];
-		try {
-			limitHeaders = await consumeOrThrow(limiter, key, 'requests');
-		} catch (error) {
-			if (error instanceof ApiError) return withHeaders(await refusal(request, url.pathname, error), locals.requestId);
-			throw error;
-		}
-	}
 
 	const response = await next();
 	// A stricter limiter (sign-in) may already have answered with its own figures: keep those.
@@ -80,10 +52,7 @@ const handleRequest = defineMiddleware(async (context, next) => {
 
 /** A 429 in the protocol of the path: JSON-RPC on /mcp, RFC 6749 on OAuth endpoints, a sentence on the consent page, else the API's shape. */
 async function refusal(request: Request, pathname: string, error: ApiError): Promise<Response> {
-	const path = pathname
-		.toLowerCase()
-		.replace(/\/{2,}/g, '/')
-		.replace(/\/+$/, '');
+	const path = normalPath(pathname);
 	if (path === '/mcp') return mcpRateLimitedResponse(request, (await getServices()).env.PUBLIC_ORIGIN, error.message, error.headers);
 	if (/^\/oauth\/(token|revoke|register)$/.test(path)) return oauthRateLimitedResponse(error.message, { ...error.headers, ...OAUTH_CORS });
 	if (path === '/oauth/authorize') {

@@ -54,18 +54,26 @@ DASHBOARD_SQL = """SELECT 1 AS one, COALESCE((SELECT json_agg(json_build_array(c
 		ORDER BY due_day, box, quiz_id, question_id) FROM review_cards WHERE user_id = $5 AND retired_on IS NULL), '[]'::json) AS review_cards"""
 ATTEMPT_SQL = """
 			WITH attempt AS (
-				INSERT INTO quiz_attempts (user_id, quiz_id, answers, score, total, percent, passed, local_date, created_at)
-				SELECT $1::text, $2::text, $3::jsonb, $4::int,
-					$5::int, $6::int, $7::boolean, $8::date, $9::timestamptz
+				INSERT INTO quiz_attempts (user_id, quiz_id, answers, score, total, percent, passed, local_date, created_at, seed)
+				SELECT $1::text, $2::text, $3::jsonb, $4::float8,
+					$5::int, $6::int, $7::boolean, $8::date, $9::timestamptz,
+					$10::int
 				
 				RETURNING *), activity AS (
 				INSERT INTO activity_days (user_id, day, first_source)
-				SELECT $10::text, $11::date, 'quiz' WHERE EXISTS (SELECT 1 FROM attempt)
-				ON CONFLICT (user_id, day) DO NOTHING RETURNING 1)
+				SELECT $11::text, $12::date, 'quiz' WHERE EXISTS (SELECT 1 FROM attempt)
+				ON CONFLICT (user_id, day) DO NOTHING RETURNING 1), review_recalled AS (
+				UPDATE review_cards AS c SET box = t.box, due_day = t."dueDay"::date, retired_on = t."retiredOn"::date,
+					reviews = c.reviews + 1, updated_at = $13::timestamptz
+				FROM jsonb_to_recordset($14::jsonb) AS t("fromBox" int, box int, "dueDay" text, "retiredOn" text)
+				WHERE EXISTS (SELECT 1 FROM attempt) AND c.user_id = $15 AND c.quiz_id = $16
+					AND c.question_id IN (SELECT jsonb_array_elements_text($17::jsonb))
+					AND c.retired_on IS NULL AND c.due_day <= $18::date AND c.box = t."fromBox"
+				RETURNING 1)
 			SELECT attempt.*, attempt.id IS NOT NULL AS attempted, 0 AS used_before, false AS passed_before,
 				CASE WHEN EXISTS (SELECT 1 FROM activity) THEN (SELECT max(day)::text FROM (
-				SELECT day FROM activity_days WHERE user_id = $12 AND day < $13::date
-				UNION ALL SELECT day FROM streak_freezes WHERE user_id = $14 AND day < $15::date) covered) END AS last_covered
+				SELECT day FROM activity_days WHERE user_id = $19 AND day < $20::date
+				UNION ALL SELECT day FROM streak_freezes WHERE user_id = $21 AND day < $22::date) covered) END AS last_covered
 			FROM (SELECT 1) AS one LEFT JOIN attempt ON true"""
 FREEZE_SQL = 'insert into "streak_freezes" ("user_id", "day") values {values} on conflict ("user_id", "day") do nothing returning "day"'
 
@@ -275,6 +283,21 @@ def step(c, pending, pass_mark, locked) -> dict:
     return {"kind": kind, "chapterId": c["id"], "title": c["title"], "message": message}
 
 
+REVIEW_INTERVALS = [1, 3, 7, 14, 30]  # src/domain/review-queue.ts
+
+
+def recall_table(today: date) -> str:
+    """recallTable (src/domain/review-queue.ts) as our server sends it: a right answer's next box per box, as JSON."""
+    rows = []
+    for box in range(1, len(REVIEW_INTERVALS) + 1):
+        if box >= len(REVIEW_INTERVALS):
+            rows.append({"fromBox": box, "box": box, "dueDay": today.isoformat(), "retiredOn": today.isoformat()})
+        else:
+            due = today + timedelta(days=REVIEW_INTERVALS[box])
+            rows.append({"fromBox": box, "box": box + 1, "dueDay": due.isoformat(), "retiredOn": None})
+    return json.dumps(rows, separators=(",", ":"))
+
+
 def reviews_due(user, raw_cards: str, today: str) -> int:
     """Cards due today whose quiz is in the course and open to the learner's tier (src/server/reviews.ts)."""
     quizzes = {q["id"]: q for q in MANIFEST["quizzes"]}
@@ -448,8 +471,12 @@ async def submit_quiz(quiz_id: str, request: Request):
             return error(501, "not_implemented", "The twin grades passing attempts (or reveal policies without history) only.")
         uid = user["user_id"]
         day = date.fromisoformat(local_date(now, user["timezone"]))
+        # Our recordAttempt's statement (src/server/repositories/reviews.ts): the due review cards of the questions
+        # answered right move up a box (recallTable); no seed (the twin grades quizzes that do not draw).
+        right = json.dumps([q["id"] for q in questions if q["correct"]], separators=(",", ":"))
         row = await conn.fetchrow(
-            ATTEMPT_SQL, uid, key["id"], json.dumps(answers, separators=(",", ":")), score, total, percent, passed, day, now, uid, day, uid, day, uid, day
+            ATTEMPT_SQL, uid, key["id"], json.dumps(answers, separators=(",", ":")), float(score), total, percent, passed, day, now, None,
+            uid, day, now, recall_table(day), uid, key["id"], right, day, uid, day, uid, day
         )
         last_covered = row["last_covered"]
         per_month = tier_definition(user["tier"])["streakFreezesPerMonth"]

@@ -5,6 +5,7 @@
  * client wrote, so they are never trusted.
  */
 import { serverEnv } from './env.ts';
+import type { HeaderReader } from './http/incoming.ts';
 
 /** Pure: the client address given the socket peer, the X-Forwarded-For header and the trusted hop count. */
 export function resolveClientAddress(socketAddress: string, forwardedFor: string | null, trustedHops: number): string {
@@ -22,7 +23,7 @@ function configuredHops(): number {
 	return serverEnv().TRUST_PROXY;
 }
 
-export function clientAddress(context: { clientAddress: string; request: Request }): string {
+export function clientAddress(context: { clientAddress: string; request: { headers: HeaderReader } }): string {
 	let socket = 'unknown';
 	try {
 		socket = context.clientAddress;

@@ -4,10 +4,12 @@
  * may name its own instant in `X-Test-Now` (ISO 8601): how the tests move the clock across days. Sessions,
  * tokens and rate limits keep the real time either way, so moving the clock never signs anyone out.
  */
+import type { HeaderReader } from './http/incoming.ts';
+
 export const TEST_CLOCK_HEADER = 'x-test-now';
 
 /** `testClock`: the server runs with TEST_CLOCK=header (never in production; the server warns at start). */
-export function requestNow(request: Request, testClock: boolean, real: Date = new Date()): Date {
+export function requestNow(request: { headers: HeaderReader }, testClock: boolean, real: Date = new Date()): Date {
 	if (!testClock) return real;
 	const named = request.headers.get(TEST_CLOCK_HEADER);
 	if (!named) return real;

@@ -1,5 +1,6 @@
 /** The one JSON error shape every API error uses: { error: { code, message, details } }. */
 import { z } from 'astro/zod';
+import { jsonAnswer, type PlainAnswer, toResponse } from '../http/answer.ts';
 
 export const errorBodySchema = z
 	.object({
@@ -28,6 +29,17 @@ export class ApiError extends Error {
 	}
 }
 
+export function errorAnswer(
+	status: number,
+	code: string,
+	message: string,
+	details?: unknown,
+	headers: Record<string, string> = {},
+): PlainAnswer {
+	const body: ErrorBody = { error: { code, message, ...(details === undefined ? {} : { details }) } };
+	return jsonAnswer(body, status, headers);
+}
+
 export function errorResponse(
 	status: number,
 	code: string,
@@ -35,15 +47,15 @@ export function errorResponse(
 	details?: unknown,
 	headers: Record<string, string> = {},
 ): Response {
-	const body: ErrorBody = { error: { code, message, ...(details === undefined ? {} : { details }) } };
-	return new Response(JSON.stringify(body), {
-		status,
-		headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
-	});
+	return toResponse(errorAnswer(status, code, message, details, headers));
+}
+
+export function apiErrorAnswer(error: ApiError): PlainAnswer {
+	return errorAnswer(error.status, error.code, error.message, error.details, error.headers);
 }
 
 export function apiErrorResponse(error: ApiError): Response {
-	return errorResponse(error.status, error.code, error.message, error.details, error.headers);
+	return toResponse(apiErrorAnswer(error));
 }
 
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} was not found.`);

@@ -11,7 +11,9 @@ import type { CurrentUser } from '../auth/current-user.ts';
 import { apiBearerChallenge, bearerToken } from '../auth/request-auth.ts';
 import { clientAddress } from '../client-address.ts';
 import { databaseUnavailableResponse, isDatabaseUnavailable } from '../db/unavailable.ts';
-import { ApiError, apiErrorResponse, errorResponse, forbidden, unauthorized } from './errors.ts';
+import { jsonAnswer, type PlainAnswer, toResponse } from '../http/answer.ts';
+import type { HeaderReader } from '../http/incoming.ts';
+import { ApiError, apiErrorAnswer, errorResponse, forbidden, unauthorized } from './errors.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 /** public: no identity; optional: answers differ when signed in; learner: any signed-in user; admin: role admin. */
@@ -61,6 +63,11 @@ export interface OperationSpec<
 	oauth?: false;
 	/** Documented-only operations are served as static files (the prerendered JSON). */
 	static?: boolean;
+	/**
+	 * The handler uses `astro` (sets cookies) or reads the raw request: the production server's API
+	 * dispatcher (src/server/http/api-dispatch.ts) leaves the operation to its Astro route.
+	 */
+	needsAstro?: true;
 	handler?: (ctx: OperationContext<z.infer<P>, z.infer<Q>, z.infer<B>, A>) => Promise<z.input<R> | Response>;
 }
 
@@ -103,8 +110,12 @@ function parseOrThrow<T extends ZodType>(schema: T, input: unknown, location: 'b
 }
 
 export async function readJsonBody(request: Request): Promise<unknown> {
-	const type = request.headers.get('content-type') ?? '';
-	const text = await readLimited(request, MAX_BODY_BYTES);
+	return parseJsonBody(request.headers.get('content-type'), await readLimited(request, MAX_BODY_BYTES));
+}
+
+/** A body already read (at most MAX_BODY_BYTES): undefined when empty, 415 unless JSON, 400 when malformed. */
+export function parseJsonBody(contentType: string | null, text: string): unknown {
+	const type = contentType ?? '';
 	if (text.trim() === '') return undefined;
 	if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
 		throw new ApiError(415, 'unsupported_media_type', 'Send the body as JSON with "Content-Type: application/json".');
@@ -126,10 +137,33 @@ export async function readLimited(request: Request, limit: number): Promise<stri
 }
 
 export function json(value: unknown, status = 200, headers: Record<string, string> = {}): Response {
-	return new Response(JSON.stringify(value), {
-		status,
-		headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
-	});
+	return toResponse(jsonAnswer(value, status, headers));
+}
+
+/** Who calls and when: what an operation's guards and handler take from the request, whichever server received it. */
+export interface CallScope {
+	user: CurrentUser | null;
+	session: { id: string; kind: string } | null;
+	now: Date;
+	clientIp: string;
+	requestId: string | undefined;
+	headers: HeaderReader;
+	readonly request: Request;
+	readonly astro: APIContext;
+}
+
+/** The scope of a request Astro routed: identity and clock from the middleware's locals. */
+export function astroScope(context: APIContext): CallScope {
+	return {
+		user: context.locals.user ?? null,
+		session: context.locals.session ?? null,
+		now: context.locals.now ?? new Date(),
+		clientIp: clientAddress(context),
+		requestId: context.locals.requestId,
+		headers: context.request.headers,
+		request: context.request,
+		astro: context,
+	};
 }
 
 /**
@@ -153,8 +187,22 @@ export async function invokeOperation<
 		handler?: OperationSpec<P, Q, B, R, A>['handler'];
 	} = {},
 ): Promise<z.input<R> | Response> {
-	const user = overrides.user !== undefined ? overrides.user : (context.locals.user ?? null);
-	const session = overrides.session !== undefined ? overrides.session : (context.locals.session ?? null);
+	return runOperation(op, input, astroScope(context), overrides);
+}
+
+/** invokeOperation on a scope rather than Astro's context (the API dispatcher has none). */
+export async function runOperation<P extends z.ZodObject, Q extends z.ZodObject, B extends ZodType, R extends ZodType, A extends AuthLevel>(
+	op: OperationSpec<P, Q, B, R, A>,
+	input: { params?: unknown; query?: unknown; body?: unknown },
+	scope: CallScope,
+	overrides: {
+		user?: CurrentUser | null;
+		session?: { id: string; kind: string } | null;
+		handler?: OperationSpec<P, Q, B, R, A>['handler'];
+	} = {},
+): Promise<z.input<R> | Response> {
+	const user = overrides.user !== undefined ? overrides.user : scope.user;
+	const session = overrides.session !== undefined ? overrides.session : scope.session;
 	if ((op.auth === 'learner' || op.auth === 'admin') && !user) throw unauthorized();
 	if (op.auth === 'admin' && user?.role !== 'admin') throw forbidden('This operation is for administrators only.');
 	if (op.oauth === false && session?.kind === 'oauth') {
@@ -175,11 +223,69 @@ export async function invokeOperation<
 		body: body as z.infer<B>,
 		user: user as OperationContext<z.infer<P>, z.infer<Q>, z.infer<B>, A>['user'],
 		session,
-		request: context.request,
-		astro: context,
-		now: context.locals.now ?? new Date(),
-		clientIp: clientAddress(context),
+		get request() {
+			return scope.request;
+		},
+		get astro() {
+			return scope.astro;
+		},
+		now: scope.now,
+		clientIp: scope.clientIp,
 	});
+}
+
+/** A routed call: the scope, the path parameters and query, and the body still to read (at most MAX_BODY_BYTES, as text). */
+export interface RouteCall {
+	scope: CallScope;
+	params: Record<string, string | undefined>;
+	query: Record<string, string>;
+	readBody(): Promise<string>;
+}
+
+/**
+ * What a route answers, whichever server routed it: guards before the body is read, the operation, and
+ * every failure in the API's one error shape. A handler's own Response (a CSV export) passes through.
+ */
+export async function answerRoute<P extends z.ZodObject, Q extends z.ZodObject, B extends ZodType, R extends ZodType, A extends AuthLevel>(
+	op: OperationSpec<P, Q, B, R, A>,
+	call: RouteCall,
+): Promise<PlainAnswer | Response> {
+	const { scope } = call;
+	try {
+		// Auth guards run before the body is read, so an anonymous caller gets 401, not 400.
+		const user = scope.user;
+		// A bearer token that names no one is a 401 (RFC 6750 §3.1), never a quiet fall-back to anonymous.
+		if (op.auth !== 'public' && !user && bearerToken(scope) !== null) {
+			throw new ApiError(401, 'invalid_token', 'The access token is invalid, expired or revoked: sign in or link the app again.');
+		}
+		if ((op.auth === 'learner' || op.auth === 'admin') && !user) throw unauthorized();
+		if (op.auth === 'admin' && user?.role !== 'admin') throw forbidden('This operation is for administrators only.');
+		const body = op.body ? parseJsonBody(scope.headers.get('content-type'), await readBodyOrThrow(call)) : undefined;
+		const result = await runOperation(op, { params: call.params, query: call.query, body }, scope);
+		if (result instanceof Response) return result;
+		return jsonAnswer(result, op.status ?? 200);
+	} catch (error) {
+		if (error instanceof ApiError) {
+			const answer = apiErrorAnswer(error);
+			// RFC 9110 §15.5.2: every 401 names its scheme.
+			if (error.status === 401 && !Object.keys(answer.headers).some((name) => name.toLowerCase() === 'www-authenticate')) {
+				answer.headers['WWW-Authenticate'] = apiBearerChallenge(scope);
+			}
+			return answer;
+		}
+		if (isDatabaseUnavailable(error)) return databaseUnavailableResponse();
+		logUnexpected(error, { requestId: scope.requestId, where: op.operationId });
+		return errorResponse(500, 'internal_error', 'Something went wrong on our side. Please try again.');
+	}
+}
+
+async function readBodyOrThrow(call: RouteCall): Promise<string> {
+	try {
+		return await call.readBody();
+	} catch (error) {
+		if (error instanceof BodyTooLargeError) throw new ApiError(413, 'payload_too_large', error.message);
+		throw error;
+	}
 }
 
 /** Binds an operation to an Astro route. */
@@ -187,36 +293,13 @@ export function route<P extends z.ZodObject, Q extends z.ZodObject, B extends Zo
 	op: OperationSpec<P, Q, B, R, A>,
 ): APIRoute {
 	return async (context) => {
-		try {
-			// Auth guards run before the body is read, so an anonymous caller gets 401, not 400.
-			const user = context.locals.user ?? null;
-			// A bearer token that names no one is a 401 (RFC 6750 §3.1), never a quiet fall-back to anonymous.
-			if (op.auth !== 'public' && !user && bearerToken(context.request) !== null) {
-				throw new ApiError(401, 'invalid_token', 'The access token is invalid, expired or revoked: sign in or link the app again.');
-			}
-			if ((op.auth === 'learner' || op.auth === 'admin') && !user) throw unauthorized();
-			if (op.auth === 'admin' && user?.role !== 'admin') throw forbidden('This operation is for administrators only.');
-			const body = op.body ? await readJsonBody(context.request) : undefined;
-			const result = await invokeOperation(
-				op,
-				{ params: context.params, query: Object.fromEntries(new URL(context.request.url).searchParams), body },
-				context,
-			);
-			if (result instanceof Response) return result;
-			return json(result, op.status ?? 200);
-		} catch (error) {
-			if (error instanceof ApiError) {
-				const response = apiErrorResponse(error);
-				// RFC 9110 §15.5.2: every 401 names its scheme.
-				if (error.status === 401 && !response.headers.has('www-authenticate')) {
-					response.headers.set('WWW-Authenticate', apiBearerChallenge(context.request));
-				}
-				return response;
-			}
-			if (isDatabaseUnavailable(error)) return databaseUnavailableResponse();
-			logUnexpected(error, { requestId: context.locals.requestId, where: op.operationId });
-			return errorResponse(500, 'internal_error', 'Something went wrong on our side. Please try again.');
-		}
+		const answer = await answerRoute(op, {
+			scope: astroScope(context),
+			params: context.params,
+			query: Object.fromEntries(new URL(context.request.url).searchParams),
+			readBody: () => readBodyText(context.request, MAX_BODY_BYTES),
+		});
+		return answer instanceof Response ? answer : toResponse(answer);
 	};
 }
 

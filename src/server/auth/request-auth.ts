@@ -1,8 +1,8 @@
 /** Finds the session behind a request: a bearer token (API clients, ChatGPT) or the session cookie. */
-import type { AstroCookies } from 'astro';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { serverEnv } from '../env.ts';
+import type { CookieJar, HeaderReader } from '../http/incoming.ts';
 import { audienceAllows } from '../oauth/resource.ts';
 import { type CurrentUser, currentUserFrom } from './current-user.ts';
 import { SESSION_COOKIE, sessionCookieAttributes, validateSessionToken } from './sessions.ts';
@@ -18,19 +18,25 @@ export interface RequestAuth {
  * The RFC 6750 §3 challenge for a 401 outside /mcp: `error="invalid_token"` when a bearer token was sent
  * but is invalid, expired, revoked or bound to another resource; none when no credentials came.
  */
-export function apiBearerChallenge(request: Request): string {
+export function apiBearerChallenge(request: { headers: HeaderReader }): string {
 	return bearerToken(request) === null
 		? 'Bearer realm="course-companion"'
 		: 'Bearer realm="course-companion", error="invalid_token", error_description="The access token is invalid, expired, revoked or for another resource"';
 }
 
-export function bearerToken(request: Request): string | null {
+export function bearerToken(request: { headers: HeaderReader }): string | null {
 	const header = request.headers.get('authorization');
 	const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
 	return match?.[1] ?? null;
 }
 
-export async function authenticate(db: Kysely<Database>, request: Request, cookies: AstroCookies, now: Date): Promise<RequestAuth | null> {
+/** `pathname`: where the request goes, for the audience an OAuth token is bound to. */
+export async function authenticate(
+	db: Kysely<Database>,
+	request: { headers: HeaderReader; pathname: string },
+	cookies: CookieJar,
+	now: Date,
+): Promise<RequestAuth | null> {
 	const bearer = bearerToken(request);
 	const token = bearer ?? cookies.get(SESSION_COOKIE)?.value ?? null;
 	if (!token) return null;
@@ -38,7 +44,7 @@ export async function authenticate(db: Kysely<Database>, request: Request, cooki
 	if (!found) return null;
 	const { session, user, audience } = found;
 	// RFC 8707: an OAuth access token bound to one resource (e.g. /mcp) is no token at all elsewhere.
-	if (bearer && session.kind === 'oauth' && !audienceAllows(audience, new URL(request.url).pathname, configuredOrigin())) return null;
+	if (bearer && session.kind === 'oauth' && !audienceAllows(audience, request.pathname, configuredOrigin())) return null;
 	return {
 		user: currentUserFrom(user, now),
 		session: { id: session.id, kind: session.kind, expiresAt: session.expires_at },
@@ -67,7 +73,7 @@ export function cookieIsSecure(): boolean {
 	return secure;
 }
 
-export function setSessionCookie(cookies: AstroCookies, token: string, expires: Date): void {
+export function setSessionCookie(cookies: CookieJar, token: string, expires: Date): void {
 	const attrs = sessionCookieAttributes({ secure: cookieIsSecure(), expires });
 	cookies.set(SESSION_COOKIE, token, {
 		httpOnly: attrs.httpOnly,
@@ -81,7 +87,7 @@ export function setSessionCookie(cookies: AstroCookies, token: string, expires: 
 /** Readable by the static pages' script to show who is signed in; holds the display name only, never a secret. */
 export const USER_HINT_COOKIE = 'cc_user';
 
-export function setUserHintCookie(cookies: AstroCookies, displayName: string, expires: Date): void {
+export function setUserHintCookie(cookies: CookieJar, displayName: string, expires: Date): void {
 	cookies.set(USER_HINT_COOKIE, displayName.slice(0, 80), {
 		httpOnly: false,
 		sameSite: 'lax',
@@ -91,7 +97,7 @@ export function setUserHintCookie(cookies: AstroCookies, displayName: string, ex
 	});
 }
 
-export function clearSessionCookie(cookies: AstroCookies): void {
+export function clearSessionCookie(cookies: CookieJar): void {
 	cookies.set(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', secure: cookieIsSecure(), maxAge: 0 });
 	cookies.set(USER_HINT_COOKIE, '', { httpOnly: false, sameSite: 'lax', path: '/', secure: cookieIsSecure(), maxAge: 0 });
 }

@@ -52,3 +52,19 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
 export async function readBodyText(request: Request, limit: number): Promise<string> {
 	return new TextDecoder().decode(await readBodyBytes(request, limit));
 }
+
+/** readBodyText for a node:http request (the API dispatcher): the same limit, counted while reading. */
+export async function readNodeBodyText(
+	request: AsyncIterable<Buffer> & { headers: Record<string, unknown> },
+	limit: number,
+): Promise<string> {
+	if (Number(request.headers['content-length'] ?? 0) > limit) throw new BodyTooLargeError(limit);
+	const chunks: Buffer[] = [];
+	let size = 0;
+	for await (const chunk of request) {
+		size += chunk.byteLength;
+		if (size > limit) throw new BodyTooLargeError(limit);
+		chunks.push(chunk);
+	}
+	return new TextDecoder().decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+}

@@ -42,6 +42,7 @@ const authResultSchema = z.object({
 
 export const register = defineOperation({
 	operationId: 'register',
+	needsAstro: true,
 	method: 'POST',
 	path: '/api/v1/auth/register',
 	summary: 'Create a learner account',
@@ -85,6 +86,7 @@ export const register = defineOperation({
 
 export const login = defineOperation({
 	operationId: 'login',
+	needsAstro: true,
 	method: 'POST',
 	path: '/api/v1/auth/login',
 	summary: 'Sign in with email and password',
@@ -130,6 +132,7 @@ async function startSession(
 
 export const logout = defineOperation({
 	operationId: 'logout',
+	needsAstro: true,
 	method: 'POST',
 	path: '/api/v1/auth/logout',
 	summary: 'Sign out (revoke the current session)',

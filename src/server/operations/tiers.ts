@@ -190,6 +190,7 @@ type WebhookResponse = z.infer<typeof webhookResponseSchema>;
 
 export const billingWebhook = defineOperation({
 	operationId: 'billingWebhook',
+	needsAstro: true,
 	method: 'POST',
 	path: '/api/v1/billing/webhook',
 	summary: 'Billing provider webhook (Stripe or HMAC-signed)',

@@ -221,3 +221,29 @@ describe('timeUntil', () => {
 		expect(timeUntil(now, at(-60_000))).toBe('in less than a minute');
 	});
 });
+
+describe('the quarter-hour offset cache', () => {
+	// Intl's own answer, without the cache: the calendar date at an instant in a zone.
+	const intlDate = (ms: number, timeZone: string) =>
+		new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+
+	it('gives the same local dates and day ends as Intl around transitions, odd historical offsets included', () => {
+		const cases: [string, string][] = [
+			['America/New_York', '2026-03-08T00:00:00Z'],
+			['Europe/London', '2026-10-25T00:00:00Z'],
+			['Australia/Lord_Howe', '2026-04-04T12:00:00Z'],
+			['America/Santiago', '2026-09-05T20:00:00Z'],
+			['Africa/Monrovia', '1972-01-06T12:00:00Z'],
+			['Asia/Kolkata', '2026-06-01T18:00:00Z'],
+		];
+		for (const [zone, around] of cases) {
+			const centre = Date.parse(around);
+			// Every 7 min 13 s over a day either side: many instants per quarter hour, none aligned to it.
+			for (let ms = centre - 86_400_000; ms <= centre + 86_400_000; ms += 433_000) {
+				expect(localDate(new Date(ms), zone), `${zone} at ${new Date(ms).toISOString()}`).toBe(intlDate(ms, zone));
+				const end = startOfNextLocalDay(new Date(ms), zone).getTime();
+				expect(intlDate(end, zone) > intlDate(ms, zone) && intlDate(end - 1000, zone) === intlDate(ms, zone)).toBe(true);
+			}
+		}
+	});
+});
