@@ -139,6 +139,7 @@ describe('publish CLI: the real build', () => {
 			pf_fragment: /^application\/octet-stream$/,
 			pf_index: /^application\/octet-stream$/,
 			pf_meta: /^application\/octet-stream$/,
+			bin: /^application\/octet-stream$/,
 		};
 		for (const [bucket, prefix, dir, files] of [
 			['course-site', '', 'client', publicFiles],
