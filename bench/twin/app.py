@@ -52,6 +52,14 @@ DASHBOARD_SQL = """SELECT 1 AS one, COALESCE((SELECT json_agg(json_build_array(c
 				FROM chapter_completions WHERE user_id = $1), '[]'::json) AS completions, COALESCE((SELECT json_object_agg(quiz_id, best) FROM (
 				SELECT quiz_id, max(percent) AS best FROM quiz_attempts WHERE user_id = $2 GROUP BY quiz_id) b), '{}'::json) AS best, array(SELECT day::text FROM activity_days WHERE user_id = $3 ORDER BY day) AS active_days, array(SELECT day::text FROM streak_freezes WHERE user_id = $4 ORDER BY day) AS frozen_days, COALESCE((SELECT json_agg(json_build_array(quiz_id, question_id, box, due_day::text, reviews, lapses)
 		ORDER BY due_day, box, quiz_id, question_id) FROM review_cards WHERE user_id = $5 AND retired_on IS NULL), '[]'::json) AS review_cards"""
+# A passing submission's transaction (src/server/quiz-attempts.ts): the learner's row locked, the attempt, then the
+# records that say whether the certificate is now earned (src/server/learner.ts issueCertificateIfEarned).
+LOCK_SQL = 'select "id" from "users" where "id" = $1 for no key update'
+CERTIFICATE_RECORDS_SQL = """SELECT 1 AS one, COALESCE((SELECT json_object_agg(quiz_id, json_build_array(best, latest, n, first_passed)) FROM (
+			SELECT quiz_id, max(percent) AS best, (array_agg(percent ORDER BY created_at DESC, id DESC))[1] AS latest, count(*) AS n,
+				min(created_at) FILTER (WHERE passed) AS first_passed
+			FROM quiz_attempts WHERE user_id = $1 GROUP BY quiz_id) q), '{}'::json) AS quizzes, COALESCE((SELECT json_agg(json_build_array(id, course_id, issued_at, course_title, learner_name) ORDER BY issued_at)
+			FROM certificates WHERE user_id = $2), '[]'::json) AS certificates"""
 ATTEMPT_SQL = """
 			WITH attempt AS (
 				INSERT INTO quiz_attempts (user_id, quiz_id, answers, score, total, percent, passed, local_date, created_at, seed)
@@ -474,10 +482,22 @@ async def submit_quiz(quiz_id: str, request: Request):
         # Our recordAttempt's statement (src/server/repositories/reviews.ts): the due review cards of the questions
         # answered right move up a box (recallTable); no seed (the twin grades quizzes that do not draw).
         right = json.dumps([q["id"] for q in questions if q["correct"]], separators=(",", ":"))
-        row = await conn.fetchrow(
+        attempt_args = (
             ATTEMPT_SQL, uid, key["id"], json.dumps(answers, separators=(",", ":")), float(score), total, percent, passed, day, now, None,
             uid, day, now, recall_table(day), uid, key["id"], right, day, uid, day, uid, day
         )
+        if not passed:
+            row = await conn.fetchrow(*attempt_args)
+        else:
+            async with conn.transaction():
+                await conn.fetch(LOCK_SQL, uid)
+                row = await conn.fetchrow(*attempt_args)
+                records = await conn.fetchrow(CERTIFICATE_RECORDS_SQL, uid, uid)
+                best = {quiz: entry[0] for quiz, entry in json.loads(records["quizzes"]).items()}
+                issued = any(c[1] == MANIFEST["course"]["id"] for c in json.loads(records["certificates"]))
+                if not issued and all(best.get(q["id"], -1) >= q["passMark"] for q in MANIFEST["quizzes"]):
+                    # Our server would issue the certificate here (a signed credential): not ported.
+                    return error(501, "not_implemented", "The twin does not issue certificates.")
         last_covered = row["last_covered"]
         per_month = tier_definition(user["tier"])["streakFreezesPerMonth"]
         if last_covered is not None and per_month != 0 and diff_days(last_covered, day.isoformat()) > 1:
