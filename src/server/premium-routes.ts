@@ -45,7 +45,10 @@ export function learnRewrite(pathname: string, premiumIds: ReadonlySet<string>, 
 	return `/learn/${match[1]}/${match[2]}`;
 }
 
+/** Built once: every static request asks. */
+const SESSION_COOKIE_PRESENT = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=[^;\\s]`);
+
 /** Whether a Cookie header carries a session (validity is checked by the server-rendered page). */
 export function hasSessionCookie(cookieHeader: string | undefined | null): boolean {
-	return new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=[^;\\s]`).test(cookieHeader ?? '');
+	return SESSION_COOKIE_PRESENT.test(cookieHeader ?? '');
 }
