@@ -324,10 +324,10 @@ export function createSearcher(index: SearchIndexData | PackedSearchIndex, setti
 		if (required.length === 0) return [];
 		/** What a group weighs in deciding whether the course answers: a word the course never uses, as unknownIdf. */
 		const mass = (g: QueryGroup) => (g.unknown ? settings.unknownWeight * unknownIdf : groupIdf(g));
-		const unknownCount = required.filter((g) => g.unknown).length;
+		const hasUnknownWords = required.some((g) => g.unknown);
 		const knownMass = required.reduce((sum, g) => sum + (g.unknown ? 0 : mass(g)), 0);
 		const relaxed =
-			unknownCount > 0 &&
+			hasUnknownWords &&
 			required.length >= settings.relaxMinWords &&
 			knownMass / required.reduce((sum, g) => sum + mass(g), 0) >= settings.relaxShare;
 		if (relaxed) required = required.filter((g) => !g.unknown);
@@ -340,7 +340,7 @@ export function createSearcher(index: SearchIndexData | PackedSearchIndex, setti
 		const covered = new Float64Array(n);
 		/** Per doc: the most specific required query word it matches (for the anchor rule). */
 		const anchor = new Float64Array(n);
-		const hasUnknown = !relaxed && required.some((g) => g.unknown);
+		const hasUnknown = !relaxed && hasUnknownWords;
 		const best = new Float64Array(n);
 		for (const group of groups) {
 			best.fill(0);

@@ -180,14 +180,22 @@ export async function invokeOperation<
 	op: OperationSpec<P, Q, B, R, A>,
 	input: { params?: unknown; query?: unknown; body?: unknown },
 	context: APIContext,
-	/** MCP passes the bearer identity only (it ignores cookies) and its own handlers for the static operations. */
-	overrides: {
-		user?: CurrentUser | null;
-		session?: { id: string; kind: string } | null;
-		handler?: OperationSpec<P, Q, B, R, A>['handler'];
-	} = {},
+	overrides: CallOverrides<P, Q, B, R, A> = {},
 ): Promise<z.input<R> | Response> {
 	return runOperation(op, input, astroScope(context), overrides);
+}
+
+/** MCP passes the bearer identity only (it ignores cookies) and its own handlers for the static operations. */
+interface CallOverrides<P extends z.ZodObject, Q extends z.ZodObject, B extends ZodType, R extends ZodType, A extends AuthLevel> {
+	user?: CurrentUser | null;
+	session?: { id: string; kind: string } | null;
+	handler?: OperationSpec<P, Q, B, R, A>['handler'];
+}
+
+/** The caller guards, 401 before 403: whoever may not call the operation is refused before anything is read. */
+function assertMayCall(op: AnyOperation, user: CurrentUser | null): void {
+	if ((op.auth === 'learner' || op.auth === 'admin') && !user) throw unauthorized();
+	if (op.auth === 'admin' && user?.role !== 'admin') throw forbidden('This operation is for administrators only.');
 }
 
 /** invokeOperation on a scope rather than Astro's context (the API dispatcher has none). */
@@ -195,16 +203,11 @@ export async function runOperation<P extends z.ZodObject, Q extends z.ZodObject,
 	op: OperationSpec<P, Q, B, R, A>,
 	input: { params?: unknown; query?: unknown; body?: unknown },
 	scope: CallScope,
-	overrides: {
-		user?: CurrentUser | null;
-		session?: { id: string; kind: string } | null;
-		handler?: OperationSpec<P, Q, B, R, A>['handler'];
-	} = {},
+	overrides: CallOverrides<P, Q, B, R, A> = {},
 ): Promise<z.input<R> | Response> {
 	const user = overrides.user !== undefined ? overrides.user : scope.user;
 	const session = overrides.session !== undefined ? overrides.session : scope.session;
-	if ((op.auth === 'learner' || op.auth === 'admin') && !user) throw unauthorized();
-	if (op.auth === 'admin' && user?.role !== 'admin') throw forbidden('This operation is for administrators only.');
+	assertMayCall(op, user);
 	if (op.oauth === false && session?.kind === 'oauth') {
 		throw new ApiError(
 			403,
@@ -258,8 +261,7 @@ export async function answerRoute<P extends z.ZodObject, Q extends z.ZodObject, 
 		if (op.auth !== 'public' && !user && bearerToken(scope) !== null) {
 			throw new ApiError(401, 'invalid_token', 'The access token is invalid, expired or revoked: sign in or link the app again.');
 		}
-		if ((op.auth === 'learner' || op.auth === 'admin') && !user) throw unauthorized();
-		if (op.auth === 'admin' && user?.role !== 'admin') throw forbidden('This operation is for administrators only.');
+		assertMayCall(op, user);
 		const body = op.body ? parseJsonBody(scope.headers.get('content-type'), await readBodyOrThrow(call)) : undefined;
 		const result = await runOperation(op, { params: call.params, query: call.query, body }, scope);
 		if (result instanceof Response) return result;
