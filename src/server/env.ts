@@ -33,6 +33,12 @@ export const envSchema = z.object({
 	 * prepared statements (PgBouncer before 1.21, or max_prepared_statements = 0); Neon's pooler can.
 	 */
 	PG_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
+	/**
+	 * `pg` driver only: keep session lookups in memory, emptied by PostgreSQL notifications on every change
+	 * (decision 0035). `off` reads the session on every request. Needs LISTEN to reach the server (a direct
+	 * connection or a session-mode pooler); when it does not, the cache finds out and stays unused.
+	 */
+	SESSION_CACHE: z.enum(['on', 'off']).default('on'),
 	DATA_DIR: z.string().default('./.data/pglite'),
 	/**
 	 * Embedded database only. `fsync` (default): a write is on stable storage before it is acknowledged.

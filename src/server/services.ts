@@ -3,6 +3,9 @@
  * database (migrated, demo-seeded on the embedded database, cleaned up hourly), private content, rate limits, mail.
  */
 import type { Kysely } from 'kysely';
+import { SESSION_CHANGES_CHANNEL, SessionCache } from './auth/session-cache.ts';
+import type { SessionLookupRow } from './auth/sessions.ts';
+import { type ChangeListener, listenForChanges } from './db/change-listener.ts';
 import { type ContentStore, localContentStore } from './content-store.ts';
 import { CLEANUP_LABELS, type CleanupCounts, cleanupDatabase } from './db/cleanup.ts';
 import { type CleanupSchedule, startCleanupSchedule } from './db/cleanup-schedule.ts';
@@ -25,6 +28,8 @@ export interface Services {
 	content: ContentStore;
 	limits: RateLimits;
 	mailer: Mailer;
+	/** Session lookups kept in memory (PostgreSQL over `pg` with SESSION_CACHE=on; decision 0035). */
+	sessionCache?: SessionCache<SessionLookupRow>;
 }
 
 const state = globalThis as typeof globalThis & { __services?: Promise<Services> };
@@ -40,7 +45,11 @@ export function getServices(): Promise<Services> {
 async function createServices(): Promise<Services> {
 	const env = serverEnv();
 	const database = await openDatabaseFromEnv(env);
-	const opened = env.DB_STATEMENT_COUNTS === 'true' ? countingHandle(database) : database;
+	const sessionCache =
+		database.dialect === 'postgres' && env.SESSION_CACHE === 'on' && env.DATABASE_URL ? new SessionCache<SessionLookupRow>() : undefined;
+	let listener: ChangeListener | undefined;
+	const watched = sessionCache ? { ...database, db: database.db.withPlugin(sessionCache.writeWatcher) } : database;
+	const opened = env.DB_STATEMENT_COUNTS === 'true' ? countingHandle(watched) : watched;
 	let cleanup: CleanupSchedule | undefined;
 	let limits: RateLimits | undefined;
 	let mailer: Mailer | undefined;
@@ -48,6 +57,7 @@ async function createServices(): Promise<Services> {
 	const handle: DatabaseHandle = {
 		...opened,
 		async close() {
+			await listener?.close();
 			await cleanup?.stop();
 			await mailer?.settle();
 			await limits?.close();
@@ -73,14 +83,29 @@ async function createServices(): Promise<Services> {
 		log.warn('SMTP_URL is not set: password-reset and verification links are written to this log instead of being emailed');
 	}
 	if (env.TEST_CLOCK === 'header') log.warn('TEST_CLOCK=header: requests may set the learner clock with X-Test-Now; for tests only');
-	// Started last: a start-up that fails leaves no timer behind.
+	// Started last: a start-up that fails leaves no timer or connection behind; after the migrations, whose triggers it hears.
+	if (sessionCache && env.DATABASE_URL) listener = listenToSessionChanges(sessionCache, handle, env.DATABASE_URL);
 	if (env.DB_CLEANUP_INTERVAL_MINUTES > 0) {
 		cleanup = startCleanupSchedule(
 			async () => logCleanup(await cleanupDatabase(handle.db, { now: new Date(), unusedClientDays: env.OAUTH_UNUSED_CLIENT_DAYS })),
 			{ intervalMs: env.DB_CLEANUP_INTERVAL_MINUTES * 60_000 },
 		);
 	}
-	return { env, handle, db: handle.db, content, limits, mailer };
+	return { env, handle, db: handle.db, content, limits, mailer, ...(sessionCache ? { sessionCache } : {}) };
+}
+
+/** The notifications that empty the session cache, heard on a connection of their own. */
+function listenToSessionChanges(cache: SessionCache<SessionLookupRow>, database: DatabaseHandle, url: string): ChangeListener {
+	return listenForChanges({
+		url,
+		channel: SESSION_CHANGES_CHANNEL,
+		notify: async (channel, payload) => {
+			await database.raw.query('select pg_notify($1, $2)', [channel, payload]);
+		},
+		onChange: () => cache.flush(),
+		onLive: (live) => cache.setLive(live),
+		log: (message) => log.warn(message),
+	});
 }
 
 /** One line when something was deleted; silence otherwise. */

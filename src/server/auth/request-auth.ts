@@ -5,7 +5,8 @@ import { serverEnv } from '../env.ts';
 import type { CookieJar, HeaderReader } from '../http/incoming.ts';
 import { audienceAllows } from '../oauth/resource.ts';
 import { type CurrentUser, currentUserFrom } from './current-user.ts';
-import { SESSION_COOKIE, sessionCookieAttributes, validateSessionToken } from './sessions.ts';
+import type { SessionCache } from './session-cache.ts';
+import { SESSION_COOKIE, type SessionLookupRow, sessionCookieAttributes, validateSessionToken } from './sessions.ts';
 
 export interface RequestAuth {
 	user: CurrentUser;
@@ -36,11 +37,12 @@ export async function authenticate(
 	request: { headers: HeaderReader; pathname: string },
 	cookies: CookieJar,
 	now: Date,
+	cache?: SessionCache<SessionLookupRow>,
 ): Promise<RequestAuth | null> {
 	const bearer = bearerToken(request);
 	const token = bearer ?? cookies.get(SESSION_COOKIE)?.value ?? null;
 	if (!token) return null;
-	const found = await validateSessionToken(db, token, now);
+	const found = await validateSessionToken(db, token, now, cache);
 	if (!found) return null;
 	const { session, user, audience } = found;
 	// RFC 8707: an OAuth access token bound to one resource (e.g. /mcp) is no token at all elsewhere.

@@ -10,6 +10,7 @@ import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import type { Kysely } from 'kysely';
 import type { Database, PublicUser, SessionKind, SessionRow } from '../db/schema.ts';
+import type { SessionCache } from './session-cache.ts';
 
 export const SESSION_COOKIE = 'cc_session';
 
@@ -67,6 +68,54 @@ export async function createSession(db: Kysely<Database>, input: CreateSessionIn
 	return { token: `${id}.${secret}`, session };
 }
 
+/** The session, its user, the user's team owner and an OAuth token's resource: one indexed read. */
+function sessionLookup(db: Kysely<Database>, id: string) {
+	return (
+		db
+			.selectFrom('sessions')
+			.innerJoin('users', 'users.id', 'sessions.user_id')
+			// The account's team and its owner, in the same round trip: what the effective tier is derived from.
+			.leftJoin('team_members', 'team_members.user_id', 'sessions.user_id')
+			.leftJoin('teams', 'teams.id', 'team_members.team_id')
+			.leftJoin('users as team_owner', 'team_owner.id', 'teams.owner_id')
+			.select([
+				'sessions.id',
+				'sessions.user_id',
+				'sessions.secret_hash',
+				'sessions.kind',
+				'sessions.client_id',
+				'sessions.label',
+				'sessions.created_at as session_created_at',
+				'sessions.expires_at',
+				'sessions.last_used_at',
+				'users.email',
+				'users.display_name',
+				'users.timezone',
+				'users.timezone_previous',
+				'users.timezone_switch_at',
+				'users.role',
+				'users.tier',
+				'team_owner.tier as team_owner_tier',
+				'team_owner.role as team_owner_role',
+				'users.created_at as user_created_at',
+				'users.updated_at as user_updated_at',
+				// The resource an OAuth access token is bound to (RFC 8707), in the same round trip: null for other sessions.
+				(eb) =>
+					eb
+						.selectFrom('oauth_refresh_tokens')
+						.select('oauth_refresh_tokens.resource')
+						.whereRef('oauth_refresh_tokens.session_id', '=', 'sessions.id')
+						.limit(1)
+						.as('audience'),
+			])
+			.where('sessions.id', '=', id)
+			.executeTakeFirst()
+	);
+}
+
+/** What `sessionLookup` reads; `SessionCache` keeps these. */
+export type SessionLookupRow = NonNullable<Awaited<ReturnType<typeof sessionLookup>>>;
+
 /**
  * The session and its user for a token, or null when the token is malformed,
  * unknown, has the wrong secret, or has expired (an expired session is deleted).
@@ -75,50 +124,19 @@ export async function validateSessionToken(
 	db: Kysely<Database>,
 	token: string,
 	now: Date,
+	/** The server's cache of lookups (decision 0035); without it, every call reads the database. */
+	cache?: SessionCache<SessionLookupRow>,
 ): Promise<{ session: Session; user: PublicUser & TeamOwnerFields; audience: string | null } | null> {
 	const match = typeof token === 'string' ? TOKEN_PATTERN.exec(token) : null;
 	if (!match) return null;
 	const [, id, secret] = match as unknown as [string, string, string];
 
-	const row = await db
-		.selectFrom('sessions')
-		.innerJoin('users', 'users.id', 'sessions.user_id')
-		// The account's team and its owner, in the same round trip: what the effective tier is derived from.
-		.leftJoin('team_members', 'team_members.user_id', 'sessions.user_id')
-		.leftJoin('teams', 'teams.id', 'team_members.team_id')
-		.leftJoin('users as team_owner', 'team_owner.id', 'teams.owner_id')
-		.select([
-			'sessions.id',
-			'sessions.user_id',
-			'sessions.secret_hash',
-			'sessions.kind',
-			'sessions.client_id',
-			'sessions.label',
-			'sessions.created_at as session_created_at',
-			'sessions.expires_at',
-			'sessions.last_used_at',
-			'users.email',
-			'users.display_name',
-			'users.timezone',
-			'users.timezone_previous',
-			'users.timezone_switch_at',
-			'users.role',
-			'users.tier',
-			'team_owner.tier as team_owner_tier',
-			'team_owner.role as team_owner_role',
-			'users.created_at as user_created_at',
-			'users.updated_at as user_updated_at',
-			// The resource an OAuth access token is bound to (RFC 8707), in the same round trip: null for other sessions.
-			(eb) =>
-				eb
-					.selectFrom('oauth_refresh_tokens')
-					.select('oauth_refresh_tokens.resource')
-					.whereRef('oauth_refresh_tokens.session_id', '=', 'sessions.id')
-					.limit(1)
-					.as('audience'),
-		])
-		.where('sessions.id', '=', id)
-		.executeTakeFirst();
+	let row = cache?.get(id);
+	if (!row) {
+		const ticket = cache?.ticket() ?? 0;
+		row = await sessionLookup(db, id);
+		if (row) cache?.store(id, row, ticket);
+	}
 	if (!row) return null;
 	if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.secret_hash))) return null;
 

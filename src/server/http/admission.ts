@@ -46,7 +46,13 @@ export async function admit(services: Services, arrival: Arrival): Promise<Admis
 	const real = new Date();
 	const now = requestNow(arrival, services.env.TEST_CLOCK === 'header', real);
 	// Sessions keep the real time (src/server/clock.ts).
-	const auth = await authenticate(services.db, { headers: arrival.headers, pathname: arrival.url.pathname }, arrival.cookies, real);
+	const auth = await authenticate(
+		services.db,
+		{ headers: arrival.headers, pathname: arrival.url.pathname },
+		arrival.cookies,
+		real,
+		services.sessionCache,
+	);
 	if (auth?.via === 'cookie' && auth.session.expiresAt.getTime() - real.getTime() > SESSION_LIFETIME_MS - 60_000) {
 		// The session's expiry just slid forward: move the cookie's with it.
 		const token = arrival.cookies.get(SESSION_COOKIE)?.value;

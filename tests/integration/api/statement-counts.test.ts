@@ -48,7 +48,8 @@ for (const kind of DATABASE_KINDS) {
 		const quiz = quizKey(FREE_CHAPTER);
 
 		beforeAll(async () => {
-			api = await startApiServer(kind, { DB_STATEMENT_COUNTS: 'true' });
+			// The session read from the database on every request; the cached path is pinned below.
+			api = await startApiServer(kind, { DB_STATEMENT_COUNTS: 'true', SESSION_CACHE: 'off' });
 			premium = api.client(false);
 			await premium.login('premium@demo.test', DEMO_PASSWORD);
 			free = api.client(false);
@@ -104,3 +105,46 @@ for (const kind of DATABASE_KINDS) {
 		});
 	});
 }
+
+describe.skipIf(!DATABASE_KINDS.includes('postgres'))('statements per request with the session cache (postgres)', () => {
+	let api: ApiServer;
+	let premium: Client;
+
+	beforeAll(async () => {
+		api = await startApiServer('postgres', { DB_STATEMENT_COUNTS: 'true' });
+		premium = api.client(false);
+		await premium.login('premium@demo.test', DEMO_PASSWORD);
+	}, 120_000);
+
+	afterAll(async () => {
+		await api?.stop();
+	});
+
+	it('sends one statement fewer once the session is in memory: the operation’s own', async () => {
+		const count = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
+			const res = await premium.request(method, path, body);
+			expect(res.status, `${method} ${path}: ${res.text.slice(0, 200)}`).toBeLessThan(400);
+			return Number(res.headers.get('x-db-statements'));
+		};
+		// The cache serves nothing until its change feed is confirmed and the sign-in's own writes are a second old.
+		const deadline = Date.now() + 10_000;
+		while ((await count('GET', '/api/v1/me/streak')) !== EXPECTED.getStreak - 1) {
+			expect(Date.now(), 'the session cache never served the session').toBeLessThan(deadline);
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+		const seen = {
+			recordCheckin: await count('POST', '/api/v1/me/streak/checkins'),
+			updateProgress: await count('POST', '/api/v1/me/progress', { chapterId: FREE_CHAPTER }),
+			getProgress: await count('GET', '/api/v1/me/progress'),
+			getStreak: await count('GET', '/api/v1/me/streak'),
+			dashboard: await count('GET', '/dashboard'),
+		};
+		expect(seen).toEqual({
+			recordCheckin: EXPECTED.recordCheckin - 1,
+			updateProgress: EXPECTED.updateProgress - 1,
+			getProgress: EXPECTED.getProgress - 1,
+			getStreak: EXPECTED.getStreak - 1,
+			dashboard: EXPECTED.dashboard - 1,
+		});
+	});
+});

@@ -14,6 +14,7 @@ import * as teams from '../../../src/server/db/migrations/0011_teams.ts';
 import * as quizDraws from '../../../src/server/db/migrations/0012_quiz_draws.ts';
 import * as certificates from '../../../src/server/db/migrations/0014_certificates.ts';
 import * as adminSearchTrigram from '../../../src/server/db/migrations/0015_admin_search_trigram.ts';
+import * as sessionChangeNotify from '../../../src/server/db/migrations/0016_session_change_notify.ts';
 import * as reviewCards from '../../../src/server/db/migrations/0013_review_cards.ts';
 import { migrateToLatest, migrationStatus } from '../../../src/server/db/migrate.ts';
 import { createUser } from '../../../src/server/repositories/users.ts';
@@ -63,7 +64,7 @@ for (const target of TARGETS) {
 		it('reports every migration as pending on an empty database', async () => {
 			const status = await migrationStatus(t.handle.db);
 			expect(status).toEqual({
-				pending: 15,
+				pending: 16,
 				pendingNames: [
 					'0001_initial',
 					'0002_oauth_refresh',
@@ -80,6 +81,7 @@ for (const target of TARGETS) {
 					'0013_review_cards',
 					'0014_certificates',
 					'0015_admin_search_trigram',
+					'0016_session_change_notify',
 				],
 				appliedNames: [],
 			});
@@ -103,6 +105,7 @@ for (const target of TARGETS) {
 					'0013_review_cards',
 					'0014_certificates',
 					'0015_admin_search_trigram',
+					'0016_session_change_notify',
 				],
 			});
 			expect(await migrationStatus(t.handle.db)).toEqual({
@@ -124,6 +127,7 @@ for (const target of TARGETS) {
 					'0013_review_cards',
 					'0014_certificates',
 					'0015_admin_search_trigram',
+					'0016_session_change_notify',
 				],
 			});
 			expect(await appTables()).toEqual(TABLES);
@@ -135,6 +139,7 @@ for (const target of TARGETS) {
 
 		it('down drops every table and up recreates them', async () => {
 			// Newest first: oauth_refresh_tokens references sessions and oauth_clients.
+			await sessionChangeNotify.down(t.handle.db);
 			await adminSearchTrigram.down(t.handle.db);
 			await certificates.down(t.handle.db);
 			await reviewCards.down(t.handle.db);
@@ -166,6 +171,7 @@ for (const target of TARGETS) {
 			await reviewCards.up(t.handle.db);
 			await certificates.up(t.handle.db);
 			await adminSearchTrigram.up(t.handle.db);
+			await sessionChangeNotify.up(t.handle.db);
 			expect(await appTables()).toEqual(TABLES);
 		});
 
