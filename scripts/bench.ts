@@ -331,11 +331,17 @@ const sampler = setInterval(() => {
 // PostgreSQL's CPU for this run's database only: the backends serving it.
 const monitor = new pg.Client({ connectionString: baseUrl });
 await monitor.connect();
-async function databaseCpu(): Promise<number> {
+/** CPU ms per backend: a round counts each backend's growth, so one that exits mid-round (another server's pool) subtracts nothing. */
+async function databaseCpu(): Promise<Map<number, number>> {
 	const { rows } = await monitor.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [
 		dbName,
 	]);
-	return cpuMs(rows.map((r) => r.pid));
+	return new Map(rows.map((r) => [r.pid, cpuMs([r.pid])]));
+}
+function databaseCpuSince(before: Map<number, number>, after: Map<number, number>): number {
+	let total = 0;
+	for (const [pid, ms] of after) total += ms - (before.get(pid) ?? 0);
+	return total;
 }
 
 interface Sample {
@@ -377,7 +383,7 @@ async function load(peer: Peer, e: Endpoint | null, connections: number, seconds
 	instance.on('response', (_client: unknown, _status: number, _bytes: number, time: number) => latencies.push(time));
 	const result = await new Promise<autocannon.Result>((resolve, reject) => instance.once('done', resolve).once('error', reject));
 	const served = Math.max(1, result.requests.total);
-	const dbCpu = (await databaseCpu()) - dbBefore;
+	const dbCpu = databaseCpuSince(dbBefore, await databaseCpu());
 	latencies.sort((a, b) => a - b);
 	return {
 		starved: result.requests.total < connections,
