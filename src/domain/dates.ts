@@ -188,6 +188,12 @@ export function addDays(day: string, n: number): string {
 	return formatDayMs(dayToMs(day) + n * DAY_MS);
 }
 
+/** `count` consecutive days from `start` on (`start` first): addDays in a loop, parsing `start` once. */
+export function daysFrom(start: string, count: number): string[] {
+	const first = dayToMs(start);
+	return Array.from({ length: count }, (_, i) => formatDayMs(first + i * DAY_MS));
+}
+
 /** `b - a` in whole days: diffDays('2026-03-01', '2026-03-03') === 2. */
 export function diffDays(a: string, b: string): number {
 	return Math.round((dayToMs(b) - dayToMs(a)) / DAY_MS);
@@ -241,4 +247,11 @@ export function timeUntil(now: Date, later: Date): string {
 	const rest = minutes % 60;
 	if (hours === 0) return `in ${rest} min`;
 	return rest === 0 ? `in ${hours} h` : `in ${hours} h ${rest} min`;
+}
+
+const MEDIUM_DAY = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' });
+
+/** A day as readers see it, e.g. 'Dec 2, 2026' (one formatter for the process: building one costs more than using it). */
+export function dayInWords(day: string): string {
+	return MEDIUM_DAY.format(dayToMs(day) + DAY_MS / 2);
 }

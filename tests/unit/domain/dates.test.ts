@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
 	addDays,
+	dayInWords,
+	daysFrom,
 	assertDay,
 	diffDays,
 	isValidDay,
@@ -245,5 +247,25 @@ describe('the quarter-hour offset cache', () => {
 				expect(intlDate(end, zone) > intlDate(ms, zone) && intlDate(end - 1000, zone) === intlDate(ms, zone)).toBe(true);
 			}
 		}
+	});
+});
+
+describe('daysFrom', () => {
+	it('is addDays in a loop, across month, year and leap-day boundaries', () => {
+		for (const start of ['2024-02-27', '2026-12-30', '2026-03-28', '0099-12-31']) {
+			expect(daysFrom(start, 10)).toEqual(Array.from({ length: 10 }, (_, i) => addDays(start, i)));
+		}
+		expect(daysFrom('2026-01-01', 0)).toEqual([]);
+		expect(() => daysFrom('2026-02-30', 3)).toThrow(RangeError);
+	});
+});
+
+describe('dayInWords', () => {
+	it('writes the day as Intl does at noon UTC of that date, whatever the process time zone', () => {
+		const intl = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' });
+		for (const day of ['2026-12-02', '2024-02-29', '2027-01-01', '1999-07-15']) {
+			expect(dayInWords(day)).toBe(intl.format(new Date(`${day}T12:00:00Z`)));
+		}
+		expect(dayInWords('2026-12-02')).toBe('Dec 2, 2026');
 	});
 });
