@@ -14,7 +14,8 @@
  * a fresh database is created and dropped), BENCH_SECONDS per round (default 4), BENCH_ROUNDS (2),
  * BENCH_CONNECTIONS (comma-separated, default 10,100), BENCH_LEARNERS (50), BENCH_WARMUP (requests per
  * server and endpoint before the first round, default 1000, or BENCH_WARMUP_SECONDS, default 5, if sooner), BENCH_ONLY (a regex on
- * endpoint names), BENCH_TWIN=false (no twin, e.g. without the Debian packages), BENCH_DIST_DIR (dist),
+ * endpoint names), BENCH_TWIN=false (no twin, e.g. without the Debian packages), BENCH_TWIN_CACHE=false (no third twin
+ * keeping sessions in memory as ours does), BENCH_DIST_DIR (dist),
  * BENCH_NODE_FLAGS (node flags for our server, after those of package.json's serve script), BENCH_VARIANT / BENCH_VARIANT_FLAGS (a second copy
  * of our server with these KEY=VALUE variables / node flags, measured in the same rounds: an A/B of a
  * setting, e.g. BENCH_VARIANT='LOG_LEVEL=warn'), BENCH_WRITE_DOCS=true (replace the generated
@@ -53,6 +54,8 @@ const twinCheck = spawnSync(
 	},
 );
 const TWIN = process.env.BENCH_TWIN !== 'false' && twinCheck.status === 0;
+/** Also a 1-worker twin that keeps sessions as our server does (BENCH_TWIN_CACHE=false leaves it out). */
+const TWIN_CACHE = process.env.BENCH_TWIN_CACHE !== 'false';
 if (process.env.BENCH_TWIN !== 'false' && !TWIN) {
 	console.error(
 		"No twin: Debian's FastAPI stack is missing (apt-get install -y python3-fastapi python3-uvicorn python3-asyncpg); running without it. BENCH_TWIN=false silences this.",
@@ -196,13 +199,23 @@ const variant = variantName ? startOurs(VARIANT_FLAGS, VARIANT_ENV) : null;
 const variantBase = variant ? `http://127.0.0.1:${await waitFor(variant, /running at http:\/\/[^:]+:(\d+)/, 'our variant')}` : '';
 
 // The twin, with 1 and with 2 uvicorn workers, on the same database.
-const twins: { name: string; child: ChildProcess; base: string }[] = [];
+const twins: { name: string; child: ChildProcess; base: string; sessionCache: boolean }[] = [];
 if (TWIN) {
 	const tmp = mkdtempSync(path.join(os.tmpdir(), 'cc-bench-'));
 	const searchBody = path.join(tmp, 'search.json');
 	const res = await fetch(base + searchPath, { headers: { authorization: `Bearer ${tokens[0]}` } });
 	writeFileSync(searchBody, Buffer.from(await res.arrayBuffer()));
-	for (const workers of [1, 2]) {
+	// The third: 1 worker with our session cache (TWIN_SESSION_CACHE), so that one row compares the same statements again.
+	for (const [workers, sessionCache] of TWIN_CACHE
+		? ([
+				[1, false],
+				[2, false],
+				[1, true],
+			] as const)
+		: ([
+				[1, false],
+				[2, false],
+			] as const)) {
 		const twinPort = await freePort();
 		const args = ['-m', 'uvicorn', 'app:app', '--host', '127.0.0.1', '--port', String(twinPort), '--workers', String(workers)];
 		const child = start(
@@ -212,6 +225,7 @@ if (TWIN) {
 				TWIN_DATABASE_URL: dbUrl.toString(),
 				TWIN_DIST_DIR: dist,
 				TWIN_SEARCH_BODY: searchBody,
+				TWIN_SESSION_CACHE: String(sessionCache),
 				PYTHONDONTWRITEBYTECODE: '1',
 			},
 			path.resolve('bench/twin'),
@@ -219,7 +233,8 @@ if (TWIN) {
 		await waitFor(child, /(Application startup complete)/, `twin (${workers} worker${workers > 1 ? 's' : ''})`);
 		// With 2 workers, "startup complete" is printed per worker: wait until both answer.
 		if (workers > 1) await new Promise((resolve) => setTimeout(resolve, 1500));
-		twins.push({ name: `twin, ${workers} worker${workers > 1 ? 's' : ''}`, child, base: `http://127.0.0.1:${twinPort}` });
+		const name = `twin, ${workers} worker${workers > 1 ? 's' : ''}${sessionCache ? ', session cache' : ''}`;
+		twins.push({ name, child, base: `http://127.0.0.1:${twinPort}`, sessionCache });
 	}
 }
 
@@ -300,7 +315,8 @@ function rssMb(pids: number[]): number {
 
 interface Peer {
 	name: string;
-	kind: 'ours' | 'variant' | 'twin' | 'bare';
+	/** `twin-cached`: the twin with our session cache, beside the targets (which are against the seed's twin). */
+	kind: 'ours' | 'variant' | 'twin' | 'twin-cached' | 'bare';
 	base: string;
 	pids: number[];
 	idleMb: number;
@@ -320,7 +336,16 @@ const peers: Peer[] = [
 				} as Peer,
 			]
 		: []),
-	...twins.map((t): Peer => ({ name: t.name, kind: 'twin', base: t.base, pids: tree(t.child.pid as number), idleMb: 0, peakMb: 0 })),
+	...twins.map(
+		(t): Peer => ({
+			name: t.name,
+			kind: t.sessionCache ? 'twin-cached' : 'twin',
+			base: t.base,
+			pids: tree(t.child.pid as number),
+			idleMb: 0,
+			peakMb: 0,
+		}),
+	),
 	{ name: 'bare node:http', kind: 'bare', base: `http://127.0.0.1:${barePort}`, pids: [bare.pid as number], idleMb: 0, peakMb: 0 },
 ];
 for (const p of peers) p.idleMb = p.peakMb = rssMb(p.pids);
@@ -422,7 +447,7 @@ async function measure(endpoint: string, e: Endpoint | null, group: Peer[]): Pro
 }
 
 const [ours, ...others] = peers as [Peer, ...Peer[]];
-const twinPeers = others.filter((p) => p.kind === 'twin' || p.kind === 'variant');
+const twinPeers = others.filter((p) => p.kind === 'twin' || p.kind === 'twin-cached' || p.kind === 'variant');
 const barePeer = others.find((p) => p.kind === 'bare') as Peer;
 if (!ONLY || ONLY.test('static'))
 	await measure('chapter JSON (static)', null, [ours, ...others.filter((p) => p.kind === 'variant'), barePeer]);
@@ -486,10 +511,11 @@ for (const connections of CONNECTIONS) {
 		for (const other of group.filter((r) => r !== mine)) {
 			const o = agg(other);
 			const met = other.peer.kind === 'bare' ? m.rps >= 0.75 * o.rps : m.rps >= 1.5 * o.rps && m.p95 <= o.p95;
-			const verdict = other.peer.kind === 'variant' ? '—' : met ? 'met' : 'missed';
+			const verdict =
+				other.peer.kind === 'variant' ? '—' : other.peer.kind === 'twin-cached' ? '— (same statements as ours)' : met ? 'met' : 'missed';
 			const note = e?.standIn ? ` (twin is a stand-in: ${e.standIn})` : '';
 			lines.push(
-				`| ${endpoint} | ${connections} | ${other.peer.name} | ${other.peer.kind === 'bare' ? `${Math.round((100 * m.rps) / o.rps)} %` : ratio(m.rps, o.rps)} | ${f1(m.p95)} / ${f1(o.p95)} | ${verdict}${other.peer.kind === 'twin' ? note : ''} |`,
+				`| ${endpoint} | ${connections} | ${other.peer.name} | ${other.peer.kind === 'bare' ? `${Math.round((100 * m.rps) / o.rps)} %` : ratio(m.rps, o.rps)} | ${f1(m.p95)} / ${f1(o.p95)} | ${verdict}${other.peer.kind.startsWith('twin') ? note : ''} |`,
 			);
 		}
 	}
