@@ -1,17 +1,17 @@
 /**
- * `npm run serve`: the production server. Static files from dist/client (small ones from memory,
+ * `npm run serve`: the production server. Static files from dist/client (src/server/http/public-files.ts: small ones from memory,
  * the rest with sirv), the API's operations straight from node:http (src/server/http/api-dispatch.ts),
  * everything else through Astro's handler; premium chapter and quiz pages go to their server-rendered versions.
  * JSON logs with a request id, security headers, graceful shutdown on SIGTERM/SIGINT.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, type Stats, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import sirv from 'sirv';
-import { cacheControlFor, contentTypeFor } from '../src/publish/headers.ts';
 import { hasSessionCookie, learnRewrite } from '../src/server/premium-routes.ts';
+import { publicFiles } from '../src/server/http/public-files.ts';
+import { targetUrl, urlPathname } from '../src/server/http/request-target.ts';
 import { securityHeaders } from '../src/server/security-headers.ts';
 
 process.env.NODE_ENV ??= 'production';
@@ -53,125 +53,37 @@ function readChapterList(): { id: string; tier: string }[] {
 const manifestChapters = readChapterList();
 const premiumIds = new Set(manifestChapters.filter((c) => c.tier !== 'free').map((c) => c.id));
 const https = env.PUBLIC_ORIGIN.startsWith('https:');
-const headers = Object.entries(securityHeaders({ https }));
+const SECURITY_HEADERS = Object.entries(securityHeaders({ https }));
 
-/** The one cache and content-type policy (src/publish/headers.ts), as the CDN applies it too. */
-function staticHeaders(res: http.ServerResponse, pathname: string): void {
-	const key = pathname.replace(/^\/+/, '');
-	res.setHeader('Cache-Control', cacheControlFor(key, 'public'));
-	// sirv sets the types mrmime knows (its own header wins); this labels the rest (Pagefind's wasm and chunks).
-	if (!res.hasHeader('Content-Type')) res.setHeader('Content-Type', contentTypeFor(key));
-	if (pathname.endsWith('.json')) res.setHeader('Access-Control-Allow-Origin', '*');
+/** The headers every answer carries that is not a file from memory (those have them in their own list). */
+function setCommonHeaders(res: http.ServerResponse, requestId: string): void {
+	for (const [name, value] of SECURITY_HEADERS) res.setHeader(name, value);
+	res.setHeader('X-Request-Id', requestId);
 }
 
-const sirvStatic = sirv(path.join(dist, 'client'), { etag: true, dotfiles: false, setHeaders: staticHeaders });
-
-/** Content types of the files kept in memory, exactly as sirv (mrmime) sends them; other types stay with sirv. */
-const MEMORY_TYPES: Record<string, string> = {
-	html: 'text/html;charset=utf-8',
-	htm: 'text/html;charset=utf-8',
-	css: 'text/css',
-	js: 'text/javascript',
-	mjs: 'text/javascript',
-	json: 'application/json',
-	map: 'application/json',
-	svg: 'image/svg+xml',
-	txt: 'text/plain',
-	xml: 'text/xml',
-	webmanifest: 'application/manifest+json',
-};
-
-/**
- * Small public files served from memory: sirv opens, reads and closes the file for every request,
- * which was ~75% of a static request's CPU (docs/benchmarks.md). Same lookup order (`/x`, `/x/index`,
- * then `.html`, `.htm`), headers, ETag and 304 as sirv; Range requests and other files go to sirv.
- */
-function memoryStatic(root: string, fallback: ReturnType<typeof sirv>, maxFile = 256 * 1024, maxTotal = 32 * 1024 * 1024) {
-	// Every file sirv knows (so the lookup finds the same one); those without a body stay with sirv.
-	const files = new Map<string, { body?: Buffer; headers?: Record<string, string | number> }>();
-	let total = 0;
-	for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
-		if (!entry.isFile()) continue;
-		const abs = path.join(entry.parentPath, entry.name);
-		const name = path.relative(root, abs).split(path.sep).join('/');
-		const dotted = /(^\.|[\\+|/]\.)/.test(name);
-		if (dotted && !/\.well-known[\\+/]/.test(name)) continue;
-		const key = `/${name.normalize()}`;
-		const type = MEMORY_TYPES[path.extname(name).slice(1)];
-		const stats: Stats = statSync(abs);
-		if (dotted || !type || stats.size > maxFile || total + stats.size > maxTotal) {
-			files.set(key, {});
-			continue;
-		}
-		total += stats.size;
-		files.set(key, {
-			body: readFileSync(abs),
-			headers: {
-				'Content-Length': stats.size,
-				'Content-Type': type,
-				'Last-Modified': stats.mtime.toUTCString(),
-				ETag: `W/"${stats.size}-${stats.mtime.getTime()}"`,
-			},
-		});
-	}
-	const find = (pathname: string) => {
-		const base = pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
-		for (const ext of ['', '.html', '.htm']) {
-			const hit = (base ? files.get(base + ext) : undefined) ?? files.get(`${base}/index${ext}`);
-			if (hit) return hit;
-		}
-		return undefined;
-	};
-	return (req: http.IncomingMessage, res: http.ServerResponse, next: () => void): void => {
-		let pathname = pathWithoutQuery(req.url ?? '/');
-		if (pathname.includes('%')) {
-			try {
-				pathname = decodeURI(pathname);
-			} catch {
-				// Malformed: looked up as it is, like sirv does.
-			}
-		}
-		const file = req.headers.range ? undefined : find(pathname);
-		if (!file?.body || !file.headers) {
-			fallback(req, res, next);
-			return;
-		}
-		if (req.headers['if-none-match'] === file.headers.ETag) {
-			res.writeHead(304);
-			res.end();
-			return;
-		}
-		staticHeaders(res, pathname);
-		res.writeHead(200, file.headers);
-		res.end(file.body);
-	};
-}
-
-/** The path part of a request target, cut as sirv's URL parser (@polka/url) cuts it. */
-function pathWithoutQuery(raw: string): string {
-	if (raw.length <= 1) return raw;
-	const hash = raw.indexOf('#', 1);
-	const beforeHash = hash === -1 ? raw : raw.slice(0, hash);
-	const query = beforeHash.indexOf('?', 1);
-	return query === -1 ? beforeHash : beforeHash.slice(0, query);
-}
-
-const serveStatic = memoryStatic(path.join(dist, 'client'), sirvStatic);
+const files = publicFiles(path.join(dist, 'client'), SECURITY_HEADERS);
 
 const ALLOWED_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 /** The largest body any route accepts (the Astro adapter's own backstop is the same, astro.config.mjs). */
 const MAX_DECLARED_BODY = 1024 * 1024;
+const declaresTooLargeBody = (req: http.IncomingMessage) => Number(req.headers['content-length'] ?? 0) > MAX_DECLARED_BODY;
+
+function logRequest(req: http.IncomingMessage, status: number, requestId: string, started: number): void {
+	const ms = performance.now() - started;
+	accessLog({ reqId: requestId, method: req.method ?? '', url: req.url ?? '', status, ms: Math.round(ms * 10) / 10 });
+}
 
 const server = http.createServer((req, res) => {
-	const started = process.hrtime.bigint();
+	const started = performance.now();
 	const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
 	req.headers['x-request-id'] = requestId;
-	for (const [name, value] of headers) res.setHeader(name, value);
-	res.setHeader('X-Request-Id', requestId);
-	res.on('finish', () => {
-		const ms = Number(process.hrtime.bigint() - started) / 1e6;
-		accessLog.info({ reqId: requestId, method: req.method, url: req.url, status: res.statusCode, ms: Math.round(ms * 10) / 10 }, 'request');
-	});
+	const isRead = req.method === 'GET' || req.method === 'HEAD';
+	const rewrite = isRead ? learnRewrite(urlPathname(req.url ?? '/'), premiumIds, hasSessionCookie(req.headers.cookie)) : null;
+	// A file from memory is answered synchronously and logged at once; everything else is logged when it finishes.
+	const file = isRead && !rewrite && !declaresTooLargeBody(req) ? files.fromMemory(req, res, requestId) : 'none';
+	if (file === 'answered') return logRequest(req, res.statusCode, requestId, started);
+	setCommonHeaders(res, requestId);
+	res.on('finish', () => logRequest(req, res.statusCode, requestId, started));
 	// TRACE echoes requests (cross-site tracing) and CONNECT is for proxies: no route of ours answers either.
 	if (!ALLOWED_METHODS.has(req.method ?? '')) {
 		res.writeHead(405, { 'content-type': 'application/json; charset=utf-8', allow: [...ALLOWED_METHODS].join(', ') });
@@ -179,26 +91,23 @@ const server = http.createServer((req, res) => {
 		return;
 	}
 	// No handler reads more than a few kB (src/server/http/body.ts): refuse a declared giant body before reading any of it.
-	if (Number(req.headers['content-length'] ?? 0) > MAX_DECLARED_BODY) {
+	if (declaresTooLargeBody(req)) {
 		res.writeHead(413, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
 		res.end(
 			JSON.stringify({ error: { code: 'payload_too_large', message: `The request body is larger than ${MAX_DECLARED_BODY} bytes.` } }),
 		);
 		return;
 	}
-	const url = new URL(req.url ?? '/', 'http://local');
-	const target =
-		req.method === 'GET' || req.method === 'HEAD' ? learnRewrite(url.pathname, premiumIds, hasSessionCookie(req.headers.cookie)) : null;
-	if (target) {
-		req.url = target + url.search;
+	if (rewrite) {
+		req.url = rewrite + (targetUrl(req.url ?? '/')?.search ?? '');
 		return void handler(req, res);
 	}
 	// Static files answer GET and HEAD only; anything else goes to the app (405/404 in the API's error shape).
 	const app = () => {
 		if (!dispatchApi(req, res)) void handler(req, res);
 	};
-	if (req.method !== 'GET' && req.method !== 'HEAD') return app();
-	serveStatic(req, res, app);
+	if (file === 'on disk') return files.fromDisk(req, res, app);
+	app();
 });
 server.keepAliveTimeout = 65_000;
 

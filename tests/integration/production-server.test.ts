@@ -4,9 +4,32 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { contentTypeFor } from '../../src/publish/headers.ts';
 import { assertBuilt, DIST_DIR, startServer } from '../helpers/server.ts';
+
+/** A request with its target sent exactly as written (fetch would normalise `//` and `..`). */
+function raw(port: number, method: string, target: string, headers: Record<string, string> = {}) {
+	return new Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+		const req = http.request({ host: '127.0.0.1', port, method, path: target, headers, agent: false }, (res) => {
+			let body = '';
+			res.on('data', (chunk) => {
+				body += chunk;
+			});
+			res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+		});
+		req.on('error', reject);
+		req.end();
+	});
+}
+
+/** The headers two answers for the same file must share (not the date or the request id). */
+function fileHeaders(headers: http.IncomingHttpHeaders) {
+	const { date: _date, 'x-request-id': _id, connection: _c, 'keep-alive': _k, ...rest } = headers;
+	return rest;
+}
 
 describe('production server (scripts/serve.ts)', () => {
 	it('refuses to start with invalid configuration and lists every problem', () => {
@@ -50,5 +73,70 @@ describe('production server (scripts/serve.ts)', () => {
 		expect(lines.some((l) => l.msg === 'stopped')).toBe(true);
 		// The embedded database was closed, so its lock is gone and the next start needs no recovery.
 		expect(existsSync(lock)).toBe(false);
+	});
+
+	it('answers public files with the CDN’s headers, 304 and HEAD, refuses paths out of the build, and survives odd targets', async () => {
+		const server = await startServer({ env: { LOG_LEVEL: 'info' } });
+		try {
+			const target = '/api/v1/chapters.json';
+			const get = await raw(server.port, 'GET', target);
+			expect(get.status).toBe(200);
+			expect(get.headers).toMatchObject({
+				'content-type': contentTypeFor(target.slice(1)),
+				'cache-control': 'public, max-age=60, must-revalidate',
+				'access-control-allow-origin': '*',
+				'content-length': String(Buffer.byteLength(get.body)),
+				'x-content-type-options': 'nosniff',
+			});
+			expect(get.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+			expect(get.headers.etag).toMatch(/^W\/"\d+-\d+"$/);
+			expect(JSON.parse(get.body)).toHaveProperty('chapters');
+
+			// A Range request is answered from disk (sirv): the same file, labelled the same way.
+			const range = await raw(server.port, 'GET', target, { range: 'bytes=0-9' });
+			expect(range.status).toBe(206);
+			expect(range.body).toBe(get.body.slice(0, 10));
+			const { 'content-length': _l, 'content-range': _r, 'accept-ranges': _a, ...fromDisk } = fileHeaders(range.headers);
+			const { 'content-length': _l2, ...fromMemory } = fileHeaders(get.headers);
+			expect(fromDisk).toEqual(fromMemory);
+
+			const head = await raw(server.port, 'HEAD', `${target}?any=query`);
+			expect(head.status).toBe(200);
+			expect(head.body).toBe('');
+			expect(fileHeaders(head.headers)).toEqual(fileHeaders(get.headers));
+
+			const notModified = await raw(server.port, 'GET', target, { 'if-none-match': get.headers.etag ?? '', 'x-request-id': 'req-304' });
+			expect(notModified.status).toBe(304);
+			expect(notModified.body).toBe('');
+			expect(notModified.headers['x-request-id']).toBe('req-304');
+			expect(notModified.headers['content-security-policy']).toContain("default-src 'self'");
+			expect((await raw(server.port, 'GET', target, { 'if-none-match': 'W/"0-0"' })).status).toBe(200);
+
+			for (const outside of [
+				'/../package.json',
+				'/%2e%2e/package.json',
+				'/api/v1/..%2f..%2f..%2fpackage.json',
+				'/.env',
+				'/%2e%2e/%2e%2e/etc/passwd',
+			]) {
+				const res = await raw(server.port, 'GET', outside);
+				expect(res.status, outside).toBe(404);
+				expect(res.body).not.toContain('"devDependencies"');
+			}
+			// `new URL('//', base)` throws: once, this request ended the server.
+			for (const odd of ['//', '//chapters/x', '*']) expect((await raw(server.port, 'GET', odd)).status, odd).toBeLessThan(500);
+			expect((await raw(server.port, 'GET', target)).status).toBe(200);
+
+			await server.stop();
+			const logged = server
+				.output()
+				.split('\n')
+				.filter((l) => l.startsWith('{'))
+				.map((l) => JSON.parse(l) as Record<string, unknown>)
+				.find((l) => l.reqId === 'req-304');
+			expect(logged).toMatchObject({ level: 30, service: 'course-companion', msg: 'request', method: 'GET', url: target, status: 304 });
+		} finally {
+			await server.stop();
+		}
 	});
 });

@@ -1,0 +1,144 @@
+/**
+ * The public files of the build (dist/client) as the production server (scripts/serve.ts) answers them:
+ * small text files from memory, the rest (and Range requests) with sirv. Both label a file with the one
+ * cache and content-type policy (src/publish/headers.ts) by the file's own path, as the CDN does.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import type http from 'node:http';
+import path from 'node:path';
+import sirv from 'sirv';
+import { cacheControlFor, contentTypeFor } from '../../publish/headers.ts';
+import { pathWithoutQuery } from './request-target.ts';
+
+/** Extensions of the text files kept in memory; other types stay with sirv. */
+const MEMORY_EXTENSIONS = new Set(['html', 'htm', 'css', 'js', 'mjs', 'json', 'map', 'svg', 'txt', 'xml', 'webmanifest']);
+
+/** A file sirv would find: its path (`/api/v1/course.json`) and, when small enough, its bytes and validators. */
+interface PublicFile {
+	key: string;
+	memory?: { body: Buffer; lastModified: string; etag: string };
+}
+
+/** A file from memory as one request path asks for it: the body and both answers' header lists, built once. */
+interface MemoryAnswer {
+	body: Buffer;
+	etag: string;
+	/** Flat `[name, value, …]` for `writeHead`, the request id's value last (filled per request). */
+	ok: string[];
+	notModified: string[];
+}
+
+/** Cache-Control, Content-Type and, for JSON, CORS: what the CDN sends with the object at this path. */
+function policyHeaders(key: string): [string, string][] {
+	const objectKey = key.replace(/^\/+/, '');
+	const headers: [string, string][] = [
+		['Cache-Control', cacheControlFor(objectKey, 'public')],
+		['Content-Type', contentTypeFor(objectKey)],
+	];
+	if (key.endsWith('.json')) headers.push(['Access-Control-Allow-Origin', '*']);
+	return headers;
+}
+
+/** Percent-decoded as sirv decodes a path (a malformed one is looked up as it is). */
+function decodedPath(raw: string): string {
+	const pathname = pathWithoutQuery(raw);
+	if (!pathname.includes('%')) return pathname;
+	try {
+		return decodeURI(pathname);
+	} catch {
+		return pathname;
+	}
+}
+
+/**
+ * sirv opens, reads and closes the file for every request, which was ~75% of a static request's CPU
+ * (docs/benchmarks.md), so files up to `maxFile` (`maxTotal` in all) are answered from memory: same lookup
+ * order as sirv (`/x`, `/x/index`, then `.html`, `.htm`), same ETag and 304. Each request path that finds
+ * one gets its whole header list once (decision 0033): a hit is a map lookup and one `writeHead` with a ready
+ * array, no `setHeader`, security headers included.
+ */
+export function publicFiles(
+	root: string,
+	securityHeaders: readonly (readonly [string, string])[],
+	{ maxFile = 256 * 1024, maxTotal = 32 * 1024 * 1024 } = {},
+) {
+	// Every file sirv knows (so the lookup finds the same one); those without a body stay with sirv.
+	const files = new Map<string, PublicFile>();
+	let total = 0;
+	for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+		if (!entry.isFile()) continue;
+		const abs = path.join(entry.parentPath, entry.name);
+		const name = path.relative(root, abs).split(path.sep).join('/');
+		const dotted = /(^\.|[\\+|/]\.)/.test(name);
+		if (dotted && !/\.well-known[\\+/]/.test(name)) continue;
+		const key = `/${name.normalize()}`;
+		const stats = statSync(abs);
+		if (dotted || !MEMORY_EXTENSIONS.has(path.extname(name).slice(1)) || stats.size > maxFile || total + stats.size > maxTotal) {
+			files.set(key, { key });
+			continue;
+		}
+		total += stats.size;
+		const memory = { body: readFileSync(abs), lastModified: stats.mtime.toUTCString(), etag: `W/"${stats.size}-${stats.mtime.getTime()}"` };
+		files.set(key, { key, memory });
+	}
+	const find = (pathname: string): PublicFile | undefined => {
+		const base = pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
+		for (const ext of ['', '.html', '.htm']) {
+			const hit = (base ? files.get(base + ext) : undefined) ?? files.get(`${base}/index${ext}`);
+			if (hit) return hit;
+		}
+		return undefined;
+	};
+
+	const security = securityHeaders.flat();
+	// Keyed by the request path; only paths that find a file are kept, a few per file (slash, extension, index).
+	const answers = new Map<string, MemoryAnswer>();
+	const answerFor = (pathname: string): MemoryAnswer | undefined => {
+		const known = answers.get(pathname);
+		if (known) return known;
+		const file = find(pathname);
+		if (!file?.memory) return undefined;
+		const { body, lastModified, etag } = file.memory;
+		const answer: MemoryAnswer = {
+			body,
+			etag,
+			ok: [
+				...security,
+				...policyHeaders(file.key).flat(),
+				...['Content-Length', String(body.length), 'Last-Modified', lastModified, 'ETag', etag],
+				...['X-Request-Id', ''],
+			],
+			notModified: [...security, 'X-Request-Id', ''],
+		};
+		answers.set(pathname, answer);
+		return answer;
+	};
+
+	return {
+		/**
+		 * A GET or HEAD for a public file: answered from memory, or `'on disk'` (a file sirv serves, or a Range
+		 * request: `fromDisk`), or `'none'` (no file has this path, so sirv would only call its `next`).
+		 */
+		fromMemory(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): 'answered' | 'on disk' | 'none' {
+			const pathname = decodedPath(req.url ?? '/');
+			const answer = req.headers.range ? undefined : answerFor(pathname);
+			if (!answer) return find(pathname) ? 'on disk' : 'none';
+			const notModified = req.headers['if-none-match'] === answer.etag;
+			const headers = notModified ? answer.notModified : answer.ok;
+			// Filled and sent synchronously: writeHead copies the list into the response's header block.
+			headers[headers.length - 1] = requestId;
+			res.writeHead(notModified ? 304 : 200, headers);
+			if (notModified) res.end();
+			else res.end(answer.body);
+			return 'answered';
+		},
+		/** Every other public file (the caller has set the security headers), else `next`. */
+		fromDisk: sirv(root, {
+			etag: true,
+			dotfiles: false,
+			setHeaders: (res, pathname) => {
+				for (const [name, value] of policyHeaders(find(pathname)?.key ?? pathname)) res.setHeader(name, value);
+			},
+		}),
+	};
+}
