@@ -333,6 +333,29 @@ export function createSearcher(
 	}
 
 	/**
+	 * Per-query working arrays, reused (a search runs to the end before the next starts): per doc, the IDF its
+	 * required matches cover, its most specific required match (for the anchor rule), and within a group its best
+	 * alternative, with the docs that have one (`best` is reset through them, so it stays zero between groups).
+	 */
+	const scratch = { covered: new Float64Array(n), anchor: new Float64Array(n), best: new Float64Array(n), touched: new Int32Array(n) };
+	/** Each doc's section (`chapterId#anchor`) as a number, and each chapter's titled docs: bestSection compares numbers. */
+	const sectionOf = new Int32Array(n);
+	const titledDocs = new Map<string, number[]>();
+	{
+		const sectionIds = new Map<string, number>();
+		docs.forEach((d, doc) => {
+			const key = `${d.chapterId}#${d.anchor}`;
+			let id = sectionIds.get(key);
+			if (id === undefined) sectionIds.set(key, (id = sectionIds.size));
+			sectionOf[doc] = id;
+			if (!d.anchor) return;
+			const list = titledDocs.get(d.chapterId);
+			if (list) list.push(doc);
+			else titledDocs.set(d.chapterId, [doc]);
+		});
+	}
+
+	/**
 	 * Every doc's score for the query (NaN where a threshold drops it), with the required groups for the
 	 * together-check; null when nothing can match. Sums run in group order, so a score is the same float
 	 * whichever caller asks.
@@ -357,13 +380,12 @@ export function createSearcher(
 		const maxScore = groups.reduce((sum, g) => sum + (relaxed && g.unknown ? 0 : groupIdf(g)), 0);
 
 		const raw = new Float64Array(n);
-		const covered = new Float64Array(n);
-		/** Per doc: the most specific required query word it matches (for the anchor rule). */
-		const anchor = new Float64Array(n);
+		scratch.covered.fill(0);
+		scratch.anchor.fill(0);
+		const { covered, anchor, best, touched } = scratch;
 		const hasUnknown = !relaxed && hasUnknownWords;
-		// Per group, each doc's best alternative; only the docs a posting list names are visited and reset.
-		const best = new Float64Array(n);
-		const touched: number[] = [];
+		const k1 = settings.k1;
+		let touchedCount = 0;
 		for (const group of groups) {
 			for (const alt of group.alts) {
 				const t = postings.indexOf(alt.term);
@@ -378,21 +400,22 @@ export function createSearcher(
 							tf += (allTfs[r * fieldCount + f] as number) * (fieldFactor[doc * fieldCount + f] as number);
 						if (rowTf) rowTf[r] = tf;
 					}
-					const value = (w * tf) / (settings.k1 + tf);
+					const value = (w * tf) / (k1 + tf);
 					if (value > (best[doc] as number)) {
-						if ((best[doc] as number) === 0) touched.push(doc);
+						if ((best[doc] as number) === 0) touched[touchedCount++] = doc;
 						best[doc] = value;
 					}
 				}
 			}
 			const gIdf = group.required && !(relaxed && group.unknown) ? groupIdf(group) : 0;
-			for (const d of touched) {
+			for (let i = 0; i < touchedCount; i++) {
+				const d = touched[i] as number;
 				raw[d] = (raw[d] as number) + (best[d] as number);
 				covered[d] = (covered[d] as number) + gIdf;
 				if (gIdf > (anchor[d] as number)) anchor[d] = gIdf;
 				best[d] = 0;
 			}
-			touched.length = 0;
+			touchedCount = 0;
 		}
 
 		const scores = raw;
@@ -476,19 +499,17 @@ export function createSearcher(
 		if (!scored || !answers(scored)) return null;
 		const { scores } = scored;
 		let target = -1;
-		let top = Number.NEGATIVE_INFINITY;
-		for (let d = 0; d < n; d++) {
-			if (Number.isNaN(scores[d])) continue;
-			top = Math.max(top, scores[d] as number);
-			const doc = docs[d] as SearchDoc;
-			if (doc.chapterId === chapterId && doc.anchor && (target < 0 || ranksBefore(scores, d, target))) target = d;
+		for (const d of titledDocs.get(chapterId) ?? []) {
+			if (!Number.isNaN(scores[d]) && (target < 0 || ranksBefore(scores, d, target))) target = d;
 		}
-		if (target < 0 || (scores[target] as number) < top * settings.minRelativeScore) return null;
-		const ahead = new Set<string>();
+		if (target < 0) return null;
+		let top = Number.NEGATIVE_INFINITY;
+		for (let d = 0; d < n; d++) if ((scores[d] as number) > top) top = scores[d] as number;
+		if ((scores[target] as number) < top * settings.minRelativeScore) return null;
+		const ahead = new Set<number>();
 		for (let d = 0; d < n; d++) {
 			if (Number.isNaN(scores[d]) || !ranksBefore(scores, d, target)) continue;
-			const doc = docs[d] as SearchDoc;
-			ahead.add(`${doc.chapterId}#${doc.anchor}`);
+			ahead.add(sectionOf[d] as number);
 			if (ahead.size >= limit) return null;
 		}
 		const found = docs[target] as SearchDoc;
