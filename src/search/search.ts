@@ -345,9 +345,8 @@ export function createSearcher(
 		const sectionIds = new Map<string, number>();
 		docs.forEach((d, doc) => {
 			const key = `${d.chapterId}#${d.anchor}`;
-			let id = sectionIds.get(key);
-			if (id === undefined) sectionIds.set(key, (id = sectionIds.size));
-			sectionOf[doc] = id;
+			if (!sectionIds.has(key)) sectionIds.set(key, sectionIds.size);
+			sectionOf[doc] = sectionIds.get(key) as number;
 			if (!d.anchor) return;
 			const list = titledDocs.get(d.chapterId);
 			if (list) list.push(doc);
