@@ -14,17 +14,21 @@ import { hasSessionCookie, learnRewrite } from './server/premium-routes.ts';
 import { writeAssets, writePrivateArtifact } from './content/emit.ts';
 import type { CompiledCourse } from './content/compile.ts';
 import { buildSearchIndexData, writeSearchIndex } from './search/index-builder.ts';
+import { decodeSearchIndex, encodeSearchIndex } from './search/index-file.ts';
 import { withTeachingSections } from './search/teaching-sections.ts';
 
 /** `import { course } from 'virtual:course'` in .astro files: see src/env.d.ts. */
 const COURSE_MODULE = 'virtual:course';
 const RESOLVED_COURSE_MODULE = '\0virtual:course';
 
-/** The private artifact: search index first, so each quiz question can link the section that teaches it. */
+/**
+ * The private artifact: search index first, so each quiz question can link the section that teaches it. The
+ * index is encoded once; the build's searcher runs on the bytes the server will read.
+ */
 async function writePrivate(compiled: CompiledCourse, privateDir: string): Promise<void> {
-	const index = buildSearchIndexData(compiled);
-	await writePrivateArtifact({ ...compiled, quizzes: withTeachingSections(compiled, index) }, privateDir);
-	await writeSearchIndex(index, privateDir);
+	const encoded = encodeSearchIndex(buildSearchIndexData(compiled));
+	await writePrivateArtifact({ ...compiled, quizzes: withTeachingSections(compiled, decodeSearchIndex(encoded)) }, privateDir);
+	await writeSearchIndex(encoded, privateDir);
 }
 
 export function courseIntegration(): AstroIntegration {

@@ -9,7 +9,6 @@ import remarkDirective from 'remark-directive';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
-import remarkSmartypants from 'remark-smartypants';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
 import { remarkAsides } from './markdown/asides.ts';
@@ -17,6 +16,7 @@ import { rehypeCodeBlocks } from './markdown/code-blocks.ts';
 import { type Heading, rehypeHeadings, SECTION_DEPTHS } from './markdown/headings.ts';
 import type { MarkdownProblem } from './markdown/problems.ts';
 import { applyRewrites, type Reference, type ResolvedReference, remarkReferences } from './markdown/references.ts';
+import { remarkTypography } from './markdown/typography.ts';
 
 export type { Heading } from './markdown/headings.ts';
 export type { MarkdownProblem } from './markdown/problems.ts';
@@ -25,7 +25,7 @@ export type { Reference, ResolvedReference } from './markdown/references.ts';
 const processor = unified()
 	.use(remarkParse)
 	.use(remarkGfm)
-	.use(remarkSmartypants)
+	.use(remarkTypography)
 	.use(remarkDirective)
 	.use(remarkAsides)
 	.use(remarkReferences)

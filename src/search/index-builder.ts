@@ -333,11 +333,12 @@ export function buildSearchIndexData(compiled: CompiledCourse): SearchIndexData 
 /** Writes `<privateDir>/search-index.bin` (index-file.ts); returns the index so the caller can log its size. */
 export async function buildSearchIndex(compiled: CompiledCourse, privateDir: string): Promise<SearchIndexData> {
 	const data = buildSearchIndexData(compiled);
-	await writeSearchIndex(data, privateDir);
+	await writeSearchIndex(encodeSearchIndex(data), privateDir);
 	return data;
 }
 
-export async function writeSearchIndex(data: SearchIndexData, privateDir: string): Promise<void> {
+/** Writes an index encoded by encodeSearchIndex, so a caller that also searches it encodes it once. */
+export async function writeSearchIndex(encoded: Uint8Array, privateDir: string): Promise<void> {
 	await mkdir(privateDir, { recursive: true });
-	await writeFile(path.join(privateDir, SEARCH_INDEX_FILE), encodeSearchIndex(data));
+	await writeFile(path.join(privateDir, SEARCH_INDEX_FILE), encoded);
 }

@@ -49,6 +49,8 @@ export interface QueryReading {
 
 export interface Searcher {
 	search(query: string, opts: SearchOptions): SearchHit[];
+	/** The titled section of one chapter that `search(query, { limit })` would list first, or null. */
+	bestSection(query: string, chapterId: string, limit: number): { heading: string; anchor: string } | null;
 	/** The same reading search() makes, for telling the caller what was corrected or not known. */
 	read(query: string): QueryReading;
 }
@@ -148,7 +150,19 @@ interface QueryGroup {
 }
 
 /** Runs on the packed index (index-file.ts); an index fresh from the builder is packed first. */
-export function createSearcher(index: SearchIndexData | PackedSearchIndex, settings: RankerSettings = DEFAULT_RANKER): Searcher {
+export interface SearcherOptions {
+	/**
+	 * Keep every posting's field-weighted tf after its first use (8 bytes a posting: ≈ 18 MB at 1,000 chapters),
+	 * for a caller that runs thousands of queries over the same words, as the build does for quiz questions.
+	 */
+	memoizeTermFrequencies?: boolean;
+}
+
+export function createSearcher(
+	index: SearchIndexData | PackedSearchIndex,
+	settings: RankerSettings = DEFAULT_RANKER,
+	options: SearcherOptions = {},
+): Searcher {
 	const data = packSearchIndex(index);
 	const docs: SearchDoc[] = data.docs;
 	const n = docs.length;
@@ -171,7 +185,9 @@ export function createSearcher(index: SearchIndexData | PackedSearchIndex, setti
 	 * section's topic. Terms found only in copied fields fall back to their full frequency.
 	 */
 	const idf = new Float64Array(postings.size);
-	const { rowStarts, tfs: allTfs } = postings;
+	const { rowStarts, docIds, tfs: allTfs } = postings;
+	/** Each posting's weighted, length-normalised tf once computed (NaN until then), when the caller asks for it. */
+	const rowTf = options.memoizeTermFrequencies ? new Float64Array(docIds.length).fill(Number.NaN) : null;
 	for (let t = 0; t < postings.size; t++) {
 		const start = rowStarts[t] as number;
 		const end = rowStarts[t + 1] as number;
@@ -301,10 +317,10 @@ export function createSearcher(index: SearchIndexData | PackedSearchIndex, setti
 	 * the oil in my car" in a bicycle course) finds them scattered, one per sentence. Short queries are exempt:
 	 * their words are few enough for coverage alone to judge.
 	 */
-	function answeredTogether(required: readonly QueryGroup[], best: readonly { doc: number }[]): boolean {
+	function answeredTogether(required: readonly QueryGroup[], best: readonly number[]): boolean {
 		const known = required.filter((g) => !g.unknown && g.alts.some((a) => postings.has(a.term)));
 		if (settings.minTogether <= 0 || known.length < settings.togetherMinWords) return true;
-		for (const { doc } of best) {
+		for (const doc of best) {
 			const d = docs[doc] as SearchDoc;
 			for (const sentence of `${d.heading}\n${d.passage}`.split(/(?<=[.!?])\s+|\n+/)) {
 				const stems = new Set(analyze(sentence));
@@ -316,12 +332,38 @@ export function createSearcher(index: SearchIndexData | PackedSearchIndex, setti
 		return false;
 	}
 
-	function search(query: string, opts: SearchOptions): SearchHit[] {
-		const limit = Math.min(Math.max(Math.floor(opts.limit ?? DEFAULT_LIMIT), 0), MAX_LIMIT);
-		if (limit === 0 || query.trim() === '') return [];
+	/**
+	 * Per-query working arrays, reused (a search runs to the end before the next starts): per doc, the IDF its
+	 * required matches cover, its most specific required match (for the anchor rule), and within a group its best
+	 * alternative, with the docs that have one (`best` is reset through them, so it stays zero between groups).
+	 */
+	const scratch = { covered: new Float64Array(n), anchor: new Float64Array(n), best: new Float64Array(n), touched: new Int32Array(n) };
+	/** Each doc's section (`chapterId#anchor`) as a number, and each chapter's titled docs: bestSection compares numbers. */
+	const sectionOf = new Int32Array(n);
+	const titledDocs = new Map<string, number[]>();
+	{
+		const sectionIds = new Map<string, number>();
+		docs.forEach((d, doc) => {
+			const key = `${d.chapterId}#${d.anchor}`;
+			if (!sectionIds.has(key)) sectionIds.set(key, sectionIds.size);
+			sectionOf[doc] = sectionIds.get(key) as number;
+			if (!d.anchor) return;
+			const list = titledDocs.get(d.chapterId);
+			if (list) list.push(doc);
+			else titledDocs.set(d.chapterId, [doc]);
+		});
+	}
+
+	/**
+	 * Every doc's score for the query (NaN where a threshold drops it), with the required groups for the
+	 * together-check; null when nothing can match. Sums run in group order, so a score is the same float
+	 * whichever caller asks.
+	 */
+	function scoreDocs(query: string): { scores: Float64Array; required: QueryGroup[] } | null {
+		if (query.trim() === '') return null;
 		const { groups } = parseQuery(query);
 		let required = groups.filter((g) => g.required);
-		if (required.length === 0) return [];
+		if (required.length === 0) return null;
 		/** What a group weighs in deciding whether the course answers: a word the course never uses, as unknownIdf. */
 		const mass = (g: QueryGroup) => (g.unknown ? settings.unknownWeight * unknownIdf : groupIdf(g));
 		const hasUnknownWords = required.some((g) => g.unknown);
@@ -332,52 +374,95 @@ export function createSearcher(index: SearchIndexData | PackedSearchIndex, setti
 			knownMass / required.reduce((sum, g) => sum + mass(g), 0) >= settings.relaxShare;
 		if (relaxed) required = required.filter((g) => !g.unknown);
 		const totalIdf = required.reduce((sum, g) => sum + mass(g), 0);
-		if (totalIdf <= 0) return [];
+		if (totalIdf <= 0) return null;
 		/** Every group fully matched and saturated: the denominator that keeps scores within 0..1. */
 		const maxScore = groups.reduce((sum, g) => sum + (relaxed && g.unknown ? 0 : groupIdf(g)), 0);
 
 		const raw = new Float64Array(n);
-		const covered = new Float64Array(n);
-		/** Per doc: the most specific required query word it matches (for the anchor rule). */
-		const anchor = new Float64Array(n);
+		scratch.covered.fill(0);
+		scratch.anchor.fill(0);
+		const { covered, anchor, best, touched } = scratch;
 		const hasUnknown = !relaxed && hasUnknownWords;
-		const best = new Float64Array(n);
+		const k1 = settings.k1;
+		let touchedCount = 0;
 		for (const group of groups) {
-			best.fill(0);
 			for (const alt of group.alts) {
-				const list = postings.get(alt.term);
-				if (!list) continue;
-				const w = alt.weight * idfOf(alt.term);
-				const { docs: docIds, tfs } = list;
-				for (let r = 0; r < docIds.length; r++) {
+				const t = postings.indexOf(alt.term);
+				if (t < 0) continue;
+				const w = alt.weight * (idf[t] as number);
+				for (let r = rowStarts[t] as number, end = rowStarts[t + 1] as number; r < end; r++) {
 					const doc = docIds[r] as number;
-					let tf = 0;
-					for (let f = 0; f < fieldCount; f++) tf += (tfs[r * fieldCount + f] as number) * (fieldFactor[doc * fieldCount + f] as number);
-					const value = (w * tf) / (settings.k1 + tf);
-					if (value > (best[doc] as number)) best[doc] = value;
+					let tf = rowTf ? (rowTf[r] as number) : Number.NaN;
+					if (Number.isNaN(tf)) {
+						tf = 0;
+						for (let f = 0; f < fieldCount; f++)
+							tf += (allTfs[r * fieldCount + f] as number) * (fieldFactor[doc * fieldCount + f] as number);
+						if (rowTf) rowTf[r] = tf;
+					}
+					const value = (w * tf) / (k1 + tf);
+					if (value > (best[doc] as number)) {
+						if ((best[doc] as number) === 0) touched[touchedCount++] = doc;
+						best[doc] = value;
+					}
 				}
 			}
 			const gIdf = group.required && !(relaxed && group.unknown) ? groupIdf(group) : 0;
-			for (let d = 0; d < n; d++) {
-				const value = best[d] as number;
-				if (value <= 0) continue;
-				raw[d] = (raw[d] as number) + value;
+			for (let i = 0; i < touchedCount; i++) {
+				const d = touched[i] as number;
+				raw[d] = (raw[d] as number) + (best[d] as number);
 				covered[d] = (covered[d] as number) + gIdf;
 				if (gIdf > (anchor[d] as number)) anchor[d] = gIdf;
+				best[d] = 0;
 			}
+			touchedCount = 0;
 		}
 
-		const ranked: { doc: number; score: number }[] = [];
+		const scores = raw;
 		for (let d = 0; d < n; d++) {
-			if ((covered[d] as number) / totalIdf < settings.minCoverage) continue;
-			if (hasUnknown && (anchor[d] as number) < settings.anchorShare * unknownIdf) continue;
 			const prior = docs[d]?.overview ? settings.overviewFactor : 1;
 			const score = Math.min(1, (prior * (raw[d] as number)) / maxScore);
-			if (score < (relaxed ? settings.relaxedMinScore : settings.minScore)) continue;
-			ranked.push({ doc: d, score });
+			const dropped =
+				(covered[d] as number) / totalIdf < settings.minCoverage ||
+				(hasUnknown && (anchor[d] as number) < settings.anchorShare * unknownIdf) ||
+				score < (relaxed ? settings.relaxedMinScore : settings.minScore);
+			scores[d] = dropped ? Number.NaN : score;
 		}
+		return { scores, required };
+	}
+
+	/** Docs in rank order: best score first, ties by position in the index. */
+	const ranksBefore = (scores: Float64Array, a: number, b: number) =>
+		(scores[a] as number) > (scores[b] as number) || ((scores[a] as number) === (scores[b] as number) && a < b);
+
+	/** The `count` best-ranked scored docs, in rank order, without sorting them all. */
+	function topDocs(scores: Float64Array, count: number): number[] {
+		const top: number[] = [];
+		for (let d = 0; d < n; d++) {
+			if (Number.isNaN(scores[d])) continue;
+			if (top.length === count && !ranksBefore(scores, d, top[count - 1] as number)) continue;
+			let at = top.length === count ? count - 1 : top.length;
+			while (at > 0 && ranksBefore(scores, d, top[at - 1] as number)) at--;
+			top.splice(at, 0, d);
+			top.length = Math.min(top.length, count);
+		}
+		return top;
+	}
+
+	/** Whether the course answers at all: no hit passes, or the best hits scatter the query's words. */
+	function answers(scored: { scores: Float64Array; required: QueryGroup[] }): boolean {
+		const best = topDocs(scored.scores, Math.max(settings.togetherTop, 1));
+		return best.length > 0 && answeredTogether(scored.required, best.slice(0, settings.togetherTop));
+	}
+
+	function search(query: string, opts: SearchOptions): SearchHit[] {
+		const limit = Math.min(Math.max(Math.floor(opts.limit ?? DEFAULT_LIMIT), 0), MAX_LIMIT);
+		if (limit === 0) return [];
+		const scored = scoreDocs(query);
+		if (!scored || !answers(scored)) return [];
+		const { scores } = scored;
+		const ranked: { doc: number; score: number }[] = [];
+		for (let d = 0; d < n; d++) if (!Number.isNaN(scores[d])) ranked.push({ doc: d, score: scores[d] as number });
 		ranked.sort((a, b) => b.score - a.score || a.doc - b.doc);
-		if (ranked.length > 0 && !answeredTogether(required, ranked.slice(0, settings.togetherTop))) return [];
 		const top = ranked[0]?.score ?? 0;
 		const hits: SearchHit[] = [];
 		const seenSections = new Set<string>();
@@ -403,7 +488,34 @@ export function createSearcher(index: SearchIndexData | PackedSearchIndex, setti
 		return hits;
 	}
 
-	return { search, read: (query) => parseQuery(query).reading };
+	/**
+	 * What `search(query, { limit })` would list first from `chapterId` among its titled sections, found
+	 * without sorting every doc: the chapter's best-ranked titled doc, if fewer than `limit` other sections
+	 * rank before it.
+	 */
+	function bestSection(query: string, chapterId: string, limit: number): { heading: string; anchor: string } | null {
+		const scored = scoreDocs(query);
+		if (!scored || !answers(scored)) return null;
+		const { scores } = scored;
+		let target = -1;
+		for (const d of titledDocs.get(chapterId) ?? []) {
+			if (!Number.isNaN(scores[d]) && (target < 0 || ranksBefore(scores, d, target))) target = d;
+		}
+		if (target < 0) return null;
+		let top = Number.NEGATIVE_INFINITY;
+		for (let d = 0; d < n; d++) if ((scores[d] as number) > top) top = scores[d] as number;
+		if ((scores[target] as number) < top * settings.minRelativeScore) return null;
+		const ahead = new Set<number>();
+		for (let d = 0; d < n; d++) {
+			if (Number.isNaN(scores[d]) || !ranksBefore(scores, d, target)) continue;
+			ahead.add(sectionOf[d] as number);
+			if (ahead.size >= limit) return null;
+		}
+		const found = docs[target] as SearchDoc;
+		return { heading: found.heading, anchor: found.anchor };
+	}
+
+	return { search, bestSection, read: (query) => parseQuery(query).reading };
 }
 
 /** Edits allowed for a word of this length, as Meilisearch and Lucene scale them: none below 4 letters, 2 from 8. */

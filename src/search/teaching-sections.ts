@@ -5,6 +5,7 @@
  */
 import type { CompiledCourse, CompiledQuiz } from '../content/compile.ts';
 import type { SearchIndexData } from './index-builder.ts';
+import type { PackedSearchIndex } from './index-file.ts';
 import { createSearcher, DEFAULT_RANKER } from './search.ts';
 
 /** Every section is a candidate: this ranks within one chapter, it never decides the course lacks a topic. */
@@ -19,15 +20,18 @@ const RANK_ONLY = {
 	minTogether: 0,
 };
 
-export function withTeachingSections(compiled: CompiledCourse, data: SearchIndexData): CompiledQuiz[] {
-	const searcher = createSearcher(data, RANK_ONLY);
+/** The chapter's section must rank among this many of the whole course's, as a search with this limit lists them. */
+const CANDIDATE_SECTIONS = 50;
+
+export function withTeachingSections(compiled: CompiledCourse, data: SearchIndexData | PackedSearchIndex): CompiledQuiz[] {
+	const searcher = createSearcher(data, RANK_ONLY, { memoizeTermFrequencies: true });
 	return compiled.quizzes.map((quiz) => ({
 		...quiz,
 		questions: quiz.questions.map((question) => {
 			if (question.teaches) return question;
 			const correct = question.options.filter((o) => question.correct.includes(o.id)).map((o) => o.text);
 			const query = [question.prompt, ...(question.type === 'true_false' ? [] : correct)].join(' ');
-			const hit = searcher.search(query, { limit: 50, canRead: () => true }).find((h) => h.chapterId === quiz.chapterId && h.anchor);
+			const hit = searcher.bestSection(query, quiz.chapterId, CANDIDATE_SECTIONS);
 			return hit ? { ...question, teaches: { anchor: hit.anchor, heading: hit.heading } } : question;
 		}),
 	}));

@@ -70,14 +70,21 @@ export interface TokenizeOptions {
  * ["agent"], "don't" → ["dont"]. Accents are folded; letters and digits of any script count.
  */
 export function splitWords(text: string): string[][] {
-	const normalised = text
-		.normalize('NFKD')
-		.replace(/\p{M}+/gu, '')
-		.replace(/[\u2018\u2019\u02bc]/g, "'")
-		.toLowerCase();
+	// Most of a course's text is plain ASCII and skips the folding.
+	const folded = ASCII.test(text)
+		? text
+		: text
+				.normalize('NFKD')
+				.replace(/\p{M}+/gu, '')
+				.replace(/[\u2018\u2019\u02bc]/g, "'");
 	const words: string[][] = [];
-	for (const match of normalised.matchAll(WORD)) {
-		const parts = match[0]
+	for (const match of folded.toLowerCase().matchAll(WORD)) {
+		const word = match[0];
+		if (!WORD_JOINER.test(word)) {
+			words.push([word]);
+			continue;
+		}
+		const parts = word
 			.replace(/'s(?=$|[-_.@^])/g, '')
 			.replace(/'/g, '')
 			.split(/[-_.@^]/)
@@ -86,6 +93,11 @@ export function splitWords(text: string): string[][] {
 	}
 	return words;
 }
+
+/** Printable ASCII and line breaks: nothing NFKD, mark removal or apostrophe folding would change. */
+const ASCII = /^[\t\n\r -~]*$/;
+/** What splitWords removes or splits a word at. */
+const WORD_JOINER = /[-_.@^']/;
 
 /**
  * Lowercase tokens in text order. A compound yields its parts, then (unless `joined: false`)
