@@ -45,8 +45,9 @@ export function getServices(): Promise<Services> {
 async function createServices(): Promise<Services> {
 	const env = serverEnv();
 	const database = await openDatabaseFromEnv(env);
-	const sessionCache =
-		database.dialect === 'postgres' && env.SESSION_CACHE === 'on' && env.DATABASE_URL ? new SessionCache<SessionLookupRow>() : undefined;
+	// The cache needs the change feed, which needs its own connection to the server's PostgreSQL.
+	const changeFeedUrl = database.dialect === 'postgres' && env.SESSION_CACHE === 'on' ? env.DATABASE_URL : undefined;
+	const sessionCache = changeFeedUrl ? new SessionCache<SessionLookupRow>() : undefined;
 	let listener: ChangeListener | undefined;
 	const watched = sessionCache ? { ...database, db: database.db.withPlugin(sessionCache.writeWatcher) } : database;
 	const opened = env.DB_STATEMENT_COUNTS === 'true' ? countingHandle(watched) : watched;
@@ -84,7 +85,7 @@ async function createServices(): Promise<Services> {
 	}
 	if (env.TEST_CLOCK === 'header') log.warn('TEST_CLOCK=header: requests may set the learner clock with X-Test-Now; for tests only');
 	// Started last: a start-up that fails leaves no timer or connection behind; after the migrations, whose triggers it hears.
-	if (sessionCache && env.DATABASE_URL) listener = listenToSessionChanges(sessionCache, handle, env.DATABASE_URL);
+	if (sessionCache && changeFeedUrl) listener = listenToSessionChanges(sessionCache, handle, changeFeedUrl);
 	if (env.DB_CLEANUP_INTERVAL_MINUTES > 0) {
 		cleanup = startCleanupSchedule(
 			async () => logCleanup(await cleanupDatabase(handle.db, { now: new Date(), unusedClientDays: env.OAUTH_UNUSED_CLIENT_DAYS })),

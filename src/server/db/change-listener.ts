@@ -71,15 +71,20 @@ export function listenForChanges(options: ChangeListenerOptions): ChangeListener
 		await heard;
 	};
 
-	const fail = (error: Error) => {
-		if (closed) return;
-		if (live) log(`change feed on ${options.channel} lost (${error.message}); the session cache is off until it is back`);
+	/** Off, and the connection let go: its late errors and its end are no longer ours to handle. */
+	const drop = async (): Promise<void> => {
 		setLive(false);
 		const old = client;
 		client = undefined;
 		old?.removeAllListeners();
 		old?.on('error', () => {});
-		old?.end().catch(() => {});
+		await old?.end().catch(() => {});
+	};
+
+	const fail = (error: Error) => {
+		if (closed) return;
+		if (live) log(`change feed on ${options.channel} lost (${error.message}); the session cache is off until it is back`);
+		void drop();
 		schedule(retryMs, () => void connect());
 		retryMs = Math.min(retryMs * 2, 30_000);
 	};
@@ -127,12 +132,7 @@ export function listenForChanges(options: ChangeListenerOptions): ChangeListener
 		async close() {
 			closed = true;
 			clearTimeout(timer);
-			setLive(false);
-			const old = client;
-			client = undefined;
-			old?.removeAllListeners();
-			old?.on('error', () => {});
-			await old?.end().catch(() => {});
+			await drop();
 		},
 	};
 }

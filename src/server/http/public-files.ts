@@ -16,7 +16,13 @@ const MEMORY_EXTENSIONS = new Set(['html', 'htm', 'css', 'js', 'mjs', 'json', 'm
 /** A file sirv would find: its path (`/api/v1/course.json`) and, when small enough, its bytes and validators. */
 interface PublicFile {
 	key: string;
-	memory?: { body: Buffer; lastModified: string; etag: string };
+	memory?: MemoryFile;
+}
+
+interface MemoryFile {
+	body: Buffer;
+	lastModified: string;
+	etag: string;
 }
 
 /** A file from memory as one request path asks for it: the body and both answers' header lists, built once. */
@@ -93,18 +99,14 @@ export function publicFiles(
 	const security = securityHeaders.flat();
 	// Keyed by the request path; only paths that find a file are kept, a few per file (slash, extension, index).
 	const answers = new Map<string, MemoryAnswer>();
-	const answerFor = (pathname: string): MemoryAnswer | undefined => {
-		const known = answers.get(pathname);
-		if (known) return known;
-		const file = find(pathname);
-		if (!file?.memory) return undefined;
-		const { body, lastModified, etag } = file.memory;
+	const remember = (pathname: string, key: string, memory: MemoryFile): MemoryAnswer => {
+		const { body, lastModified, etag } = memory;
 		const answer: MemoryAnswer = {
 			body,
 			etag,
 			ok: [
 				...security,
-				...policyHeaders(file.key).flat(),
+				...policyHeaders(key).flat(),
 				...['Content-Length', String(body.length), 'Last-Modified', lastModified, 'ETag', etag],
 				...['X-Request-Id', ''],
 			],
@@ -121,8 +123,14 @@ export function publicFiles(
 		 */
 		fromMemory(req: http.IncomingMessage, res: http.ServerResponse, requestId: string): 'answered' | 'on disk' | 'none' {
 			const pathname = decodedPath(req.url ?? '/');
-			const answer = req.headers.range ? undefined : answerFor(pathname);
-			if (!answer) return find(pathname) ? 'on disk' : 'none';
+			let answer = req.headers.range ? undefined : answers.get(pathname);
+			if (!answer) {
+				// One lookup on a miss (every API request passes here first).
+				const file = find(pathname);
+				if (!file) return 'none';
+				if (req.headers.range || !file.memory) return 'on disk';
+				answer = remember(pathname, file.key, file.memory);
+			}
 			const notModified = req.headers['if-none-match'] === answer.etag;
 			const headers = notModified ? answer.notModified : answer.ok;
 			// Filled and sent synchronously: writeHead copies the list into the response's header block.
