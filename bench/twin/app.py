@@ -56,37 +56,42 @@ DASHBOARD_SQL = """SELECT 1 AS one, COALESCE((SELECT json_agg(json_build_array(c
 				FROM chapter_completions WHERE user_id = $1), '[]'::json) AS completions, COALESCE((SELECT json_object_agg(quiz_id, best) FROM (
 				SELECT quiz_id, max(percent) AS best FROM quiz_attempts WHERE user_id = $2 GROUP BY quiz_id) b), '{}'::json) AS best, array(SELECT day::text FROM activity_days WHERE user_id = $3 ORDER BY day) AS active_days, array(SELECT day::text FROM streak_freezes WHERE user_id = $4 ORDER BY day) AS frozen_days, COALESCE((SELECT json_agg(json_build_array(quiz_id, question_id, box, due_day::text, reviews, lapses)
 		ORDER BY due_day, box, quiz_id, question_id) FROM review_cards WHERE user_id = $5 AND retired_on IS NULL), '[]'::json) AS review_cards"""
-# A passing submission's transaction (src/server/quiz-attempts.ts): the learner's row locked, the attempt, then the
-# records that say whether the certificate is now earned (src/server/learner.ts issueCertificateIfEarned).
-LOCK_SQL = 'select "id" from "users" where "id" = $1 for no key update'
+# A first pass reads the records that say whether the certificate is now earned again once its attempt is
+# committed (src/server/quiz-attempts.ts, src/server/learner.ts issueCertificateIfEarned).
 CERTIFICATE_RECORDS_SQL = """SELECT 1 AS one, COALESCE((SELECT json_object_agg(quiz_id, json_build_array(best, latest, n, first_passed)) FROM (
 			SELECT quiz_id, max(percent) AS best, (array_agg(percent ORDER BY created_at DESC, id DESC))[1] AS latest, count(*) AS n,
 				min(created_at) FILTER (WHERE passed) AS first_passed
 			FROM quiz_attempts WHERE user_id = $1 GROUP BY quiz_id) q), '{}'::json) AS quizzes, COALESCE((SELECT json_agg(json_build_array(id, course_id, issued_at, course_title, learner_name) ORDER BY issued_at)
 			FROM certificates WHERE user_id = $2), '[]'::json) AS certificates"""
 ATTEMPT_SQL = """
-			WITH attempt AS (
-				INSERT INTO quiz_attempts (user_id, quiz_id, answers, score, total, percent, passed, local_date, created_at, seed)
-				SELECT $1::text, $2::text, $3::jsonb, $4::float8,
-					$5::int, $6::int, $7::boolean, $8::date, $9::timestamptz,
-					$10::int
-				
-				RETURNING *), activity AS (
-				INSERT INTO activity_days (user_id, day, first_source)
-				SELECT $11::text, $12::date, 'quiz' WHERE EXISTS (SELECT 1 FROM attempt)
-				ON CONFLICT (user_id, day) DO NOTHING RETURNING 1), review_recalled AS (
-				UPDATE review_cards AS c SET box = t.box, due_day = t."dueDay"::date, retired_on = t."retiredOn"::date,
-					reviews = c.reviews + 1, updated_at = $13::timestamptz
-				FROM jsonb_to_recordset($14::jsonb) AS t("fromBox" int, box int, "dueDay" text, "retiredOn" text)
-				WHERE EXISTS (SELECT 1 FROM attempt) AND c.user_id = $15 AND c.quiz_id = $16
-					AND c.question_id IN (SELECT jsonb_array_elements_text($17::jsonb))
-					AND c.retired_on IS NULL AND c.due_day <= $18::date AND c.box = t."fromBox"
-				RETURNING 1)
-			SELECT attempt.*, attempt.id IS NOT NULL AS attempted, 0 AS used_before, false AS passed_before,
-				CASE WHEN EXISTS (SELECT 1 FROM activity) THEN (SELECT max(day)::text FROM (
-				SELECT day FROM activity_days WHERE user_id = $19 AND day < $20::date
-				UNION ALL SELECT day FROM streak_freezes WHERE user_id = $21 AND day < $22::date) covered) END AS last_covered
-			FROM (SELECT 1) AS one LEFT JOIN attempt ON true"""
+		WITH attempt AS (
+			INSERT INTO quiz_attempts (user_id, quiz_id, answers, score, total, percent, passed, local_date, created_at, seed)
+			SELECT $1::text, $2::text, $3::jsonb, $4::float8,
+				$5::int, $6::int, $7::boolean, $8::date, $9::timestamptz,
+				$10::int
+			
+			RETURNING *), activity AS (
+			INSERT INTO activity_days (user_id, day, first_source)
+			SELECT $11::text, $12::date, 'quiz' WHERE EXISTS (SELECT 1 FROM attempt)
+			ON CONFLICT (user_id, day) DO NOTHING RETURNING 1), review_recalled AS (
+			UPDATE review_cards AS c SET box = t.box, due_day = t."dueDay"::date, retired_on = t."retiredOn"::date,
+				reviews = c.reviews + 1, updated_at = $13::timestamptz
+			FROM jsonb_to_recordset($14::jsonb) AS t("fromBox" int, box int, "dueDay" text, "retiredOn" text)
+			WHERE EXISTS (SELECT 1 FROM attempt) AND c.user_id = $15 AND c.quiz_id = $16
+				AND c.question_id IN (SELECT jsonb_array_elements_text($17::jsonb))
+				AND c.retired_on IS NULL AND c.due_day <= $18::date AND c.box = t."fromBox"
+			RETURNING 1)
+		SELECT attempt.*, attempt.id IS NOT NULL AS attempted, 0 AS used_before, false AS passed_before,
+			CASE WHEN EXISTS (SELECT 1 FROM activity) THEN (SELECT max(day)::text FROM (
+			SELECT day FROM activity_days WHERE user_id = $19 AND day < $20::date
+			UNION ALL SELECT day FROM streak_freezes WHERE user_id = $21 AND day < $22::date) covered) END AS last_covered, COALESCE((SELECT json_object_agg(quiz_id, json_build_array(best, latest, n, first_passed)) FROM (
+			SELECT quiz_id, max(percent) AS best, (array_agg(percent ORDER BY created_at DESC, id DESC))[1] AS latest, count(*) AS n,
+				min(created_at) FILTER (WHERE passed) AS first_passed
+			FROM quiz_attempts WHERE user_id = $23 GROUP BY quiz_id) q), '{}'::json) AS quizzes, COALESCE((SELECT json_agg(json_build_array(id, course_id, issued_at, course_title, learner_name) ORDER BY issued_at)
+			FROM certificates WHERE user_id = $24), '[]'::json) AS certificates
+		FROM (SELECT 1) AS one LEFT JOIN attempt ON true"""
+# A failed attempt's statement: the same without the quiz records and certificates read for a pass.
+ATTEMPT_FAILED_SQL = ATTEMPT_SQL[: ATTEMPT_SQL.index(", COALESCE((SELECT json_object_agg")] + ATTEMPT_SQL[ATTEMPT_SQL.index(" AS certificates") + len(" AS certificates") :]
 FREEZE_SQL = 'insert into "streak_freezes" ("user_id", "day") values {values} on conflict ("user_id", "day") do nothing returning "day"'
 
 app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
@@ -499,18 +504,23 @@ async def submit_quiz(quiz_id: str, request: Request):
             ATTEMPT_SQL, uid, key["id"], json.dumps(answers, separators=(",", ":")), float(score), total, percent, passed, day, now, None,
             uid, day, now, recall_table(day), uid, key["id"], right, day, uid, day, uid, day
         )
-        if not passed:
-            row = await conn.fetchrow(*attempt_args)
-        else:
-            async with conn.transaction():
-                await conn.fetch(LOCK_SQL, uid)
-                row = await conn.fetchrow(*attempt_args)
+        # A pass reads the quiz records and certificates in the attempt's statement (its last two parameters).
+        row = await conn.fetchrow(*attempt_args, uid, uid) if passed else await conn.fetchrow(ATTEMPT_FAILED_SQL, *attempt_args[1:])
+        if passed:
+            before = json.loads(row["quizzes"]).get(key["id"])
+            if before is None or before[0] < key["passMark"]:
+                # A first pass of this quiz reads them again once its attempt is committed.
                 records = await conn.fetchrow(CERTIFICATE_RECORDS_SQL, uid, uid)
                 best = {quiz: entry[0] for quiz, entry in json.loads(records["quizzes"]).items()}
-                issued = any(c[1] == MANIFEST["course"]["id"] for c in json.loads(records["certificates"]))
-                if not issued and all(best.get(q["id"], -1) >= q["passMark"] for q in MANIFEST["quizzes"]):
-                    # Our server would issue the certificate here (a signed credential): not ported.
-                    return error(501, "not_implemented", "The twin does not issue certificates.")
+                certificates = json.loads(records["certificates"])
+            else:
+                best = {quiz: entry[0] for quiz, entry in json.loads(row["quizzes"]).items()}
+                best[key["id"]] = max(best[key["id"]], percent)
+                certificates = json.loads(row["certificates"])
+            issued = any(c[1] == MANIFEST["course"]["id"] for c in certificates)
+            if not issued and all(best.get(q["id"], -1) >= q["passMark"] for q in MANIFEST["quizzes"]):
+                # Our server would issue the certificate here (a signed credential): not ported.
+                return error(501, "not_implemented", "The twin does not issue certificates.")
         last_covered = row["last_covered"]
         per_month = tier_definition(user["tier"])["streakFreezesPerMonth"]
         if last_covered is not None and per_month != 0 and diff_days(last_covered, day.isoformat()) > 1:

@@ -254,27 +254,46 @@ export async function certificateFor(db: Kysely<Database>, manifest: PrivateMani
 }
 
 /**
- * Issues the certificate once every quiz is passed, dated when the last of them was first passed; called by a
- * passing attempt inside its transaction, after the attempt is written and while the learner's row is locked
- * (so a concurrent final pass of another quiz is seen, not missed). Idempotent: an issued one is kept as it was.
+ * Issues the certificate once every quiz is passed, dated when the last of them was first passed. Idempotent: an
+ * issued one is kept as it was. `records`: the quiz records and certificates already read (with the attempt
+ * just made); without them they are read now, which a first pass must do after its attempt is committed
+ * (submitAttempt says why).
  */
 export async function issueCertificateIfEarned(
-	trx: Kysely<Database>,
+	db: Kysely<Database>,
 	manifest: PrivateManifest,
 	user: CurrentUser,
 	now: Date,
+	records?: Pick<LearnerRecords, 'quizzes' | 'certificates'>,
 ): Promise<void> {
-	const records = await writeAndReadLearner(trx, user.id, CERTIFICATE_RECORDS);
-	if (certificateFromRecords(manifest, records)) return;
-	const earned = certificateEarned(courseChapters(manifest), records.quizzes);
+	const read = records ?? (await writeAndReadLearner(db, user.id, CERTIFICATE_RECORDS));
+	if (certificateFromRecords(manifest, read)) return;
+	const earned = certificateEarned(courseChapters(manifest), read.quizzes);
 	if (!earned.earned) return;
-	await issueCertificate(trx, {
+	await issueCertificate(db, {
 		userId: user.id,
 		courseId: manifest.course.id,
 		courseTitle: manifest.course.title,
 		learnerName: user.displayName,
 		issuedAt: earned.earnedAt ?? now,
 	});
+}
+
+/** Quiz records read before an attempt, with that attempt added (as a read after it would have them). */
+export function withAttempt(
+	quizzes: LearnerRecords['quizzes'],
+	attempt: { quizId: string; percent: number; passed: boolean; at: Date },
+): LearnerRecords['quizzes'] {
+	const before = quizzes[attempt.quizId];
+	return {
+		...quizzes,
+		[attempt.quizId]: {
+			best: Math.max(before?.best ?? attempt.percent, attempt.percent),
+			latest: attempt.percent,
+			attempts: (before?.attempts ?? 0) + 1,
+			firstPassedAt: before?.firstPassedAt ?? (attempt.passed ? attempt.at : null),
+		},
+	};
 }
 
 export type ProgressView = ReturnType<typeof progressFromRecords>;

@@ -12,7 +12,7 @@ import { splitAttempt } from '../domain/review-queue.ts';
 import { chapterUrl } from '../content/urls.ts';
 import { ApiError, notFound } from './api/errors.ts';
 import type { CurrentUser } from './auth/current-user.ts';
-import { applyDueFreezesAfterGap, issueCertificateIfEarned, moreAttemptsOffer, tierDefinition } from './learner.ts';
+import { applyDueFreezesAfterGap, issueCertificateIfEarned, moreAttemptsOffer, tierDefinition, withAttempt } from './learner.ts';
 import { assertCanRead } from './operations/shared.ts';
 import { currentDraw, openDraw, recordAttempt } from './repositories/quizzes.ts';
 import { getServices } from './services.ts';
@@ -91,22 +91,41 @@ export async function submitAttempt(user: CurrentUser, quizId: string, answers: 
 		// Missed questions enter the review queue; right ones move up when due (domain/review-queue.ts).
 		review: splitAttempt(graded.questions),
 		seed: layout.seed,
+		// A pass may complete the course: the records that decide the certificate, read in the same statement.
+		readQuizRecords: graded.passed,
 	};
-	// With a daily limit, serialise one learner's submissions on their row so a burst cannot slip past it. A pass
-	// takes the lock too, and may issue the certificate in the same transaction: two final passes at once would
-	// otherwise each miss the other's attempt and neither would issue it (decision 0024). A failed attempt on an
-	// unlimited tier needs no lock and no transaction: one statement writes the attempt and the activity day.
+	// With a daily limit, serialise one learner's submissions on their row so a burst cannot slip past it.
 	// FOR NO KEY UPDATE: it excludes the other locked submissions but not the key-share locks that the foreign
 	// keys of a lock-free submission's inserts take on the row (FOR UPDATE would, and the two could deadlock).
+	// Without a limit, one statement writes the attempt, the activity day and the review queue.
 	const recorded =
-		limit === null && !graded.passed
+		limit === null
 			? await recordAttempt(db, input)
 			: await db.transaction().execute(async (trx) => {
 					await trx.selectFrom('users').select('id').where('id', '=', user.id).forNoKeyUpdate().execute();
-					const result = await recordAttempt(trx, input);
-					if (result.attempt && graded.passed) await issueCertificateIfEarned(trx, manifest, user, now);
-					return result;
+					return recordAttempt(trx, input);
 				});
+	if (recorded.attempt && recorded.recordsBefore) {
+		// The certificate (decision 0024). Only a first pass of a quiz at today's pass mark changes which quizzes
+		// are passed; it reads the records again once its attempt is committed, so of two final passes at once
+		// the later read sees both and neither is missed. Any other pass decides from the records its own
+		// statement read (a course completed without a new pass, e.g. a quiz removed, is issued then).
+		const earlier = recorded.recordsBefore.quizzes[key.id];
+		const firstPass = earlier === undefined || earlier.best < key.passMark;
+		const at = recorded.attempt.created_at;
+		await issueCertificateIfEarned(
+			db,
+			manifest,
+			user,
+			now,
+			firstPass
+				? undefined
+				: {
+						quizzes: withAttempt(recorded.recordsBefore.quizzes, { quizId: key.id, percent: graded.percent, passed: true, at }),
+						certificates: recorded.recordsBefore.certificates,
+					},
+		);
+	}
 	const { attempt } = recorded;
 	if (!attempt) {
 		const offer = moreAttemptsOffer(manifest, user.tier);

@@ -135,10 +135,7 @@ export async function writeAndReadLearner<K extends LearnerRecordName>(
 	}
 	if (wants.has('quizzes')) {
 		// The best scores come from the same rows (below), so 'best' costs nothing more then.
-		columns.push(sql`COALESCE((SELECT json_object_agg(quiz_id, json_build_array(best, latest, n, first_passed)) FROM (
-			SELECT quiz_id, max(percent) AS best, (array_agg(percent ORDER BY created_at DESC, id DESC))[1] AS latest, count(*) AS n,
-				min(created_at) FILTER (WHERE passed) AS first_passed
-			FROM quiz_attempts WHERE user_id = ${userId} GROUP BY quiz_id) q), '{}'::json) AS quizzes`);
+		columns.push(quizzesColumn(userId));
 	} else if (wants.has('best')) {
 		columns.push(sql`COALESCE((SELECT json_object_agg(quiz_id, best) FROM (
 			SELECT quiz_id, max(percent) AS best FROM quiz_attempts WHERE user_id = ${userId} GROUP BY quiz_id) b), '{}'::json) AS best`);
@@ -152,8 +149,7 @@ export async function writeAndReadLearner<K extends LearnerRecordName>(
 		columns.push(sql`array(SELECT day::text FROM streak_freezes WHERE user_id = ${userId} ORDER BY day) AS frozen_days`);
 	}
 	if (wants.has('certificates')) {
-		columns.push(sql`COALESCE((SELECT json_agg(json_build_array(id, course_id, issued_at, course_title, learner_name) ORDER BY issued_at)
-			FROM certificates WHERE user_id = ${userId}), '[]'::json) AS certificates`);
+		columns.push(certificatesColumn(userId));
 	}
 	if (wants.has('reviewCards')) columns.push(sql`${activeCardsJson(userId)} AS review_cards`);
 	const query = sql<LearnerRow>`${ctes.length > 0 ? sql`WITH ${sql.join(ctes)} ` : sql``}SELECT ${sql.join(columns)}`;
@@ -174,17 +170,7 @@ export async function writeAndReadLearner<K extends LearnerRecordName>(
 		out.completions = raced ? (await writeAndReadLearner(db, userId, ['completions'])).completions : completions;
 	}
 	if (wants.has('quizzes')) {
-		out.quizzes = Object.fromEntries(
-			Object.entries(row.quizzes ?? {}).map(([quiz, [best, latest, n, firstPassed]]) => [
-				quiz,
-				{
-					best: Number(best),
-					latest: Number(latest),
-					attempts: Number(n),
-					firstPassedAt: firstPassed === null ? null : new Date(firstPassed),
-				},
-			]),
-		);
+		out.quizzes = quizzesFromRow(row);
 		if (wants.has('best')) out.best = Object.fromEntries(Object.entries(out.quizzes).map(([quiz, r]) => [quiz, r.best]));
 	} else if (wants.has('best')) {
 		out.best = Object.fromEntries(Object.entries(row.best ?? {}).map(([quiz, percent]) => [quiz, Number(percent)]));
@@ -201,16 +187,50 @@ export async function writeAndReadLearner<K extends LearnerRecordName>(
 	}
 	if (wants.has('frozenDays')) out.frozenDays = row.frozen_days ?? [];
 	if (wants.has('certificates')) {
-		out.certificates = (row.certificates ?? []).map(([id, courseId, at, courseTitle, learnerName]) => ({
-			id,
-			courseId,
-			courseTitle,
-			learnerName,
-			issuedAt: new Date(at),
-		}));
+		out.certificates = certificatesFromRow(row);
 	}
 	if (wants.has('reviewCards')) out.reviewCards = cardsFromJson(row.review_cards);
 	return { ...(out as Pick<LearnerRecords, K>), completionCreated, activityCreated };
+}
+
+/** The `quizzes` record as a column: best, latest, attempts and first pass per quiz, from the attempts. */
+export function quizzesColumn(userId: string): RawBuilder<unknown> {
+	return sql`COALESCE((SELECT json_object_agg(quiz_id, json_build_array(best, latest, n, first_passed)) FROM (
+			SELECT quiz_id, max(percent) AS best, (array_agg(percent ORDER BY created_at DESC, id DESC))[1] AS latest, count(*) AS n,
+				min(created_at) FILTER (WHERE passed) AS first_passed
+			FROM quiz_attempts WHERE user_id = ${userId} GROUP BY quiz_id) q), '{}'::json) AS quizzes`;
+}
+
+/** The `certificates` record as a column. */
+export function certificatesColumn(userId: string): RawBuilder<unknown> {
+	return sql`COALESCE((SELECT json_agg(json_build_array(id, course_id, issued_at, course_title, learner_name) ORDER BY issued_at)
+			FROM certificates WHERE user_id = ${userId}), '[]'::json) AS certificates`;
+}
+
+export type QuizRecordsRow = Pick<LearnerRow, 'quizzes' | 'certificates'>;
+
+export function quizzesFromRow(row: QuizRecordsRow): LearnerRecords['quizzes'] {
+	return Object.fromEntries(
+		Object.entries(row.quizzes ?? {}).map(([quiz, [best, latest, n, firstPassed]]) => [
+			quiz,
+			{
+				best: Number(best),
+				latest: Number(latest),
+				attempts: Number(n),
+				firstPassedAt: firstPassed === null ? null : new Date(firstPassed),
+			},
+		]),
+	);
+}
+
+export function certificatesFromRow(row: QuizRecordsRow): LearnerRecords['certificates'] {
+	return (row.certificates ?? []).map(([id, courseId, at, courseTitle, learnerName]) => ({
+		id,
+		courseId,
+		courseTitle,
+		learnerName,
+		issuedAt: new Date(at),
+	}));
 }
 
 interface LearnerRow {

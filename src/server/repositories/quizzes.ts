@@ -1,6 +1,14 @@
 /** Quiz attempts: every submission is kept; best scores and daily counts are derived. */
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database, DayString, JsonValue, QuizAttempt } from '../db/schema.ts';
+import {
+	certificatesColumn,
+	type LearnerRecords,
+	type QuizRecordsRow,
+	quizzesColumn,
+	quizzesFromRow,
+	certificatesFromRow,
+} from './progress.ts';
 import { attemptReviewCtes } from './reviews.ts';
 
 export interface NewAttemptInput {
@@ -47,7 +55,12 @@ export interface RecordAttemptInput extends NewAttemptInput {
 	askPassedBefore: boolean;
 	/** Questions answered wrong and right, applied to the review queue in the same statement (repositories/reviews.ts). */
 	review?: { missed: readonly string[]; right: readonly string[] };
+	/** Also read the learner's quiz records and certificates, as they were before this attempt (for a pass). */
+	readQuizRecords?: boolean;
 }
+
+/** The learner's quiz records and certificates from the attempt's statement: its snapshot, before the attempt. */
+export type RecordsBeforeAttempt = Pick<LearnerRecords, 'quizzes' | 'certificates'>;
 
 /**
  * One statement: the day's count (with a limit), the attempt (only under the limit), the activity day
@@ -58,7 +71,14 @@ export interface RecordAttemptInput extends NewAttemptInput {
 export async function recordAttempt(
 	db: Kysely<Database> | Transaction<Database>,
 	input: RecordAttemptInput,
-): Promise<{ attempt: QuizAttempt | null; usedBefore: number; passedBefore: boolean; lastCoveredBeforeToday: string | null }> {
+): Promise<{
+	attempt: QuizAttempt | null;
+	usedBefore: number;
+	passedBefore: boolean;
+	lastCoveredBeforeToday: string | null;
+	/** With `readQuizRecords`. */
+	recordsBefore?: RecordsBeforeAttempt;
+}> {
 	const limited = input.dailyLimit !== null;
 	const ctes = [
 		...(limited
@@ -102,21 +122,25 @@ export async function recordAttempt(
 	const lastCovered = sql`CASE WHEN EXISTS (SELECT 1 FROM activity) THEN (SELECT max(day)::text FROM (
 			SELECT day FROM activity_days WHERE user_id = ${input.userId} AND day < ${input.localDate}::date
 			UNION ALL SELECT day FROM streak_freezes WHERE user_id = ${input.userId} AND day < ${input.localDate}::date) covered) END`;
+	const records = input.readQuizRecords ? sql`, ${quizzesColumn(input.userId)}, ${certificatesColumn(input.userId)}` : sql``;
 	const { rows } = await sql<
-		QuizAttempt & { used_before: number; passed_before: boolean; attempted: boolean; last_covered: string | null }
+		QuizAttempt & { used_before: number; passed_before: boolean; attempted: boolean; last_covered: string | null } & QuizRecordsRow
 	>`
 		WITH ${sql.join(ctes)}
 		SELECT attempt.*, attempt.id IS NOT NULL AS attempted, ${usedBefore} AS used_before, ${passedBefore} AS passed_before,
-			${lastCovered} AS last_covered
+			${lastCovered} AS last_covered${records}
 		FROM (SELECT 1) AS one LEFT JOIN attempt ON true`.execute(db);
 	const row = rows[0];
 	if (!row) throw new Error('recordAttempt: no row');
-	const { used_before, passed_before, attempted, last_covered, ...attempt } = row;
+	const { used_before, passed_before, attempted, last_covered, quizzes, certificates, ...attempt } = row;
 	return {
 		attempt: attempted ? (attempt as QuizAttempt) : null,
 		usedBefore: Number(used_before),
 		passedBefore: passed_before === true,
 		lastCoveredBeforeToday: last_covered ?? null,
+		...(input.readQuizRecords
+			? { recordsBefore: { quizzes: quizzesFromRow({ quizzes }), certificates: certificatesFromRow({ certificates }) } }
+			: {}),
 	};
 }
 
