@@ -15,6 +15,7 @@ import type { CurrentUser } from './auth/current-user.ts';
 import { applyDueFreezesAfterGap, issueCertificateIfEarned, moreAttemptsOffer, tierDefinition, withAttempt } from './learner.ts';
 import { assertCanRead } from './operations/shared.ts';
 import { currentDraw, openDraw, recordAttempt } from './repositories/quizzes.ts';
+import { log } from './log.ts';
 import { getServices } from './services.ts';
 
 export interface AttemptLayout {
@@ -56,7 +57,7 @@ export async function startAttempt(user: CurrentUser, quizId: string) {
 
 export async function submitAttempt(user: CurrentUser, quizId: string, answers: Answers, now: Date) {
 	const { db } = await getServices();
-	const { manifest, key } = await readableQuiz(user, quizId);
+	const { manifest, summary, key } = await readableQuiz(user, quizId);
 	const layout = await attemptLayout(user, key, { start: false });
 	// A pool cannot be graded without knowing which questions were asked; a shuffle alone changes nothing in grading.
 	if (layout.seed === null && key.draw !== undefined) {
@@ -105,27 +106,6 @@ export async function submitAttempt(user: CurrentUser, quizId: string, answers: 
 					await trx.selectFrom('users').select('id').where('id', '=', user.id).forNoKeyUpdate().execute();
 					return recordAttempt(trx, input);
 				});
-	if (recorded.attempt && recorded.recordsBefore) {
-		// The certificate (decision 0024). Only a first pass of a quiz at today's pass mark changes which quizzes
-		// are passed; it reads the records again once its attempt is committed, so of two final passes at once
-		// the later read sees both and neither is missed. Any other pass decides from the records its own
-		// statement read (a course completed without a new pass, e.g. a quiz removed, is issued then).
-		const earlier = recorded.recordsBefore.quizzes[key.id];
-		const firstPass = earlier === undefined || earlier.best < key.passMark;
-		const at = recorded.attempt.created_at;
-		await issueCertificateIfEarned(
-			db,
-			manifest,
-			user,
-			now,
-			firstPass
-				? undefined
-				: {
-						quizzes: withAttempt(recorded.recordsBefore.quizzes, { quizId: key.id, percent: graded.percent, passed: true, at }),
-						certificates: recorded.recordsBefore.certificates,
-					},
-		);
-	}
 	const { attempt } = recorded;
 	if (!attempt) {
 		const offer = moreAttemptsOffer(manifest, user.tier);
@@ -140,6 +120,31 @@ export async function submitAttempt(user: CurrentUser, quizId: string, answers: 
 		);
 	}
 	await applyDueFreezesAfterGap(db, manifest, user, now, recorded.lastCoveredBeforeToday);
+	if (recorded.recordsBefore) {
+		// The certificate (decision 0024). Only a first pass of a quiz at today's pass mark changes which quizzes
+		// are passed; it reads the records again once its attempt is committed, so of two final passes at once
+		// the later read sees both and neither is missed. Any other pass decides from the records its own
+		// statement read (a course completed without a new pass, e.g. a quiz removed, is issued then).
+		// The pass mark the certificate is decided by: the manifest's (the key is a separate file).
+		const earlier = recorded.recordsBefore.quizzes[key.id];
+		const firstPass = earlier === undefined || earlier.best < summary.passMark;
+		const records = firstPass
+			? undefined
+			: {
+					quizzes: withAttempt(recorded.recordsBefore.quizzes, {
+						quizId: key.id,
+						percent: graded.percent,
+						passed: true,
+						at: attempt.created_at,
+					}),
+					certificates: recorded.recordsBefore.certificates,
+				};
+		// The attempt is committed: a failure here must not turn it into an error the learner would retry (a second
+		// attempt, and one more of the day's). The certificate is then issued by their next pass.
+		await issueCertificateIfEarned(db, manifest, user, now, records).catch((error: unknown) =>
+			log.error({ err: error, userId: user.id, quizId: key.id }, 'issuing the certificate after a pass failed'),
+		);
+	}
 	const attemptsLeftToday = limit === null ? null : Math.max(0, limit - (recorded.usedBefore + 1));
 	const passedEver = graded.passed || recorded.passedBefore;
 	const revealed = answersRevealed(key.reveal, { passedEver, attemptsLeftToday });

@@ -67,6 +67,8 @@ export type RecordsBeforeAttempt = Pick<LearnerRecords, 'quizzes' | 'certificate
  * (only with the attempt) and whether an earlier attempt passed. With a limit, call it inside a transaction
  * that has locked the learner's row first, so a concurrent submission waits and then counts this one
  * (a statement sees the rows committed before it starts). `attempt` is null when the limit was reached.
+ * With `readQuizRecords`, the same statement also reads the quiz records and certificates, from its
+ * snapshot: without this attempt.
  */
 export async function recordAttempt(
 	db: Kysely<Database> | Transaction<Database>,
