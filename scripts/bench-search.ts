@@ -83,7 +83,7 @@ const naive = run(naiveSearch);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 console.log(
-	`course: ${compiled.chapters.length} chapters, ${data.docs.length} sections, ${Object.keys(data.postings).length.toLocaleString('en-US')} terms`,
+	`course: ${compiled.chapters.length} chapters, ${data.docs.length} sections, ${data.postings.size.toLocaleString('en-US')} terms`,
 );
 console.log(
 	`compile ${compileMs.toFixed(0)} ms, build index ${buildMs.toFixed(0)} ms (${(json.length / 1024).toFixed(0)} KiB JSON), load searcher ${loadMs.toFixed(0)} ms`,

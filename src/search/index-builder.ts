@@ -6,7 +6,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CompiledChapter, CompiledCourse } from '../content/compile.ts';
 import type { Section } from '../content/schemas.ts';
-import { encodeSearchIndex, SEARCH_INDEX_FILE, SEARCH_INDEX_VERSION } from './index-file.ts';
+import { encodeSearchIndex, type PackedPostings, SEARCH_INDEX_FILE, SEARCH_INDEX_VERSION } from './index-file.ts';
+import { PostingsBuilder } from './postings-builder.ts';
 import { analyze, isStopWord, phraseVariants, stripMarkdown, tokenize } from './text.ts';
 
 /** Indexed fields, in the order their term frequencies appear in a posting. */
@@ -64,11 +65,10 @@ export interface SearchIndexData {
 	/** The author's synonyms (course.yaml): a query span's stems joined by PHRASE_JOINER → the other ways to say it, as stem lists. */
 	synonyms: Record<string, string[][]>;
 	/**
-	 * Term → one row per doc containing it, sorted by doc: `[docIndex, field, tf, field, tf, …]`
-	 * with `field` an index into `fields` (only fields where tf > 0). A term is a stem ("agent")
-	 * or two adjacent stems joined by PHRASE_JOINER ("context window").
+	 * Term → the docs containing it, ascending, with the term's frequency in each field (index-file.ts). A term
+	 * is a stem ("agent") or two adjacent stems joined by PHRASE_JOINER ("context window").
 	 */
-	postings: Record<string, number[][]>;
+	postings: PackedPostings;
 }
 
 /** One section as it appears on the page: the parts of a long section are merged back together. */
@@ -272,7 +272,8 @@ function analyseSynonyms(groups: readonly (readonly string[])[]): Record<string,
 export function buildSearchIndexData(compiled: CompiledCourse): SearchIndexData {
 	const chapters = [...compiled.chapters].sort((a, b) => a.order - b.order);
 	const docs: SearchDoc[] = [];
-	const postings = new Map<string, number[][]>();
+	const postings = new PostingsBuilder(SEARCH_FIELDS.length);
+	const tfs = new Array<number>(SEARCH_FIELDS.length);
 	const totals = SEARCH_FIELDS.map(() => 0);
 	const own = new Set(compiled.search.boilerplate_headings.map(normalHeading));
 	const boilerplate = (heading: string) => BOILERPLATE_HEADING.test(normalHeading(heading)) || own.has(normalHeading(heading));
@@ -307,18 +308,13 @@ export function buildSearchIndexData(compiled: CompiledCourse): SearchIndexData 
 			docs.push({ ...doc, lengths });
 			const terms = new Set(counts.flatMap((c) => [...c.keys()]));
 			for (const term of terms) {
-				const row = [docIndex];
 				counts.forEach((c, field) => {
-					const tf = c.get(term);
-					if (tf) row.push(field, tf);
+					tfs[field] = c.get(term) ?? 0;
 				});
-				const list = postings.get(term);
-				if (list) list.push(row);
-				else postings.set(term, [row]);
+				postings.add(term, docIndex, tfs);
 			}
 		}
 	}
-	const sortedTerms = [...postings.keys()].sort();
 	return {
 		version: SEARCH_INDEX_VERSION,
 		fields: [...SEARCH_FIELDS],
@@ -326,7 +322,7 @@ export function buildSearchIndexData(compiled: CompiledCourse): SearchIndexData 
 		words: [...words].filter((w) => !isStopWord(w)).sort(),
 		synonyms: analyseSynonyms(compiled.search.synonyms),
 		avgLengths: totals.map((t) => (docs.length ? t / docs.length : 0)),
-		postings: Object.fromEntries(sortedTerms.map((t) => [t, postings.get(t) as number[][]])),
+		postings: postings.build(docs.length),
 	};
 }
 

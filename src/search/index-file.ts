@@ -23,8 +23,8 @@ export const SEARCH_INDEX_FILE = ARTIFACT_FILES.searchIndex;
 export const SEARCH_INDEX_VERSION = 3;
 const MAGIC = 'CCSI';
 
-type DocIds = Uint16Array | Uint32Array;
-type TermFrequencies = Uint8Array | Uint16Array | Uint32Array;
+export type DocIds = Uint16Array | Uint32Array;
+export type TermFrequencies = Uint8Array | Uint16Array | Uint32Array;
 
 /** One term's postings: `docs[i]` is the i-th doc containing it; its tf in field f is `tfs[i * fieldCount + f]`. */
 export interface Postings {
@@ -40,8 +40,10 @@ export class PackedPostings {
 	readonly rowStarts: Uint32Array;
 	readonly docIds: DocIds;
 	readonly tfs: TermFrequencies;
-	private readonly termEnds: Uint32Array;
-	private readonly termBytes: Uint8Array;
+	/** End of each term in termBytes. */
+	readonly termEnds: Uint32Array;
+	/** UTF-8 of the terms, sorted by bytes. */
+	readonly termBytes: Uint8Array;
 	private key = new Uint8Array(256);
 	private readonly encoder = new TextEncoder();
 
@@ -108,67 +110,45 @@ export class PackedPostings {
 	}
 }
 
-/** SearchIndexData with its postings packed: what the searcher runs on. */
-export type PackedSearchIndex = Omit<SearchIndexData, 'postings' | 'version'> & { postings: PackedPostings };
+/** The index as the searcher runs on it: SearchIndexData without the file's version. */
+export type PackedSearchIndex = Omit<SearchIndexData, 'version'>;
 
 type Header = Omit<SearchIndexData, 'postings' | 'version'> & { termCount: number; rowCount: number; docBytes: 2 | 4; tfBytes: 1 | 2 | 4 };
 
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const align = (n: number, to: number) => Math.ceil(n / to) * to;
 
-/** Pure: the same index always gives the same bytes. */
-export function encodeSearchIndex(data: SearchIndexData): Uint8Array {
+/** Pure: the same index always gives the same bytes. The postings' arrays are copied as they are. */
+export function encodeSearchIndex(data: PackedSearchIndex): Uint8Array {
 	if (!littleEndian) throw new Error('The search index file is little-endian; this machine is not.');
-	const fieldCount = data.fields.length;
-	const encoded = Object.keys(data.postings).map((term) => ({ term, bytes: Buffer.from(term, 'utf8') }));
-	encoded.sort((a, b) => Buffer.compare(a.bytes, b.bytes));
-	let rowCount = 0;
-	let maxTf = 0;
-	for (const { term } of encoded) {
-		for (const row of data.postings[term] as number[][]) {
-			rowCount++;
-			for (let i = 2; i < row.length; i += 2) maxTf = Math.max(maxTf, row[i] as number);
-		}
-	}
-	const docBytes = data.docs.length <= 0x10000 ? 2 : 4;
-	const tfBytes = maxTf < 0x100 ? 1 : maxTf < 0x10000 ? 2 : 4;
-	const { postings: _postings, version: _version, ...rest } = data;
-	const header: Header = { ...rest, termCount: encoded.length, rowCount, docBytes, tfBytes };
+	// A SearchIndexData carries the version too: the file says it before the header.
+	const { postings, version: _version, ...rest } = data as PackedSearchIndex & { version?: number };
+	const { termEnds, termBytes, rowStarts, docIds, tfs } = postings;
+	const termCount = postings.size;
+	const rowCount = docIds.length;
+	const docBytes = docIds.BYTES_PER_ELEMENT as 2 | 4;
+	const tfBytes = tfs.BYTES_PER_ELEMENT as 1 | 2 | 4;
+	const header: Header = { ...rest, termCount, rowCount, docBytes, tfBytes };
 	const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
 	const headerEnd = align(12 + headerBytes.length, 4);
 	const termEndsAt = headerEnd;
-	const rowStartsAt = termEndsAt + 4 * encoded.length;
-	const docIdsAt = rowStartsAt + 4 * (encoded.length + 1);
+	const rowStartsAt = termEndsAt + 4 * termCount;
+	const docIdsAt = rowStartsAt + 4 * (termCount + 1);
 	const tfsAt = align(docIdsAt + docBytes * rowCount, 4);
-	const termBytesAt = tfsAt + tfBytes * rowCount * fieldCount;
-	const termByteCount = encoded.reduce((sum, e) => sum + e.bytes.length, 0);
+	const termBytesAt = tfsAt + tfBytes * tfs.length;
+	const termByteCount = termCount ? (termEnds[termCount - 1] as number) : 0;
 	const out = Buffer.alloc(termBytesAt + termByteCount);
 	out.write(MAGIC, 0, 'latin1');
 	out.writeUInt32LE(SEARCH_INDEX_VERSION, 4);
 	out.writeUInt32LE(headerBytes.length, 8);
 	headerBytes.copy(out, 12);
 	out.fill(' ', 12 + headerBytes.length, headerEnd);
-	const termEnds = new Uint32Array(out.buffer, out.byteOffset + termEndsAt, encoded.length);
-	const rowStarts = new Uint32Array(out.buffer, out.byteOffset + rowStartsAt, encoded.length + 1);
-	const docIds =
-		docBytes === 2
-			? new Uint16Array(out.buffer, out.byteOffset + docIdsAt, rowCount)
-			: new Uint32Array(out.buffer, out.byteOffset + docIdsAt, rowCount);
-	const tfs = tfArray(tfBytes, out.buffer, out.byteOffset + tfsAt, rowCount * fieldCount);
-	let row = 0;
-	let termEnd = 0;
-	encoded.forEach(({ term, bytes }, t) => {
-		bytes.copy(out, termBytesAt + termEnd);
-		termEnd += bytes.length;
-		termEnds[t] = termEnd;
-		rowStarts[t] = row;
-		for (const posting of data.postings[term] as number[][]) {
-			docIds[row] = posting[0] as number;
-			for (let i = 1; i + 1 < posting.length; i += 2) tfs[row * fieldCount + (posting[i] as number)] = posting[i + 1] as number;
-			row++;
-		}
-	});
-	rowStarts[encoded.length] = row;
+	const copy = (array: ArrayBufferView, at: number) => out.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), at);
+	copy(termEnds, termEndsAt);
+	copy(rowStarts, rowStartsAt);
+	copy(docIds, docIdsAt);
+	copy(tfs, tfsAt);
+	out.set(termBytes.subarray(0, termByteCount), termBytesAt);
 	return out;
 }
 
@@ -213,13 +193,6 @@ export function decodeSearchIndex(input: Uint8Array, name: string = SEARCH_INDEX
 		tfs: tfArray(tfBytes, bytes.buffer, base + tfsAt, rowCount * fieldCount),
 	});
 	return { ...rest, postings };
-}
-
-/** The index as the searcher runs on it: an index fresh from the builder goes through the file format, so both paths are one. */
-export function packSearchIndex(data: SearchIndexData | PackedSearchIndex): PackedSearchIndex {
-	return data.postings instanceof PackedPostings
-		? (data as PackedSearchIndex)
-		: decodeSearchIndex(encodeSearchIndex(data as SearchIndexData));
 }
 
 /** Reads `<privateDir>/search-index.bin` as written by writeSearchIndex. */

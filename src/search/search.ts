@@ -11,8 +11,8 @@
  * dropped. Whether the course answers at all is also asked of the best hits' passages: the query's
  * words must stand together in one of their sentences (decision 0031).
  */
-import { OWN_FIELDS, PHRASE_JOINER, type SearchDoc, type SearchIndexData } from './index-builder.ts';
-import { type PackedSearchIndex, packSearchIndex } from './index-file.ts';
+import { OWN_FIELDS, PHRASE_JOINER, type SearchDoc } from './index-builder.ts';
+import type { PackedSearchIndex } from './index-file.ts';
 import { analyze, baseForms, isStopWord, splitWords, stemToken } from './text.ts';
 
 export interface SearchHit {
@@ -159,11 +159,10 @@ export interface SearcherOptions {
 }
 
 export function createSearcher(
-	index: SearchIndexData | PackedSearchIndex,
+	data: PackedSearchIndex,
 	settings: RankerSettings = DEFAULT_RANKER,
 	options: SearcherOptions = {},
 ): Searcher {
-	const data = packSearchIndex(index);
 	const docs: SearchDoc[] = data.docs;
 	const n = docs.length;
 	const fieldCount = data.fields.length;

@@ -4,7 +4,6 @@
  * with the course's search index — the prompt and the correct options as the query.
  */
 import type { CompiledCourse, CompiledQuiz } from '../content/compile.ts';
-import type { SearchIndexData } from './index-builder.ts';
 import type { PackedSearchIndex } from './index-file.ts';
 import { createSearcher, DEFAULT_RANKER } from './search.ts';
 
@@ -23,7 +22,7 @@ const RANK_ONLY = {
 /** The chapter's section must rank among this many of the whole course's, as a search with this limit lists them. */
 const CANDIDATE_SECTIONS = 50;
 
-export function withTeachingSections(compiled: CompiledCourse, data: SearchIndexData | PackedSearchIndex): CompiledQuiz[] {
+export function withTeachingSections(compiled: CompiledCourse, data: PackedSearchIndex): CompiledQuiz[] {
 	const searcher = createSearcher(data, RANK_ONLY, { memoizeTermFrequencies: true });
 	return compiled.quizzes.map((quiz) => ({
 		...quiz,

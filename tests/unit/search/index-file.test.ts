@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { SEARCH_FIELDS, type SearchDoc, type SearchIndexData } from '../../../src/search/index-builder.ts';
 import { decodeSearchIndex, encodeSearchIndex, SEARCH_INDEX_VERSION } from '../../../src/search/index-file.ts';
+import { PostingsBuilder } from '../../../src/search/postings-builder.ts';
 
 function doc(i: number): SearchDoc {
 	return {
@@ -30,7 +31,7 @@ function index(docCount: number, postings: Record<string, number[][]>): SearchIn
 		avgLengths: SEARCH_FIELDS.map(() => 1),
 		words: ['kernel'],
 		synonyms: { kernel: [['core']] },
-		postings,
+		postings: PostingsBuilder.fromRows(SEARCH_FIELDS.length, docCount, postings),
 	};
 }
 
@@ -70,13 +71,35 @@ describe('the search index file', () => {
 		expect(rowsOf(bytes, 'small')).toEqual([[many - 2, 5, 1]]);
 	});
 
-	it('is the same bytes for the same index, and reads from an unaligned copy', () => {
+	it('is the same bytes for the same index and for the index read back, and reads from an unaligned copy', () => {
 		const data = index(2, { b: [[0, 5, 1]], a: [[1, 5, 2]] });
 		const bytes = encodeSearchIndex(data);
-		expect(Buffer.from(encodeSearchIndex(structuredClone(data))).equals(Buffer.from(bytes))).toBe(true);
+		expect(Buffer.from(encodeSearchIndex(index(2, { b: [[0, 5, 1]], a: [[1, 5, 2]] }))).equals(Buffer.from(bytes))).toBe(true);
+		expect(Buffer.from(encodeSearchIndex(decodeSearchIndex(bytes))).equals(Buffer.from(bytes))).toBe(true);
 		const shifted = new Uint8Array(bytes.byteLength + 1).subarray(1);
 		shifted.set(bytes);
 		expect(rowsOf(shifted, 'a')).toEqual([[1, 5, 2]]);
+	});
+
+	it("keeps each term's docs in the order they were added while the terms arrive interleaved", () => {
+		const builder = new PostingsBuilder(SEARCH_FIELDS.length);
+		const tfs = (field: number, tf: number) => SEARCH_FIELDS.map((_, f) => (f === field ? tf : 0));
+		builder.add('zeta', 0, tfs(5, 1));
+		builder.add('alpha', 0, tfs(0, 2));
+		builder.add('zeta', 1, tfs(5, 3));
+		builder.add('mid', 1, tfs(1, 1));
+		builder.add('alpha', 2, tfs(5, 4));
+		const bytes = encodeSearchIndex({ ...index(3, {}), postings: builder.build(3) });
+		expect(rowsOf(bytes, 'alpha')).toEqual([
+			[0, 0, 2],
+			[2, 5, 4],
+		]);
+		expect(rowsOf(bytes, 'zeta')).toEqual([
+			[0, 5, 1],
+			[1, 5, 3],
+		]);
+		expect(rowsOf(bytes, 'mid')).toEqual([[1, 1, 1]]);
+		expect(decodeSearchIndex(bytes).postings.size).toBe(3);
 	});
 
 	it('refuses another version, another file and a cut-off file, saying to rebuild', () => {

@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type CompiledCourse, compileCourse } from '../../../src/content/compile.ts';
 import { buildSearchIndex, buildSearchIndexData, MAX_PASSAGE_CHARS, type SearchIndexData } from '../../../src/search/index-builder.ts';
-import { encodeSearchIndex, loadSearchIndex, packSearchIndex } from '../../../src/search/index-file.ts';
+import { decodeSearchIndex, encodeSearchIndex, loadSearchIndex } from '../../../src/search/index-file.ts';
 import { createSearcher, type Searcher } from '../../../src/search/search.ts';
 import { DEMO_COURSE } from '../../helpers/fixture-build.ts';
 
@@ -150,8 +150,8 @@ describe('hits', () => {
 		expect(searcher.search('agent', { canRead: readAll }).length).toBeLessThanOrEqual(5);
 	});
 
-	it('are deterministic and survive a JSON round trip of the index', () => {
-		const again = createSearcher(JSON.parse(JSON.stringify(data)) as SearchIndexData);
+	it("are deterministic and survive the index file's round trip", () => {
+		const again = createSearcher(decodeSearchIndex(encodeSearchIndex(data)));
 		for (const { q } of questions.slice(0, 20)) {
 			expect(again.search(q, { limit: 5, canRead: readAll })).toEqual(searcher.search(q, { limit: 5, canRead: readAll }));
 		}
@@ -176,7 +176,7 @@ describe('index', () => {
 	});
 
 	it('is byte-identical across builds and is written to the private directory', async () => {
-		expect(JSON.stringify(buildSearchIndexData(compiled))).toBe(JSON.stringify(data));
+		expect(Buffer.from(encodeSearchIndex(buildSearchIndexData(compiled))).equals(Buffer.from(encodeSearchIndex(data)))).toBe(true);
 		const dir = await mkdtemp(path.join(tmpdir(), 'search-index-'));
 		try {
 			await buildSearchIndex(compiled, dir);
@@ -185,21 +185,14 @@ describe('index', () => {
 			const { postings: _p, version: _v, ...rest } = data;
 			expect({ ...loaded, postings: undefined }).toEqual({ ...rest, postings: undefined });
 			// Every term and posting comes back as written.
-			for (const [term, rows] of Object.entries(data.postings)) {
-				const list = loaded.postings.get(term);
-				const back = Array.from(list?.docs ?? [], (doc, r) => {
-					const row = [doc];
-					for (let f = 0; f < data.fields.length; f++) {
-						const tf = list?.tfs[r * data.fields.length + f] ?? 0;
-						if (tf) row.push(f, tf);
-					}
-					return row;
-				});
-				expect(back, term).toEqual(rows);
+			const { postings } = data;
+			expect(loaded.postings.size).toBe(postings.size);
+			for (const part of ['termEnds', 'termBytes', 'rowStarts', 'docIds', 'tfs'] as const) {
+				expect(loaded.postings[part].BYTES_PER_ELEMENT, part).toBe(postings[part].BYTES_PER_ELEMENT);
+				expect(Array.from(loaded.postings[part]), part).toEqual(Array.from(postings[part]));
 			}
-			expect(loaded.postings.size).toBe(Object.keys(data.postings).length);
+			expect(loaded.postings.get('agent')?.docs.length).toBeGreaterThan(0);
 			expect(loaded.postings.get('no-such-term')).toBeUndefined();
-			expect(packSearchIndex(loaded)).toBe(loaded);
 		} finally {
 			await rm(dir, { recursive: true, force: true });
 		}
