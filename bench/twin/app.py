@@ -45,23 +45,21 @@ CHECKIN_SQL = """WITH activity AS (
 				ON CONFLICT (user_id, day) DO NOTHING RETURNING 1) SELECT 1 AS one, EXISTS (SELECT 1 FROM activity) AS activity_created, array(SELECT day::text FROM activity_days WHERE user_id = $4 ORDER BY day) AS active_days, array(SELECT day::text FROM streak_freezes WHERE user_id = $5 ORDER BY day) AS frozen_days"""
 STREAK_SQL = "SELECT 1 AS one, array(SELECT day::text FROM activity_days WHERE user_id = $1 ORDER BY day) AS active_days, array(SELECT day::text FROM streak_freezes WHERE user_id = $2 ORDER BY day) AS frozen_days"
 PROGRESS_SQL = """WITH completion AS (
-				INSERT INTO chapter_completions (user_id, chapter_id, completed_at) VALUES ($1, $2, $3)
-				ON CONFLICT (user_id, chapter_id) DO NOTHING RETURNING 1), activity AS (
-				INSERT INTO activity_days (user_id, day, first_source) VALUES ($4, $5, $6)
-				ON CONFLICT (user_id, day) DO NOTHING RETURNING 1) SELECT 1 AS one, EXISTS (SELECT 1 FROM completion) AS completion_created, EXISTS (SELECT 1 FROM activity) AS activity_created, COALESCE((SELECT json_agg(json_build_array(chapter_id, completed_at) ORDER BY completed_at, chapter_id)
-				FROM chapter_completions WHERE user_id = $7), '[]'::json) AS completions, COALESCE((SELECT json_object_agg(quiz_id, best) FROM (
-				SELECT quiz_id, max(percent) AS best FROM quiz_attempts WHERE user_id = $8 GROUP BY quiz_id) b), '{}'::json) AS best, array(SELECT day::text FROM activity_days WHERE user_id = $9 ORDER BY day) AS active_days, array(SELECT day::text FROM streak_freezes WHERE user_id = $10 ORDER BY day) AS frozen_days, COALESCE((SELECT json_agg(json_build_array(quiz_id, question_id, box, due_day::text, reviews, lapses)
+			INSERT INTO chapter_completions (user_id, chapter_id, completed_at) VALUES ($1, $2, $3)
+			ON CONFLICT (user_id, chapter_id) DO NOTHING RETURNING 1), activity AS (
+			INSERT INTO activity_days (user_id, day, first_source) VALUES ($4, $5, $6)
+			ON CONFLICT (user_id, day) DO NOTHING RETURNING 1) SELECT 1 AS one, EXISTS (SELECT 1 FROM completion) AS completion_created, EXISTS (SELECT 1 FROM activity) AS activity_created, COALESCE((SELECT json_agg(json_build_array(chapter_id, completed_at) ORDER BY completed_at, chapter_id)
+			FROM chapter_completions WHERE user_id = $7), '[]'::json) AS completions, COALESCE((SELECT json_object_agg(quiz_id, best) FROM quiz_results WHERE user_id = $8), '{}'::json) AS best, array(SELECT day::text FROM activity_days WHERE user_id = $9 ORDER BY day) AS active_days, array(SELECT day::text FROM streak_freezes WHERE user_id = $10 ORDER BY day) AS frozen_days, COALESCE((SELECT json_agg(json_build_array(quiz_id, question_id, box, due_day::text, reviews, lapses)
 		ORDER BY due_day, box, quiz_id, question_id) FROM review_cards WHERE user_id = $11 AND retired_on IS NULL), '[]'::json) AS review_cards"""
 DASHBOARD_SQL = """SELECT 1 AS one, COALESCE((SELECT json_agg(json_build_array(chapter_id, completed_at) ORDER BY completed_at, chapter_id)
-				FROM chapter_completions WHERE user_id = $1), '[]'::json) AS completions, COALESCE((SELECT json_object_agg(quiz_id, best) FROM (
-				SELECT quiz_id, max(percent) AS best FROM quiz_attempts WHERE user_id = $2 GROUP BY quiz_id) b), '{}'::json) AS best, array(SELECT day::text FROM activity_days WHERE user_id = $3 ORDER BY day) AS active_days, array(SELECT day::text FROM streak_freezes WHERE user_id = $4 ORDER BY day) AS frozen_days, COALESCE((SELECT json_agg(json_build_array(quiz_id, question_id, box, due_day::text, reviews, lapses)
-		ORDER BY due_day, box, quiz_id, question_id) FROM review_cards WHERE user_id = $5 AND retired_on IS NULL), '[]'::json) AS review_cards"""
+			FROM chapter_completions WHERE user_id = $1), '[]'::json) AS completions, COALESCE((SELECT json_object_agg(quiz_id, json_build_array(best, latest, attempts, first_passed_at))
+			FROM quiz_results WHERE user_id = $2), '{}'::json) AS quizzes, array(SELECT day::text FROM activity_days WHERE user_id = $3 ORDER BY day) AS active_days, array(SELECT day::text FROM streak_freezes WHERE user_id = $4 ORDER BY day) AS frozen_days, COALESCE((SELECT json_agg(json_build_array(id, course_id, issued_at, course_title, learner_name) ORDER BY issued_at)
+			FROM certificates WHERE user_id = $5), '[]'::json) AS certificates, COALESCE((SELECT json_agg(json_build_array(quiz_id, question_id, box, due_day::text, reviews, lapses)
+		ORDER BY due_day, box, quiz_id, question_id) FROM review_cards WHERE user_id = $6 AND retired_on IS NULL), '[]'::json) AS review_cards"""
 # A first pass reads the records that say whether the certificate is now earned again once its attempt is
 # committed (src/server/quiz-attempts.ts, src/server/learner.ts issueCertificateIfEarned).
-CERTIFICATE_RECORDS_SQL = """SELECT 1 AS one, COALESCE((SELECT json_object_agg(quiz_id, json_build_array(best, latest, n, first_passed)) FROM (
-			SELECT quiz_id, max(percent) AS best, (array_agg(percent ORDER BY created_at DESC, id DESC))[1] AS latest, count(*) AS n,
-				min(created_at) FILTER (WHERE passed) AS first_passed
-			FROM quiz_attempts WHERE user_id = $1 GROUP BY quiz_id) q), '{}'::json) AS quizzes, COALESCE((SELECT json_agg(json_build_array(id, course_id, issued_at, course_title, learner_name) ORDER BY issued_at)
+CERTIFICATE_RECORDS_SQL = """SELECT 1 AS one, COALESCE((SELECT json_object_agg(quiz_id, json_build_array(best, latest, attempts, first_passed_at))
+			FROM quiz_results WHERE user_id = $1), '{}'::json) AS quizzes, COALESCE((SELECT json_agg(json_build_array(id, course_id, issued_at, course_title, learner_name) ORDER BY issued_at)
 			FROM certificates WHERE user_id = $2), '[]'::json) AS certificates"""
 ATTEMPT_SQL = """
 		WITH attempt AS (
@@ -84,10 +82,8 @@ ATTEMPT_SQL = """
 		SELECT attempt.*, attempt.id IS NOT NULL AS attempted, 0 AS used_before, false AS passed_before,
 			CASE WHEN EXISTS (SELECT 1 FROM activity) THEN (SELECT max(day)::text FROM (
 			SELECT day FROM activity_days WHERE user_id = $19 AND day < $20::date
-			UNION ALL SELECT day FROM streak_freezes WHERE user_id = $21 AND day < $22::date) covered) END AS last_covered, COALESCE((SELECT json_object_agg(quiz_id, json_build_array(best, latest, n, first_passed)) FROM (
-			SELECT quiz_id, max(percent) AS best, (array_agg(percent ORDER BY created_at DESC, id DESC))[1] AS latest, count(*) AS n,
-				min(created_at) FILTER (WHERE passed) AS first_passed
-			FROM quiz_attempts WHERE user_id = $23 GROUP BY quiz_id) q), '{}'::json) AS quizzes, COALESCE((SELECT json_agg(json_build_array(id, course_id, issued_at, course_title, learner_name) ORDER BY issued_at)
+			UNION ALL SELECT day FROM streak_freezes WHERE user_id = $21 AND day < $22::date) covered) END AS last_covered, COALESCE((SELECT json_object_agg(quiz_id, json_build_array(best, latest, attempts, first_passed_at))
+			FROM quiz_results WHERE user_id = $23), '{}'::json) AS quizzes, COALESCE((SELECT json_agg(json_build_array(id, course_id, issued_at, course_title, learner_name) ORDER BY issued_at)
 			FROM certificates WHERE user_id = $24), '[]'::json) AS certificates
 		FROM (SELECT 1) AS one LEFT JOIN attempt ON true"""
 # A failed attempt's statement: the same without the quiz records and certificates read for a pass.
@@ -569,16 +565,17 @@ def _search_body() -> bytes:
 
 @app.get("/dashboard")
 async def dashboard(request: Request):
-    # A stand-in: the two statements and the views our dashboard page computes, answered as JSON, not HTML.
+    # A stand-in: the statements and the views our dashboard page computes, answered as JSON, not HTML.
     now = now_ms()
     async with pool.acquire() as conn:
         user = await authenticate(conn, request, now)
         if user is None:
             return unauthorized()
         uid = user["user_id"]
-        row = await conn.fetchrow(DASHBOARD_SQL, uid, uid, uid, uid, uid)
+        row = await conn.fetchrow(DASHBOARD_SQL, uid, uid, uid, uid, uid, uid)
         active = list(row["active_days"])
         streak = await streak_from_records(conn, user, now, active, list(row["frozen_days"]))
-    best = {k: int(v) for k, v in json.loads(row["best"]).items()}
+    # The best scores come from the quiz records, as ours (src/server/repositories/progress.ts).
+    best = {k: int(v[0]) for k, v in json.loads(row["quizzes"]).items()}
     progress = progress_from_records(user, parse_completions(row["completions"]), best, active[-1] if active else None, reviews_due(user, row["review_cards"], streak["today"]))
     return body({"progress": progress, "streak": streak, "activeDays": active})

@@ -21,6 +21,7 @@ import * as m0013 from './migrations/0013_review_cards.ts';
 import * as m0014 from './migrations/0014_certificates.ts';
 import * as m0015 from './migrations/0015_admin_search_trigram.ts';
 import * as m0016 from './migrations/0016_session_change_notify.ts';
+import * as m0017 from './migrations/0017_quiz_results.ts';
 
 /** Every migration, by name; names sort in the order they must run. Add new ones here. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, Migration> = {
 	'0014_certificates': m0014,
 	'0015_admin_search_trigram': m0015,
 	'0016_session_change_notify': m0016,
+	'0017_quiz_results': m0017,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -76,6 +76,18 @@ export interface ChapterCompletionsTable {
 	completed_at: DefaultTimestamp;
 }
 
+/** Per learner and quiz, what the learner views read of the attempts; kept by triggers on quiz_attempts (migration 0017). */
+export interface QuizResultsTable {
+	user_id: string;
+	quiz_id: string;
+	best: number;
+	latest: number;
+	latest_at: Date;
+	latest_id: number;
+	attempts: number;
+	first_passed_at: Date | null;
+}
+
 export interface QuizAttemptsTable {
 	id: GeneratedAlways<number>;
 	user_id: string;
@@ -238,6 +250,8 @@ export interface Database {
 	sessions: SessionsTable;
 	chapter_completions: ChapterCompletionsTable;
 	quiz_attempts: QuizAttemptsTable;
+	/** Read only: written by the triggers of migration 0017. */
+	quiz_results: QuizResultsTable;
 	quiz_draws: QuizDrawsTable;
 	activity_days: ActivityDaysTable;
 	streak_freezes: StreakFreezesTable;

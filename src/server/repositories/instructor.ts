@@ -102,7 +102,7 @@ export async function learnerDetails(db: Kysely<Database>, userIds: readonly str
 		UNION ALL
 		SELECT 'f', user_id, day::text, NULL FROM streak_freezes WHERE user_id IN ${ids}
 		UNION ALL
-		SELECT 'b', user_id, quiz_id, max(percent)::int FROM quiz_attempts WHERE user_id IN ${ids} GROUP BY user_id, quiz_id
+		SELECT 'b', user_id, quiz_id, best FROM quiz_results WHERE user_id IN ${ids}
 		ORDER BY 1, 2, 3`.execute(db);
 	for (const row of rows) {
 		if (row.kind === 'b') {
@@ -157,8 +157,8 @@ export async function classOverviewCounts(db: Kysely<Database>, since: DayString
 		SELECT 'r' AS kind, chapter_id AS key, count(*)::int AS n, 0 AS m
 			FROM chapter_completions WHERE user_id IN (SELECT id FROM students) GROUP BY chapter_id
 		UNION ALL
-		SELECT 'q', quiz_id, count(DISTINCT user_id)::int, (count(DISTINCT user_id) FILTER (WHERE passed))::int
-			FROM quiz_attempts WHERE user_id IN (SELECT id FROM students) GROUP BY quiz_id
+		SELECT 'q', quiz_id, count(*)::int, (count(*) FILTER (WHERE first_passed_at IS NOT NULL))::int
+			FROM quiz_results WHERE user_id IN (SELECT id FROM students) GROUP BY quiz_id
 		UNION ALL
 		SELECT 'd', day::text, count(*)::int, 0
 			FROM activity_days WHERE day >= ${since}::date AND user_id IN (SELECT id FROM students) GROUP BY day

@@ -137,8 +137,7 @@ export async function writeAndReadLearner<K extends LearnerRecordName>(
 		// The best scores come from the same rows (below), so 'best' costs nothing more then.
 		columns.push(quizzesColumn(userId));
 	} else if (wants.has('best')) {
-		columns.push(sql`COALESCE((SELECT json_object_agg(quiz_id, best) FROM (
-			SELECT quiz_id, max(percent) AS best FROM quiz_attempts WHERE user_id = ${userId} GROUP BY quiz_id) b), '{}'::json) AS best`);
+		columns.push(sql`COALESCE((SELECT json_object_agg(quiz_id, best) FROM quiz_results WHERE user_id = ${userId}), '{}'::json) AS best`);
 	}
 	if (wants.has('activeDays')) {
 		columns.push(sql`array(SELECT day::text FROM activity_days WHERE user_id = ${userId} ORDER BY day) AS active_days`);
@@ -193,12 +192,13 @@ export async function writeAndReadLearner<K extends LearnerRecordName>(
 	return { ...(out as Pick<LearnerRecords, K>), completionCreated, activityCreated };
 }
 
-/** The `quizzes` record as a column: best, latest, attempts and first pass per quiz, from the attempts. */
+/**
+ * The `quizzes` record as a column: best, latest, attempts and first pass per quiz, one row per quiz
+ * (quiz_results, kept from the attempts by migration 0017's triggers: no aggregate over the history).
+ */
 export function quizzesColumn(userId: string): RawBuilder<unknown> {
-	return sql`COALESCE((SELECT json_object_agg(quiz_id, json_build_array(best, latest, n, first_passed)) FROM (
-			SELECT quiz_id, max(percent) AS best, (array_agg(percent ORDER BY created_at DESC, id DESC))[1] AS latest, count(*) AS n,
-				min(created_at) FILTER (WHERE passed) AS first_passed
-			FROM quiz_attempts WHERE user_id = ${userId} GROUP BY quiz_id) q), '{}'::json) AS quizzes`;
+	return sql`COALESCE((SELECT json_object_agg(quiz_id, json_build_array(best, latest, attempts, first_passed_at))
+			FROM quiz_results WHERE user_id = ${userId}), '{}'::json) AS quizzes`;
 }
 
 /** The `certificates` record as a column. */

@@ -116,7 +116,7 @@ export async function recordAttempt(
 			: []),
 	];
 	const passedBefore = input.askPassedBefore
-		? sql`EXISTS (SELECT 1 FROM quiz_attempts WHERE user_id = ${input.userId} AND quiz_id = ${input.quizId} AND passed)`
+		? sql`EXISTS (SELECT 1 FROM quiz_results WHERE user_id = ${input.userId} AND quiz_id = ${input.quizId} AND first_passed_at IS NOT NULL)`
 		: sql`false`;
 	const usedBefore = limited ? sql`(SELECT n FROM used)` : sql`0`;
 	// On the day's first activity: the last day before today the streak covered (active or frozen), so the

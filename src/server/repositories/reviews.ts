@@ -80,7 +80,7 @@ export async function cardForReview(
 ): Promise<{ card: CardState | null; passedEver: boolean }> {
 	const { rows } = await sql<{ box: number | null; due_day: string | null; retired_on: string | null; passed_ever: boolean }>`
 		SELECT c.box, c.due_day::text AS due_day, c.retired_on::text AS retired_on,
-			EXISTS (SELECT 1 FROM quiz_attempts WHERE user_id = ${userId} AND quiz_id = ${quizId} AND passed) AS passed_ever
+			EXISTS (SELECT 1 FROM quiz_results WHERE user_id = ${userId} AND quiz_id = ${quizId} AND first_passed_at IS NOT NULL) AS passed_ever
 		FROM (SELECT 1) AS one
 		LEFT JOIN review_cards AS c ON c.user_id = ${userId} AND c.quiz_id = ${quizId} AND c.question_id = ${questionId}`.execute(db);
 	const row = rows[0];

@@ -16,6 +16,7 @@ import * as certificates from '../../../src/server/db/migrations/0014_certificat
 import * as adminSearchTrigram from '../../../src/server/db/migrations/0015_admin_search_trigram.ts';
 import * as sessionChangeNotify from '../../../src/server/db/migrations/0016_session_change_notify.ts';
 import * as reviewCards from '../../../src/server/db/migrations/0013_review_cards.ts';
+import * as quizResults from '../../../src/server/db/migrations/0017_quiz_results.ts';
 import { migrateToLatest, migrationStatus } from '../../../src/server/db/migrate.ts';
 import { createUser } from '../../../src/server/repositories/users.ts';
 import { openTestDatabase, type TargetName, TARGETS, type TestDatabase, uniqueEmail } from './harness.ts';
@@ -33,6 +34,7 @@ const TABLES = [
 	'oauth_refresh_tokens',
 	'quiz_attempts',
 	'quiz_draws',
+	'quiz_results',
 	'review_cards',
 	'sessions',
 	'streak_freezes',
@@ -64,7 +66,7 @@ for (const target of TARGETS) {
 		it('reports every migration as pending on an empty database', async () => {
 			const status = await migrationStatus(t.handle.db);
 			expect(status).toEqual({
-				pending: 16,
+				pending: 17,
 				pendingNames: [
 					'0001_initial',
 					'0002_oauth_refresh',
@@ -82,6 +84,7 @@ for (const target of TARGETS) {
 					'0014_certificates',
 					'0015_admin_search_trigram',
 					'0016_session_change_notify',
+					'0017_quiz_results',
 				],
 				appliedNames: [],
 			});
@@ -106,6 +109,7 @@ for (const target of TARGETS) {
 					'0014_certificates',
 					'0015_admin_search_trigram',
 					'0016_session_change_notify',
+					'0017_quiz_results',
 				],
 			});
 			expect(await migrationStatus(t.handle.db)).toEqual({
@@ -128,6 +132,7 @@ for (const target of TARGETS) {
 					'0014_certificates',
 					'0015_admin_search_trigram',
 					'0016_session_change_notify',
+					'0017_quiz_results',
 				],
 			});
 			expect(await appTables()).toEqual(TABLES);
@@ -139,6 +144,7 @@ for (const target of TARGETS) {
 
 		it('down drops every table and up recreates them', async () => {
 			// Newest first: oauth_refresh_tokens references sessions and oauth_clients.
+			await quizResults.down(t.handle.db);
 			await sessionChangeNotify.down(t.handle.db);
 			await adminSearchTrigram.down(t.handle.db);
 			await certificates.down(t.handle.db);
@@ -172,6 +178,7 @@ for (const target of TARGETS) {
 			await certificates.up(t.handle.db);
 			await adminSearchTrigram.up(t.handle.db);
 			await sessionChangeNotify.up(t.handle.db);
+			await quizResults.up(t.handle.db);
 			expect(await appTables()).toEqual(TABLES);
 		});
 
