@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { compileCourse } from '../src/content/compile.ts';
 import { buildSearchIndexData } from '../src/search/index-builder.ts';
+import { decodeSearchIndex, encodeSearchIndex } from '../src/search/index-file.ts';
 import { createSearcher } from '../src/search/search.ts';
 import { DEMO_COURSE } from '../tests/helpers/fixture-build.ts';
 
@@ -31,9 +32,9 @@ const compileMs = performance.now() - t;
 t = performance.now();
 const data = buildSearchIndexData(compiled);
 const buildMs = performance.now() - t;
-const json = JSON.stringify(data);
+const encoded = encodeSearchIndex(data);
 t = performance.now();
-const searcher = createSearcher(JSON.parse(json));
+const searcher = createSearcher(decodeSearchIndex(encoded));
 const loadMs = performance.now() - t;
 
 const queries: string[] = [];
@@ -86,7 +87,7 @@ console.log(
 	`course: ${compiled.chapters.length} chapters, ${data.docs.length} sections, ${data.postings.size.toLocaleString('en-US')} terms`,
 );
 console.log(
-	`compile ${compileMs.toFixed(0)} ms, build index ${buildMs.toFixed(0)} ms (${(json.length / 1024).toFixed(0)} KiB JSON), load searcher ${loadMs.toFixed(0)} ms`,
+	`compile ${compileMs.toFixed(0)} ms, build index ${buildMs.toFixed(0)} ms (${(encoded.byteLength / 1024).toFixed(0)} KiB index file), load searcher ${loadMs.toFixed(0)} ms`,
 );
 console.log(`${queries.length} questions × ${rounds} rounds = ${indexed.times.length.toLocaleString('en-US')} queries each`);
 console.log(summary('indexed search', indexed.times, indexed.totalMs));

@@ -123,6 +123,10 @@ export function encodeSearchIndex(data: PackedSearchIndex): Uint8Array {
 	if (!littleEndian) throw new Error('The search index file is little-endian; this machine is not.');
 	// A SearchIndexData carries the version too: the file says it before the header.
 	const { postings, version: _version, ...rest } = data as PackedSearchIndex & { version?: number };
+	// The decoder sizes the term frequencies by the header's fields.
+	if (postings.fieldCount !== rest.fields.length) {
+		throw new Error(`encodeSearchIndex: postings of ${postings.fieldCount} fields for an index of ${rest.fields.length}`);
+	}
 	const { termEnds, termBytes, rowStarts, docIds, tfs } = postings;
 	const termCount = postings.size;
 	const rowCount = docIds.length;

@@ -178,7 +178,7 @@ for (const target of TARGETS) {
 			await certificates.up(t.handle.db);
 			await adminSearchTrigram.up(t.handle.db);
 			await sessionChangeNotify.up(t.handle.db);
-			await quizResults.up(t.handle.db);
+			await t.handle.db.transaction().execute((trx) => quizResults.up(trx));
 			expect(await appTables()).toEqual(TABLES);
 		});
 

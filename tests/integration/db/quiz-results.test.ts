@@ -1,15 +1,16 @@
 /**
  * quiz_results (migration 0017): the triggers keep one row per learner and quiz equal to the aggregate of
  * that learner's attempts, whatever order the attempts arrive in, after deletes, after an update that moves
- * an attempt, under concurrent submissions (PostgreSQL), and from the backfill of attempts made before the
- * migration. The oracle is the aggregate over quiz_attempts that the learner views ran before the table.
+ * an attempt, under concurrent submissions and concurrent deletes (PostgreSQL), for a writer in another
+ * schema, through every kind of TRUNCATE, and from the backfill of attempts made before the migration. The oracle is the aggregate over quiz_attempts that the learner views ran before the table.
  */
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as quizResults from '../../../src/server/db/migrations/0017_quiz_results.ts';
 import { insertAttempt, recordAttempt } from '../../../src/server/repositories/quizzes.ts';
 import { createUser } from '../../../src/server/repositories/users.ts';
-import { openTestDatabase, TARGETS, type TestDatabase, uniqueEmail } from './harness.ts';
+import { openTestDatabase, TARGETS, TEST_DATABASE_URL, type TestDatabase, uniqueEmail } from './harness.ts';
 
 interface Result {
 	user_id: string;
@@ -102,6 +103,7 @@ for (const target of TARGETS) {
 			expect((await both([a])).table.map((r) => r.quiz_id)).toEqual(['q3']);
 		});
 
+		// The foreign key's cascade, not a trigger: checks that the migration declared it.
 		it('goes with the learner', async () => {
 			const a = await learner();
 			await attempt(a, 'q1', 50, 0);
@@ -115,7 +117,7 @@ for (const target of TARGETS) {
 			await attempt(a, 'q1', 80, 1);
 			await quizResults.down(t.handle.db);
 			await attempt(a, 'q2', 70, 2); // no triggers now
-			await quizResults.up(t.handle.db);
+			await t.handle.db.transaction().execute((trx) => quizResults.up(trx));
 			const { table, aggregate } = await both([a]);
 			expect(table).toEqual(aggregate);
 			expect(table).toHaveLength(2);
@@ -145,6 +147,75 @@ for (const target of TARGETS) {
 				expect(table).toEqual(aggregate);
 				expect(table[0]?.attempts).toBe(24);
 			});
+
+			/** A client of its own on the suite's schema (or, with `schema: null`, on the server's default search_path). */
+			async function client(schema: string | null = t.schema ?? null): Promise<pg.Client> {
+				const url = new URL(TEST_DATABASE_URL as string);
+				if (schema) url.searchParams.set('options', `-c search_path=${schema}`);
+				const c = new pg.Client({ connectionString: url.toString() });
+				await c.connect();
+				return c;
+			}
+
+			it('recounts right when two transactions delete attempts of one quiz at once', async () => {
+				const a = await learner();
+				const ids = [await attempt(a, 'q1', 90, 1), await attempt(a, 'q1', 50, 2), await attempt(a, 'q1', 30, 3)];
+				const [one, two] = [await client(), await client()];
+				try {
+					await one.query('BEGIN');
+					await two.query('BEGIN');
+					await one.query('DELETE FROM quiz_attempts WHERE id = $1', [ids[0]]);
+					// Waits for the first transaction: its recount would otherwise still count the first attempt.
+					const second = two.query('DELETE FROM quiz_attempts WHERE id = $1', [ids[1]]);
+					await new Promise((resolve) => setTimeout(resolve, 100));
+					await one.query('COMMIT');
+					await second;
+					await two.query('COMMIT');
+				} finally {
+					await one.end();
+					await two.end();
+				}
+				const { table, aggregate } = await both([a]);
+				expect(table).toEqual(aggregate);
+				expect(table[0]).toMatchObject({ best: 30, attempts: 1 });
+			});
+
+			it('keeps the table of its own schema for a writer whose search_path is elsewhere', async () => {
+				const a = await learner();
+				const other = await client(null);
+				try {
+					await other.query(
+						`INSERT INTO "${t.schema}".quiz_attempts (user_id, quiz_id, answers, score, total, percent, passed, local_date)
+						VALUES ($1, 'q1', '{}', 1, 1, 100, true, '2026-03-01')`,
+						[a],
+					);
+					await other.query(`DELETE FROM "${t.schema}".quiz_attempts WHERE user_id = $1`, [a]);
+					await other.query(
+						`INSERT INTO "${t.schema}".quiz_attempts (user_id, quiz_id, answers, score, total, percent, passed, local_date)
+						VALUES ($1, 'q2', '{}', 0, 1, 0, false, '2026-03-01')`,
+						[a],
+					);
+				} finally {
+					await other.end();
+				}
+				const { table, aggregate } = await both([a]);
+				expect(table).toEqual(aggregate);
+				expect(table.map((r) => r.quiz_id)).toEqual(['q2']);
+			});
 		}
+
+		// Last: these empty the tables.
+		it('is emptied by every kind of TRUNCATE, cascading or listing both tables', async () => {
+			const a = await learner();
+			await attempt(a, 'q1', 50, 0);
+			await sql`TRUNCATE quiz_attempts`.execute(t.handle.db);
+			expect((await both([a])).table).toEqual([]);
+			await attempt(a, 'q1', 50, 0);
+			await sql`TRUNCATE quiz_attempts, quiz_results`.execute(t.handle.db);
+			expect((await both([a])).table).toEqual([]);
+			await attempt(a, 'q1', 50, 0);
+			await sql`TRUNCATE users CASCADE`.execute(t.handle.db);
+			expect((await sql<{ n: number }>`SELECT count(*)::int AS n FROM quiz_results`.execute(t.handle.db)).rows[0]?.n).toBe(0);
+		});
 	});
 }
