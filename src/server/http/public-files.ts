@@ -13,10 +13,14 @@ import { pathWithoutQuery } from './request-target.ts';
 /** Extensions of the text files kept in memory; other types stay with sirv. */
 const MEMORY_EXTENSIONS = new Set(['html', 'htm', 'css', 'js', 'mjs', 'json', 'map', 'svg', 'txt', 'xml', 'webmanifest']);
 
-/** A file sirv would find: its path (`/api/v1/course.json`) and, when small enough, its bytes and validators. */
+/**
+ * A file sirv would find: its path (`/api/v1/course.json`) and where it is. `memory` is decided on its first
+ * request: its bytes and validators when small enough to keep, null when sirv answers it.
+ */
 interface PublicFile {
 	key: string;
-	memory?: MemoryFile;
+	abs: string;
+	memory?: MemoryFile | null;
 }
 
 interface MemoryFile {
@@ -61,7 +65,9 @@ function decodedPath(raw: string): string {
  * (docs/benchmarks.md), so files up to `maxFile` (`maxTotal` in all) are answered from memory: same lookup
  * order as sirv (`/x`, `/x/index`, then `.html`, `.htm`), same ETag and 304. Each request path that finds
  * one gets its whole header list once (decision 0033): a hit is a map lookup and one `writeHead` with a ready
- * array, no `setHeader`, security headers included.
+ * array, no `setHeader`, security headers included. Only the names are listed at start; a file is read when it
+ * is first asked for (at 1,000 chapters reading all 6,000 files took ≈ 1 s of the server's start and ≈ 20 MB
+ * for pages nobody may ask for).
  */
 export function publicFiles(
 	root: string,
@@ -70,7 +76,6 @@ export function publicFiles(
 ) {
 	// Every file sirv knows (so the lookup finds the same one); those without a body stay with sirv.
 	const files = new Map<string, PublicFile>();
-	let total = 0;
 	for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
 		if (!entry.isFile()) continue;
 		const abs = path.join(entry.parentPath, entry.name);
@@ -78,15 +83,29 @@ export function publicFiles(
 		const dotted = /(^\.|[\\+|/]\.)/.test(name);
 		if (dotted && !/\.well-known[\\+/]/.test(name)) continue;
 		const key = `/${name.normalize()}`;
-		const stats = statSync(abs);
-		if (dotted || !MEMORY_EXTENSIONS.has(path.extname(name).slice(1)) || stats.size > maxFile || total + stats.size > maxTotal) {
-			files.set(key, { key });
-			continue;
-		}
-		total += stats.size;
-		const memory = { body: readFileSync(abs), lastModified: stats.mtime.toUTCString(), etag: `W/"${stats.size}-${stats.mtime.getTime()}"` };
-		files.set(key, { key, memory });
+		files.set(key, dotted || !MEMORY_EXTENSIONS.has(path.extname(name).slice(1)) ? { key, abs, memory: null } : { key, abs });
 	}
+	let total = 0;
+	/** The file's bytes and validators, read on its first request while it fits; null: sirv serves it. */
+	const load = (file: PublicFile): MemoryFile | null => {
+		if (file.memory !== undefined) return file.memory;
+		const stats = statSync(file.abs, { throwIfNoEntry: false });
+		if (!stats || stats.size > maxFile || total + stats.size > maxTotal) {
+			file.memory = null;
+			return null;
+		}
+		let body: Buffer;
+		try {
+			body = readFileSync(file.abs);
+		} catch {
+			// Gone since the listing (a deploy replacing dist/client): sirv says what it finds.
+			file.memory = null;
+			return null;
+		}
+		total += body.length;
+		file.memory = { body, lastModified: stats.mtime.toUTCString(), etag: `W/"${stats.size}-${stats.mtime.getTime()}"` };
+		return file.memory;
+	};
 	const find = (pathname: string): PublicFile | undefined => {
 		const base = pathname.endsWith('/') ? pathname.slice(0, -1) : pathname;
 		for (const ext of ['', '.html', '.htm']) {
@@ -128,8 +147,9 @@ export function publicFiles(
 				// One lookup on a miss (every API request passes here first).
 				const file = find(pathname);
 				if (!file) return 'none';
-				if (req.headers.range || !file.memory) return 'on disk';
-				answer = remember(pathname, file.key, file.memory);
+				const memory = req.headers.range ? null : load(file);
+				if (!memory) return 'on disk';
+				answer = remember(pathname, file.key, memory);
 			}
 			const notModified = req.headers['if-none-match'] === answer.etag;
 			const headers = notModified ? answer.notModified : answer.ok;
