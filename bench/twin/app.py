@@ -49,7 +49,8 @@ PROGRESS_SQL = """WITH completion AS (
 			ON CONFLICT (user_id, chapter_id) DO NOTHING RETURNING 1), activity AS (
 			INSERT INTO activity_days (user_id, day, first_source) VALUES ($4, $5, $6)
 			ON CONFLICT (user_id, day) DO NOTHING RETURNING 1) SELECT 1 AS one, EXISTS (SELECT 1 FROM completion) AS completion_created, EXISTS (SELECT 1 FROM activity) AS activity_created, COALESCE((SELECT json_agg(json_build_array(chapter_id, completed_at) ORDER BY completed_at, chapter_id)
-			FROM chapter_completions WHERE user_id = $7), '[]'::json) AS completions, COALESCE((SELECT json_object_agg(quiz_id, best) FROM quiz_results WHERE user_id = $8), '{}'::json) AS best, array(SELECT day::text FROM activity_days WHERE user_id = $9 ORDER BY day) AS active_days, array(SELECT day::text FROM streak_freezes WHERE user_id = $10 ORDER BY day) AS frozen_days, COALESCE((SELECT json_agg(json_build_array(quiz_id, question_id, box, due_day::text, reviews, lapses)
+			FROM chapter_completions WHERE user_id = $7), '[]'::json) AS completions, COALESCE((SELECT json_object_agg(quiz_id, json_build_array(best, latest, attempts, first_passed_at))
+			FROM quiz_results WHERE user_id = $8), '{}'::json) AS quizzes, array(SELECT day::text FROM activity_days WHERE user_id = $9 ORDER BY day) AS active_days, array(SELECT day::text FROM streak_freezes WHERE user_id = $10 ORDER BY day) AS frozen_days, COALESCE((SELECT json_agg(json_build_array(quiz_id, question_id, box, due_day::text, reviews, lapses)
 		ORDER BY due_day, box, quiz_id, question_id) FROM review_cards WHERE user_id = $11 AND retired_on IS NULL), '[]'::json) AS review_cards"""
 DASHBOARD_SQL = """SELECT 1 AS one, COALESCE((SELECT json_agg(json_build_array(chapter_id, completed_at) ORDER BY completed_at, chapter_id)
 			FROM chapter_completions WHERE user_id = $1), '[]'::json) AS completions, COALESCE((SELECT json_object_agg(quiz_id, json_build_array(best, latest, attempts, first_passed_at))
@@ -438,7 +439,7 @@ async def update_progress(request: Request):
         if day not in active:
             active = sorted(active + [day])
         await streak_from_records(conn, user, now, active, list(row["frozen_days"]))
-        best = {k: int(v) for k, v in json.loads(row["best"]).items()}
+        best = {k: int(v[0]) for k, v in json.loads(row["quizzes"]).items()}
     progress = progress_from_records(user, completions, best, active[-1] if active else None, reviews_due(user, row["review_cards"], day))
     return body({**progress, "changed": row["completion_created"]})
 

@@ -22,7 +22,6 @@ export class PostingsBuilder {
 	/** `fieldCount` per row; widened to 32 bits if a term frequency ever passes 65,535. */
 	private rowTfs: Uint16Array | Uint32Array;
 	private rows = 0;
-	private maxDoc = -1;
 	private maxTf = 0;
 
 	readonly fieldCount: number;
@@ -46,7 +45,6 @@ export class PostingsBuilder {
 		this.rowTfs = ensure(this.rowTfs, this.rows * this.fieldCount, row * this.fieldCount);
 		this.rowTerm[row] = id;
 		this.rowDoc[row] = doc;
-		if (doc > this.maxDoc) this.maxDoc = doc;
 		for (let f = 0; f < this.fieldCount; f++) {
 			const tf = tfs[f] ?? 0;
 			if (tf > this.maxTf) this.maxTf = tf;
@@ -59,7 +57,7 @@ export class PostingsBuilder {
 	 * Terms sorted by their UTF-8 bytes (a lookup compares bytes), each term's rows in the order added. Doc ids
 	 * take 16 bits up to 65,536 docs, term frequencies the fewest bytes that hold the largest.
 	 */
-	build(docCount = this.maxDoc + 1): PackedPostings {
+	build(docCount: number): PackedPostings {
 		const { fieldCount, rows } = this;
 		const encoded = this.terms.map((term, id) => ({ id, bytes: Buffer.from(term, 'utf8') }));
 		encoded.sort((a, b) => Buffer.compare(a.bytes, b.bytes));

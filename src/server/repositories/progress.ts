@@ -133,12 +133,9 @@ export async function writeAndReadLearner<K extends LearnerRecordName>(
 		columns.push(sql`COALESCE((SELECT json_agg(json_build_array(chapter_id, completed_at) ORDER BY completed_at, chapter_id)
 			FROM chapter_completions WHERE user_id = ${userId}), '[]'::json) AS completions`);
 	}
-	if (wants.has('quizzes')) {
-		// The best scores come from the same rows (below), so 'best' costs nothing more then.
-		columns.push(quizzesColumn(userId));
-	} else if (wants.has('best')) {
-		columns.push(sql`COALESCE((SELECT json_object_agg(quiz_id, best) FROM quiz_results WHERE user_id = ${userId}), '{}'::json) AS best`);
-	}
+	const readsQuizzes = wants.has('quizzes') || wants.has('best');
+	// One row per quiz (quiz_results): the best scores are read from the same column.
+	if (readsQuizzes) columns.push(quizzesColumn(userId));
 	if (wants.has('activeDays')) {
 		columns.push(sql`array(SELECT day::text FROM activity_days WHERE user_id = ${userId} ORDER BY day) AS active_days`);
 	} else if (wants.has('lastActiveDay')) {
@@ -168,11 +165,10 @@ export async function writeAndReadLearner<K extends LearnerRecordName>(
 		const raced = completeChapter && !completionCreated && !completions.some((c) => c.chapter_id === completeChapter.chapterId);
 		out.completions = raced ? (await writeAndReadLearner(db, userId, ['completions'])).completions : completions;
 	}
-	if (wants.has('quizzes')) {
-		out.quizzes = quizzesFromRow(row);
-		if (wants.has('best')) out.best = Object.fromEntries(Object.entries(out.quizzes).map(([quiz, r]) => [quiz, r.best]));
-	} else if (wants.has('best')) {
-		out.best = Object.fromEntries(Object.entries(row.best ?? {}).map(([quiz, percent]) => [quiz, Number(percent)]));
+	if (readsQuizzes) {
+		const quizzes = quizzesFromRow(row);
+		if (wants.has('quizzes')) out.quizzes = quizzes;
+		if (wants.has('best')) out.best = Object.fromEntries(Object.entries(quizzes).map(([quiz, r]) => [quiz, r.best]));
 	}
 	const activeDays = row.active_days ?? [];
 	if (activity && !activeDays.includes(activity.day)) {
@@ -237,7 +233,6 @@ interface LearnerRow {
 	completion_created?: boolean;
 	activity_created?: boolean;
 	completions?: [string, string][];
-	best?: Record<string, number>;
 	active_days?: DayString[];
 	last_active_day?: DayString | null;
 	frozen_days?: DayString[];
