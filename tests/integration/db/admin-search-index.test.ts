@@ -29,7 +29,7 @@ for (const target of TARGETS) {
 
 		it('has a trigram GIN index on email and on display_name', async () => {
 			const { rows } = await sql<{ indexname: string; indexdef: string }>`
-				select indexname, indexdef from pg_indexes where tablename = 'users' and indexname like '%trgm%' order by indexname
+				select indexname, indexdef from pg_indexes where schemaname = current_schema() and tablename = 'users' and indexname like '%trgm%' order by indexname
 			`.execute(t.handle.db);
 			expect(rows.map((r) => r.indexname)).toEqual(['users_display_name_trgm_idx', 'users_email_trgm_idx']);
 			for (const r of rows) expect(r.indexdef).toMatch(/USING gin \(\w+ "?\w+"?\."?gin_trgm_ops"?\)/);
