@@ -114,8 +114,17 @@ test('a new learner reads, passes a quiz, gets upgraded and signs out', async ({
 		);
 		await expect(page.locator('[data-streak-current]')).toHaveText('1');
 		const today = todayIn(learner.timezone);
-		await expect(page.locator(`svg[data-heatmap] rect[data-day="${today}"][data-state="active"]`)).toHaveCount(1);
-		await expect(page.locator('svg[data-heatmap] rect[data-state="active"]')).toHaveCount(1);
+		// One cell studied, and it is today's, drawn filled (its colour comes from the class through <use>).
+		const studied = page.locator('svg[data-heatmap] .hm-active');
+		await expect(studied).toHaveCount(1);
+		await expect(studied).toHaveClass(/\bhm-today\b/);
+		await expect(studied.locator('title')).toHaveText(`${today}: studied`);
+		expect(await studied.evaluate((el) => getComputedStyle(el).fill)).not.toBe(
+			await page
+				.locator('svg[data-heatmap] .hm-none')
+				.first()
+				.evaluate((el) => getComputedStyle(el).fill),
+		);
 		await snap(page, 'dashboard');
 	});
 
