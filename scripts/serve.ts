@@ -73,8 +73,28 @@ function logRequest(req: http.IncomingMessage, status: number, requestId: string
 	accessLog({ reqId: requestId, method: req.method ?? '', url: req.url ?? '', status, ms: Math.round(ms * 10) / 10 });
 }
 
+const { createIdleCollector, exposedGc } = await import('../src/server/idle-memory.ts');
+const gc = exposedGc();
+const idleCollector =
+	gc && env.IDLE_MEMORY_RELEASE_SECONDS > 0
+		? createIdleCollector({
+				gc,
+				rss: process.memoryUsage.rss,
+				now: () => performance.now(),
+				idleMs: env.IDLE_MEMORY_RELEASE_SECONDS * 1000,
+				minGrowthBytes: 16 * 1024 * 1024,
+				onCollected: ({ rssBefore, rssAfter, ms }) =>
+					log.info(
+						{ rssBeforeMb: Math.round(rssBefore / 2 ** 20), rssAfterMb: Math.round(rssAfter / 2 ** 20), ms: Math.round(ms) },
+						'idle: memory returned',
+					),
+			})
+		: null;
+if (!gc && env.IDLE_MEMORY_RELEASE_SECONDS > 0) log.info('node was started without --expose-gc: the heap is not given back when idle');
+
 const server = http.createServer((req, res) => {
 	const started = performance.now();
+	idleCollector?.noteRequest();
 	const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
 	req.headers['x-request-id'] = requestId;
 	const isRead = req.method === 'GET' || req.method === 'HEAD';
@@ -129,6 +149,8 @@ try {
 	console.error(`Cannot start: ${(error as Error).message}`);
 	process.exit(1);
 }
+
+if (idleCollector) setInterval(() => idleCollector.tick(), Math.max(500, (env.IDLE_MEMORY_RELEASE_SECONDS * 1000) / 4)).unref();
 
 server.listen(env.PORT, env.HOST, () => {
 	const address = server.address();

@@ -182,6 +182,11 @@ export const envSchema = z.object({
 	 * so tests can move the learner's calendar across days. Never set it on a real server.
 	 */
 	TEST_CLOCK: z.enum(['off', 'header']).default('off'),
+	/**
+	 * After this many seconds without a request, the server gives the heap a burst of requests grew back to the
+	 * system (src/server/idle-memory.ts; needs node's --expose-gc, which `npm run serve` and `npm start` pass). 0: never.
+	 */
+	IDLE_MEMORY_RELEASE_SECONDS: z.coerce.number().min(0).max(86_400).default(10),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	/** Proxies in front of the server whose X-Forwarded-For is trusted: false/0 (none), true (one), or a number. */
 	TRUST_PROXY: z

@@ -30,12 +30,12 @@ export function assertBuilt(): void {
 }
 
 export async function startServer(
-	options: { databaseUrl?: string; env?: Record<string, string>; dataDir?: string } = {},
+	options: { databaseUrl?: string; env?: Record<string, string>; dataDir?: string; nodeArgs?: string[] } = {},
 ): Promise<RunningServer> {
 	assertBuilt();
 	const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'cc-server-'));
 	if (!options.databaseUrl) copyPgliteTemplate(path.join(dataDir, 'pglite'));
-	const child = spawn(process.execPath, ['scripts/serve.ts'], {
+	const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'scripts/serve.ts'], {
 		cwd: path.resolve('.'),
 		env: {
 			...process.env,

@@ -8,6 +8,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentTypeFor } from '../../src/publish/headers.ts';
+import { serverNodeFlags } from '../../scripts/server-node-flags.ts';
 import { assertBuilt, DIST_DIR, startServer } from '../helpers/server.ts';
 
 /** A request with its target sent exactly as written (fetch would normalise `//` and `..`). */
@@ -71,8 +72,33 @@ describe('production server (scripts/serve.ts)', () => {
 		expect(logged).toMatchObject({ msg: 'request', method: 'GET', url: '/api/v1/chapters.json', status: 200 });
 		expect(typeof logged?.ms).toBe('number');
 		expect(lines.some((l) => l.msg === 'stopped')).toBe(true);
+		// Started without package.json's node flags, it says the heap is not given back when idle.
+		expect(lines.some((l) => String(l.msg).includes('without --expose-gc'))).toBe(true);
 		// The embedded database was closed, so its lock is gone and the next start needs no recovery.
 		expect(existsSync(lock)).toBe(false);
+	});
+
+	it('started with the serve script’s node flags, gives the heap back to the system once idle, and still answers', async () => {
+		const server = await startServer({ nodeArgs: serverNodeFlags(), env: { LOG_LEVEL: 'info', IDLE_MEMORY_RELEASE_SECONDS: '1' } });
+		try {
+			for (let i = 0; i < 200; i++) expect((await fetch(`${server.url}/api/v1/me`)).status).toBe(401);
+			const returned = () =>
+				server
+					.output()
+					.split('\n')
+					.filter((l) => l.startsWith('{'))
+					.map((l) => JSON.parse(l) as { msg?: string; rssBeforeMb?: number; rssAfterMb?: number; ms?: number })
+					.find((l) => l.msg === 'idle: memory returned');
+			const deadline = Date.now() + 20_000;
+			while (!returned() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+			const line = returned();
+			expect(line, server.output()).toBeDefined();
+			expect(line?.rssAfterMb).toBeLessThan(line?.rssBeforeMb as number);
+			expect(line?.ms).toBeGreaterThanOrEqual(0);
+			expect((await fetch(`${server.url}/api/v1/chapters.json`)).status).toBe(200);
+		} finally {
+			expect(await server.stop()).toBe(0);
+		}
 	});
 
 	it('answers public files with the CDN’s headers, 304 and HEAD, refuses paths out of the build, and survives odd targets', async () => {
