@@ -3,6 +3,7 @@
  * anchor links, Prism-highlighted code blocks with titles and marked lines, and every link and image
  * resolved by the compiler. Plus splitting a chapter body into sections for the JSON and search.
  */
+import type { Nodes as HastNodes, Root as HastRoot } from 'hast';
 import rehypeRaw from 'rehype-raw';
 import rehypeStringify from 'rehype-stringify';
 import remarkDirective from 'remark-directive';
@@ -22,6 +23,21 @@ export type { Heading } from './markdown/headings.ts';
 export type { MarkdownProblem } from './markdown/problems.ts';
 export type { Reference, ResolvedReference } from './markdown/references.ts';
 
+/** Raw HTML an author wrote in the markdown, which remark-rehype carries as `raw` nodes for rehype-raw to parse. */
+function hasRawHtml(node: HastNodes): boolean {
+	if (node.type === 'raw') return true;
+	return 'children' in node && node.children.some((child) => hasRawHtml(child));
+}
+
+/**
+ * rehype-raw re-parses the whole tree through an HTML parser, about a sixth of a long course's compile; a chapter
+ * without raw HTML (most) gives it nothing to parse, and the same HTML comes out without it.
+ */
+function rehypeRawWhereWritten() {
+	const raw = rehypeRaw();
+	return (tree: HastRoot, file: VFile) => (hasRawHtml(tree) ? raw(tree, file) : tree);
+}
+
 const processor = unified()
 	.use(remarkParse)
 	.use(remarkGfm)
@@ -32,7 +48,7 @@ const processor = unified()
 	.use(remarkRehype, { allowDangerousHtml: true })
 	// Before rehype-raw, which rebuilds the tree and drops the code block's `meta` (title, marked lines).
 	.use(rehypeCodeBlocks)
-	.use(rehypeRaw)
+	.use(rehypeRawWhereWritten)
 	.use(rehypeHeadings)
 	.use(rehypeStringify)
 	.freeze();

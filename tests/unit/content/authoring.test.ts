@@ -210,6 +210,17 @@ describe('markdown features', () => {
 		expect(html).toContain('ratio:salt, 10:30, and :wink[ok].');
 	});
 
+	it('parses HTML an author writes in the markdown, markdown inside it and headings written as HTML', async () => {
+		const { html, headings } = await renderMarkdown(
+			'Press <kbd>Ctrl</kbd>+<kbd>C</kbd>.\n\n<details><summary>Hint</summary>\n\nUse **bold**.\n\n</details>\n\n<h2>Written in HTML</h2>\n\nText.',
+		);
+		expect(html).toContain('<p>Press <kbd>Ctrl</kbd>+<kbd>C</kbd>.</p>');
+		expect(html).toContain('<details><summary>Hint</summary>\n<p>Use <strong>bold</strong>.</p>\n</details>');
+		// The heading is an element by the time the heading step runs: it gets its id and anchor link like a ## heading.
+		expect(html).toContain('<h2 id="written-in-html">Written in HTML</h2><a class="heading-anchor" href="#written-in-html"');
+		expect(headings).toEqual([{ depth: 2, anchor: 'written-in-html', text: 'Written in HTML' }]);
+	});
+
 	it('parses Expressive Code style code-block options', () => {
 		const meta = parseCodeMeta('title="src/app.ts" {1,3-4} ins={6} del={7} wrap');
 		expect(meta.title).toBe('src/app.ts');
