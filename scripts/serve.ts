@@ -73,7 +73,8 @@ function logRequest(req: http.IncomingMessage, status: number, requestId: string
 	accessLog({ reqId: requestId, method: req.method ?? '', url: req.url ?? '', status, ms: Math.round(ms * 10) / 10 });
 }
 
-const { createIdleCollector, exposedGc } = await import('../src/server/idle-memory.ts');
+const { createIdleCollector, exposedGc, idleTickMs, MIN_GROWTH_BYTES } = await import('../src/server/idle-memory.ts');
+const { HEALTH_PROBE_PATHS, normalPath } = await import('../src/server/http/admission.ts');
 const gc = exposedGc();
 const idleCollector =
 	gc && env.IDLE_MEMORY_RELEASE_SECONDS > 0
@@ -82,7 +83,7 @@ const idleCollector =
 				rss: process.memoryUsage.rss,
 				now: () => performance.now(),
 				idleMs: env.IDLE_MEMORY_RELEASE_SECONDS * 1000,
-				minGrowthBytes: 16 * 1024 * 1024,
+				minGrowthBytes: MIN_GROWTH_BYTES,
 				onCollected: ({ rssBefore, rssAfter, ms }) =>
 					log.info(
 						{ rssBeforeMb: Math.round(rssBefore / 2 ** 20), rssAfterMb: Math.round(rssAfter / 2 ** 20), ms: Math.round(ms) },
@@ -91,10 +92,17 @@ const idleCollector =
 			})
 		: null;
 if (!gc && env.IDLE_MEMORY_RELEASE_SECONDS > 0) log.info('node was started without --expose-gc: the heap is not given back when idle');
+/** A request is activity from its arrival to the end of its response; a load balancer's health probes are not. */
+const noteActivity = () => idleCollector?.noteRequest();
+function trackActivity(req: http.IncomingMessage, res: http.ServerResponse): void {
+	if (HEALTH_PROBE_PATHS.has(normalPath(urlPathname(req.url ?? '/')))) return;
+	noteActivity();
+	res.once('close', noteActivity);
+}
 
 const server = http.createServer((req, res) => {
 	const started = performance.now();
-	idleCollector?.noteRequest();
+	if (idleCollector) trackActivity(req, res);
 	const requestId = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
 	req.headers['x-request-id'] = requestId;
 	const isRead = req.method === 'GET' || req.method === 'HEAD';
@@ -150,12 +158,14 @@ try {
 	process.exit(1);
 }
 
-if (idleCollector) setInterval(() => idleCollector.tick(), Math.max(500, (env.IDLE_MEMORY_RELEASE_SECONDS * 1000) / 4)).unref();
+if (idleCollector) setInterval(() => idleCollector.tick(), idleTickMs(env.IDLE_MEMORY_RELEASE_SECONDS * 1000)).unref();
 
 server.listen(env.PORT, env.HOST, () => {
 	const address = server.address();
 	const port = typeof address === 'object' && address ? address.port : env.PORT;
 	log.info({ port, host: env.HOST }, 'listening');
+	// Idle from now on, not from when the process started: a long start must not end in a collection as traffic arrives.
+	noteActivity();
 	console.log(`Course Companion is running at http://${env.HOST === '0.0.0.0' ? 'localhost' : env.HOST}:${port}`);
 });
 

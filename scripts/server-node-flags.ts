@@ -1,14 +1,26 @@
 /**
- * The node flags the production server runs with: read from package.json's `serve` script (the one place
- * they are written, also used by `start`), so the benches measure the server exactly as `npm run serve`
- * starts it. Why these flags: docs/decisions/0029-memory.md.
+ * The node flags the production server runs with: read from package.json's `serve` script, so the benches
+ * and tests measure the server exactly as `npm run serve` starts it. `start` (npm start) must pass the same
+ * ones; this refuses a package.json where the two differ. Why these flags: docs/decisions/0029-memory.md
+ * (--liftoff-only) and 0037-idle-memory.md (--expose-gc).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
+function scriptFlags(scripts: Record<string, string>, name: string, file: string): string[] {
+	const match = new RegExp(`^node((?:\\s+--\\S+)*)\\s+scripts/${file.replace('.', '\\.')}$`).exec(scripts[name] ?? '');
+	if (!match) throw new Error(`package.json: the ${name} script is not \`node [--flags] scripts/${file}\`.`);
+	return (match[1] ?? '').split(/\s+/).filter(Boolean);
+}
+
 export function serverNodeFlags(root = path.resolve(import.meta.dirname, '..')): string[] {
 	const { scripts } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-	const match = /^node((?:\s+--\S+)*)\s+scripts\/serve\.ts$/.exec(scripts.serve ?? '');
-	if (!match) throw new Error('package.json: the serve script is not `node [--flags] scripts/serve.ts`.');
-	return (match[1] ?? '').split(/\s+/).filter(Boolean);
+	const serve = scriptFlags(scripts, 'serve', 'serve.ts');
+	const start = scriptFlags(scripts, 'start', 'start.ts');
+	if (serve.join(' ') !== start.join(' ')) {
+		throw new Error(
+			`package.json: start passes node ${start.join(' ') || '(no flags)'} but serve passes ${serve.join(' ') || '(no flags)'}; keep them equal.`,
+		);
+	}
+	return serve;
 }

@@ -2,6 +2,7 @@
  * The server's configuration, parsed once by one zod schema at start-up. A bad or missing
  * value stops the process with a list of every problem, not a crash later.
  */
+import { DEFAULT_IDLE_SECONDS } from './idle-memory.ts';
 import { z } from 'astro/zod';
 import { fieldPath } from '../content/errors.ts';
 import { isTier, type Tier, TIERS } from '../domain/tiers.ts';
@@ -126,7 +127,7 @@ export const envSchema = z.object({
 	/** Failed sign-ins, and registrations, from one address per 15 minutes: high, so a classroom behind one address fits. */
 	AUTH_ADDRESS_LIMIT_PER_15_MINUTES: z.coerce.number().int().positive().default(300),
 	/** How often the server deletes expired sessions, tokens, codes and rate-limit counters and unused clients (db/cleanup.ts); 0 turns it off. */
-	DB_CLEANUP_INTERVAL_MINUTES: z.coerce.number().int().min(0).max(10_080).default(60),
+	DB_CLEANUP_INTERVAL_MINUTES: z.preprocess(blankAsUnset, z.coerce.number().int().min(0).max(10_080).default(60)),
 	/** Authorization-code lifetime; RFC 6749 §4.1.2 advises at most 10 minutes (tests shorten it). */
 	OAUTH_CODE_TTL_SECONDS: z.preprocess(blankAsUnset, z.coerce.number().int().min(1).max(600).default(600)),
 	/** A just-rotated refresh token presented again within this many seconds gets the same new pair (RFC 9700); 0 turns it off. */
@@ -183,10 +184,11 @@ export const envSchema = z.object({
 	 */
 	TEST_CLOCK: z.enum(['off', 'header']).default('off'),
 	/**
-	 * After this many seconds without a request, the server gives the heap a burst of requests grew back to the
-	 * system (src/server/idle-memory.ts; needs node's --expose-gc, which `npm run serve` and `npm start` pass). 0: never.
+	 * After this many seconds without a request (health probes aside), the server gives the heap a burst of requests
+	 * grew back to the system (src/server/idle-memory.ts; needs node's --expose-gc, which `npm run serve` and `npm start`
+	 * pass). 0: never.
 	 */
-	IDLE_MEMORY_RELEASE_SECONDS: z.coerce.number().min(0).max(86_400).default(10),
+	IDLE_MEMORY_RELEASE_SECONDS: z.preprocess(blankAsUnset, z.coerce.number().min(0).max(86_400).default(DEFAULT_IDLE_SECONDS)),
 	LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 	/** Proxies in front of the server whose X-Forwarded-For is trusted: false/0 (none), true (one), or a number. */
 	TRUST_PROXY: z

@@ -10,6 +10,21 @@
  * again and again.
  */
 
+/**
+ * IDLE_MEMORY_RELEASE_SECONDS when unset. A minute: a collection leaves a small young generation and colder code,
+ * so the next burst runs slower for a while (with 10 s, the bench's rounds after one ran up to 1.7× the CPU per
+ * request); a server quiet for a minute has little traffic to slow down.
+ */
+export const DEFAULT_IDLE_SECONDS = 60;
+
+/** Growth since the last collection below which another one is not worth its pause. */
+export const MIN_GROWTH_BYTES = 16 * 2 ** 20;
+
+/** How often the collector looks: a quarter of the idle time, between every 0.5 s and every 5 s. */
+export function idleTickMs(idleMs: number): number {
+	return Math.min(5000, Math.max(500, idleMs / 4));
+}
+
 /** V8's `gc()` as `--expose-gc` installs it, with the options object of V8 ≥ 11. */
 export type GcFunction = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
 
@@ -31,7 +46,7 @@ export interface IdleCollectorOptions {
 }
 
 export interface IdleCollector {
-	/** Called for every request: cheap (a timestamp). */
+	/** Called when a request arrives and when its response ends (the idle time starts then): cheap, a timestamp. */
 	noteRequest(): void;
 	/** Called every so often (a timer); collects when the server has been idle long enough and has grown. */
 	tick(): IdleCollection | null;

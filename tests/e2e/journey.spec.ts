@@ -114,7 +114,10 @@ test('a new learner reads, passes a quiz, gets upgraded and signs out', async ({
 		);
 		await expect(page.locator('[data-streak-current]')).toHaveText('1');
 		const today = todayIn(learner.timezone);
-		// One cell studied, and it is today's, drawn filled (its colour comes from the class through <use>).
+		// One cell studied, and it is today's, drawn filled: its colour comes from the class through <use>, so the shared
+		// square paints nothing of its own.
+		await expect(page.locator('svg[data-heatmap] #hm-cell')).not.toHaveAttribute('fill');
+		await expect(page.locator('svg[data-heatmap] #hm-cell')).not.toHaveAttribute('class');
 		const studied = page.locator('svg[data-heatmap] .hm-active');
 		await expect(studied).toHaveCount(1);
 		await expect(studied).toHaveClass(/\bhm-today\b/);

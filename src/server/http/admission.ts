@@ -32,7 +32,8 @@ export type Admission =
  * Every dynamic request counts against the per-learner (or per-address) limit, whatever its spelling
  * (`/mcp/`, `//api/v1/me`, `/Dashboard`): only the health probes are exempt. Prerendered files never get here.
  */
-const UNLIMITED = new Set(['/api/health', '/api/ready']);
+/** The health probes (normalised paths): no limit counts them, and they are not traffic to the idle collector either. */
+export const HEALTH_PROBE_PATHS: ReadonlySet<string> = new Set(['/api/health', '/api/ready']);
 export function normalPath(pathname: string): string {
 	return (
 		pathname
@@ -63,7 +64,7 @@ export async function admit(services: Services, arrival: Arrival): Promise<Admis
 	if (violation) return { admitted: false, refusal: 'csrf', error: new ApiError(403, 'csrf_refused', `Refused: ${violation}.`) };
 
 	let limitHeaders: Record<string, string> = {};
-	if (!UNLIMITED.has(normalPath(arrival.url.pathname))) {
+	if (!HEALTH_PROBE_PATHS.has(normalPath(arrival.url.pathname))) {
 		const [limiter, key] = auth
 			? [services.limits.general, `user:${auth.user.id}`]
 			: [services.limits.anonymous, `ip:${clientAddress({ clientAddress: arrival.clientAddress, request: arrival })}`];

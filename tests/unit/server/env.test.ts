@@ -12,8 +12,20 @@ describe('server configuration', () => {
 	});
 
 	it('reads a blank value as unset, not as 0', () => {
-		const env = parseEnv({ OAUTH_REFRESH_GRACE_SECONDS: '', OAUTH_CODE_TTL_SECONDS: '', OAUTH_REGISTRATION_RATE_LIMIT_PER_15_MINUTES: '' });
-		expect(env).toMatchObject({ OAUTH_REFRESH_GRACE_SECONDS: 30, OAUTH_CODE_TTL_SECONDS: 600 });
+		const env = parseEnv({
+			OAUTH_REFRESH_GRACE_SECONDS: '',
+			OAUTH_CODE_TTL_SECONDS: '',
+			OAUTH_REGISTRATION_RATE_LIMIT_PER_15_MINUTES: '',
+			IDLE_MEMORY_RELEASE_SECONDS: '',
+			DB_CLEANUP_INTERVAL_MINUTES: '',
+		});
+		expect(env).toMatchObject({
+			OAUTH_REFRESH_GRACE_SECONDS: 30,
+			OAUTH_CODE_TTL_SECONDS: 600,
+			IDLE_MEMORY_RELEASE_SECONDS: 60,
+			DB_CLEANUP_INTERVAL_MINUTES: 60,
+		});
+		expect(parseEnv({ IDLE_MEMORY_RELEASE_SECONDS: '0' }).IDLE_MEMORY_RELEASE_SECONDS).toBe(0);
 		expect(env.OAUTH_REGISTRATION_RATE_LIMIT_PER_15_MINUTES).toBeUndefined();
 	});
 

@@ -1,8 +1,8 @@
 /**
  * The idle collector (src/server/idle-memory.ts) decides when the server gives its spare heap back: only after
  * `idleMs` without a request, and only when the resident size grew enough since the last collection. A fake
- * clock, resident size and gc drive it here; the real collection is checked on a real server in
- * tests/integration/server/idle-memory.test.ts.
+ * clock, resident size and gc drive it here; the real collection is checked on a real server started with the serve
+ * script's flags in tests/integration/production-server.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { createIdleCollector, type GcFunction } from '../../../src/server/idle-memory.ts';
