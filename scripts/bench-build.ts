@@ -25,7 +25,7 @@ import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { writeSyntheticCourse } from '../tests/helpers/synthetic-course.ts';
 import { serverNodeFlags } from './server-node-flags.ts';
-import { DEFAULT_IDLE_SECONDS, idleTickMs } from '../src/server/idle-memory.ts';
+import { DEFAULT_IDLE_SECONDS, IDLE_COLLECTION_MESSAGE, idleCollectionDueMs } from '../src/server/idle-memory.ts';
 
 const { values: args } = parseArgs({
 	options: {
@@ -163,7 +163,7 @@ interface ServerFigures {
 }
 
 /** Longer without a request than the server waits before giving its spare heap back (decision 0037). */
-const IDLE_WAIT_MS = DEFAULT_IDLE_SECONDS * 1000 + idleTickMs(DEFAULT_IDLE_SECONDS * 1000) + 1500;
+const IDLE_WAIT_MS = idleCollectionDueMs(DEFAULT_IDLE_SECONDS);
 
 async function serve(outDir: string, query: string): Promise<ServerFigures> {
 	const db = await freshDatabase();
@@ -220,7 +220,9 @@ async function serve(outDir: string, query: string): Promise<ServerFigures> {
 			startToFirstSearchMs,
 			afterSearchRss,
 			idleAfterRss: rssOf(server.pid as number),
-			idleCollectionMs: Number([...out.matchAll(/"ms":(\d+),"msg":"idle: memory returned"/g)].at(-1)?.[1] ?? Number.NaN),
+			idleCollectionMs: Number(
+				[...out.matchAll(new RegExp(`"ms":(\\d+),"msg":"${IDLE_COLLECTION_MESSAGE}"`, 'g'))].at(-1)?.[1] ?? Number.NaN,
+			),
 			searchP50: median(times),
 			searchP95: percentile(times, 95),
 		};

@@ -32,7 +32,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import type { PrivateManifest } from '../src/content/artifact.ts';
 import { serverNodeFlags } from './server-node-flags.ts';
-import { DEFAULT_IDLE_SECONDS, idleTickMs } from '../src/server/idle-memory.ts';
+import { DEFAULT_IDLE_SECONDS, IDLE_COLLECTION_MESSAGE, idleCollectionDueMs } from '../src/server/idle-memory.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
@@ -146,7 +146,7 @@ function countIdleCollections(child: ChildProcess): { count: number } {
 	child.stdout?.on('data', (d: Buffer) => {
 		const lines = (carry + d).split('\n');
 		carry = lines.pop() ?? '';
-		for (const line of lines) if (line.includes('"msg":"idle: memory returned"')) counter.count++;
+		for (const line of lines) if (line.includes(`"msg":"${IDLE_COLLECTION_MESSAGE}"`)) counter.count++;
 	});
 	return counter;
 }
@@ -377,7 +377,7 @@ const peers: Peer[] = [
 	},
 ];
 /** Idle means idle: longer without a request than our server waits before giving its spare heap back. */
-const IDLE_WAIT_MS = DEFAULT_IDLE_SECONDS * 1000 + idleTickMs(DEFAULT_IDLE_SECONDS * 1000) + 1500;
+const IDLE_WAIT_MS = idleCollectionDueMs(DEFAULT_IDLE_SECONDS);
 await new Promise((resolve) => setTimeout(resolve, IDLE_WAIT_MS));
 for (const p of peers) p.idleMb = p.peakMb = rssMb(p.pids);
 const collectionsBeforeRun = idleCollections.count;

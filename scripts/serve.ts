@@ -73,7 +73,9 @@ function logRequest(req: http.IncomingMessage, status: number, requestId: string
 	accessLog({ reqId: requestId, method: req.method ?? '', url: req.url ?? '', status, ms: Math.round(ms * 10) / 10 });
 }
 
-const { createIdleCollector, exposedGc, idleTickMs, MIN_GROWTH_BYTES } = await import('../src/server/idle-memory.ts');
+const { createIdleCollector, exposedGc, IDLE_COLLECTION_MESSAGE, idleTickMs, MIN_GROWTH_BYTES } = await import(
+	'../src/server/idle-memory.ts'
+);
 const { HEALTH_PROBE_PATHS, normalPath } = await import('../src/server/http/admission.ts');
 const gc = exposedGc();
 const idleCollector =
@@ -87,7 +89,7 @@ const idleCollector =
 				onCollected: ({ rssBefore, rssAfter, ms }) =>
 					log.info(
 						{ rssBeforeMb: Math.round(rssBefore / 2 ** 20), rssAfterMb: Math.round(rssAfter / 2 ** 20), ms: Math.round(ms) },
-						'idle: memory returned',
+						IDLE_COLLECTION_MESSAGE,
 					),
 			})
 		: null;

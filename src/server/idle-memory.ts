@@ -25,6 +25,14 @@ export function idleTickMs(idleMs: number): number {
 	return Math.min(5000, Math.max(500, idleMs / 4));
 }
 
+/** When a server idle since `idleSeconds` ago has surely collected: the idle time, one more look, and a margin (the benches wait this long). */
+export function idleCollectionDueMs(idleSeconds: number): number {
+	return idleSeconds * 1000 + idleTickMs(idleSeconds * 1000) + 1500;
+}
+
+/** The log message of each collection (with rssBeforeMb, rssAfterMb, ms), which the benches read. */
+export const IDLE_COLLECTION_MESSAGE = 'idle: memory returned';
+
 /** V8's `gc()` as `--expose-gc` installs it, with the options object of V8 ≥ 11. */
 export type GcFunction = (options: { type: 'major'; execution: 'sync'; flavor: 'last-resort' }) => void;
 
