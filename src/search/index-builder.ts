@@ -6,8 +6,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CompiledChapter, CompiledCourse } from '../content/compile.ts';
 import type { Section } from '../content/schemas.ts';
+import { commonEnglishWords } from './english-words.ts';
 import { encodeSearchIndex, type PackedPostings, SEARCH_INDEX_FILE, SEARCH_INDEX_VERSION } from './index-file.ts';
 import { PostingsBuilder } from './postings-builder.ts';
+import { typoBudget } from './spelling.ts';
 import { analyze, isStopWord, phraseVariants, stripMarkdown, tokenize } from './text.ts';
 
 /** Indexed fields, in the order their term frequencies appear in a posting. */
@@ -62,6 +64,11 @@ export interface SearchIndexData {
 	avgLengths: number[];
 	/** The course's own words as written (lowercase, letters only, at least 3 long): what a typo is corrected to. */
 	words: string[];
+	/**
+	 * Common English words the course does not use, long enough to be corrected (english-words.ts): a query word
+	 * among them is corrected only into a course word that differs from it in vowels alone (search.ts).
+	 */
+	englishWords: string[];
 	/** The author's synonyms (course.yaml): a query span's stems joined by PHRASE_JOINER → the other ways to say it, as stem lists. */
 	synonyms: Record<string, string[][]>;
 	/**
@@ -320,6 +327,7 @@ export function buildSearchIndexData(compiled: CompiledCourse): SearchIndexData 
 		fields: [...SEARCH_FIELDS],
 		docs,
 		words: [...words].filter((w) => !isStopWord(w)).sort(),
+		englishWords: [...commonEnglishWords()].filter((w) => typoBudget(w.length) > 0 && !words.has(w)).sort(),
 		synonyms: analyseSynonyms(compiled.search.synonyms),
 		avgLengths: totals.map((t) => (docs.length ? t / docs.length : 0)),
 		postings: postings.build(docs.length),

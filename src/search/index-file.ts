@@ -1,5 +1,5 @@
 /**
- * The search index on disk and in memory (SEARCH_INDEX_VERSION 3): one binary file whose postings are
+ * The search index on disk and in memory (SEARCH_INDEX_VERSION 4): one binary file whose postings are
  * loaded as typed-array views over the file's own bytes, with no object or array per term or posting.
  * A 1,000-chapter course has ≈ 50,000 terms and 2.3 million postings; as JSON (version 2) they were
  * 41 MB of text that parsing turned into ≈ 600 MB of heap (docs/decisions/0029-memory.md).
@@ -19,8 +19,8 @@ import { ARTIFACT_FILES } from '../content/artifact.ts';
 import type { SearchIndexData } from './index-builder.ts';
 
 export const SEARCH_INDEX_FILE = ARTIFACT_FILES.searchIndex;
-/** 3: this binary file (2 was JSON). The server refuses an index of another version. */
-export const SEARCH_INDEX_VERSION = 3;
+/** 4: with the common English words of english-words.ts (3 was without, 2 was JSON). The server refuses an index of another version. */
+export const SEARCH_INDEX_VERSION = 4;
 const MAGIC = 'CCSI';
 
 export type DocIds = Uint16Array | Uint32Array;

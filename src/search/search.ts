@@ -13,6 +13,7 @@
  */
 import { OWN_FIELDS, PHRASE_JOINER, type SearchDoc } from './index-builder.ts';
 import type { PackedSearchIndex } from './index-file.ts';
+import { spellingVocabulary } from './spelling.ts';
 import { analyze, baseForms, isStopWord, splitWords, stemToken } from './text.ts';
 
 export interface SearchHit {
@@ -202,7 +203,7 @@ export function createSearcher(
 	/** A word the course never uses is as informative as a word in a single section: unknown words sink coverage. */
 	const unknownIdf = Math.log(1 + (n - 1 + 0.5) / 1.5);
 	const synonyms = new Map(Object.entries(data.synonyms));
-	const vocabulary = spellingVocabulary(data.words, (term) => postings.get(term)?.docs.length ?? 0);
+	const vocabulary = spellingVocabulary(data.words, data.englishWords, (term) => postings.get(term)?.docs.length ?? 0);
 	const corrections = new Map<string, string | null>();
 	/** The course word a misspelt query word most likely means, or null; memoised per query word. */
 	const correct = (word: string): string | null => {
@@ -515,64 +516,4 @@ export function createSearcher(
 	}
 
 	return { search, bestSection, read: (query) => parseQuery(query).reading };
-}
-
-/** Edits allowed for a word of this length, as Meilisearch and Lucene scale them: none below 4 letters, 2 from 8. */
-export function typoBudget(length: number): number {
-	return length < 4 ? 0 : length < 8 ? 1 : 2;
-}
-
-/** Optimal string alignment distance (a swap of neighbours is one edit: "agnet" → "agent"), or max + 1 once past `max`. */
-export function typoDistance(a: string, b: string, max: number): number {
-	if (Math.abs(a.length - b.length) > max) return max + 1;
-	const rows = [new Array<number>(b.length + 1).fill(0), new Array<number>(b.length + 1).fill(0), new Array<number>(b.length + 1).fill(0)];
-	for (let j = 0; j <= b.length; j++) (rows[1] as number[])[j] = j;
-	for (let i = 1; i <= a.length; i++) {
-		const [before, prev, cur] = [rows[0] as number[], rows[1] as number[], rows[2] as number[]];
-		cur[0] = i;
-		let rowMin = i;
-		for (let j = 1; j <= b.length; j++) {
-			const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-			let d = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, (before[j - 2] as number) + 1);
-			cur[j] = d;
-			if (d < rowMin) rowMin = d;
-		}
-		if (rowMin > max) return max + 1;
-		rows.push(rows.shift() as number[]);
-	}
-	return rows[1]?.[b.length] as number;
-}
-
-/** The course's words bucketed by length, so a correction only compares words that could be within budget. */
-function spellingVocabulary(words: readonly string[], frequency: (term: string) => number) {
-	const byLength = new Map<number, { word: string; df: number }[]>();
-	for (const word of words) {
-		const list = byLength.get(word.length) ?? [];
-		list.push({ word, df: frequency(stemToken(word)) });
-		byLength.set(word.length, list);
-	}
-	return {
-		/** The closest course word within the typo budget (ties: the more common word, then alphabetical), or null. */
-		closest(word: string): string | null {
-			const max = typoBudget(word.length);
-			if (max === 0) return null;
-			let best: { word: string; df: number; d: number } | null = null;
-			for (let length = word.length - max; length <= word.length + max; length++) {
-				for (const candidate of byLength.get(length) ?? []) {
-					if (candidate.df === 0) continue;
-					const d = typoDistance(word, candidate.word, best ? Math.min(max, best.d) : max);
-					if (d > max) continue;
-					if (
-						!best ||
-						d < best.d ||
-						(d === best.d && (candidate.df > best.df || (candidate.df === best.df && candidate.word < best.word)))
-					) {
-						best = { ...candidate, d };
-					}
-				}
-			}
-			return best?.word ?? null;
-		},
-	};
 }

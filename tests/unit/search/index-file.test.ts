@@ -30,6 +30,7 @@ function index(docCount: number, postings: Record<string, number[][]>): SearchIn
 		docs: Array.from({ length: docCount }, (_, i) => doc(i)),
 		avgLengths: SEARCH_FIELDS.map(() => 1),
 		words: ['kernel'],
+		englishWords: ['colonel'],
 		synonyms: { kernel: [['core']] },
 		postings: PostingsBuilder.fromRows(SEARCH_FIELDS.length, docCount, postings),
 	};
@@ -105,8 +106,10 @@ describe('the search index file', () => {
 	it('refuses another version, another file and a cut-off file, saying to rebuild', () => {
 		const bytes = Buffer.from(encodeSearchIndex(index(1, { a: [[0, 5, 1]] })));
 		const older = Buffer.from(bytes);
-		older.writeUInt32LE(2, 4);
-		expect(() => decodeSearchIndex(older)).toThrow(/version 2; this server reads version 3: rebuild/);
+		older.writeUInt32LE(SEARCH_INDEX_VERSION - 1, 4);
+		expect(() => decodeSearchIndex(older)).toThrow(
+			`a search index of version ${SEARCH_INDEX_VERSION - 1}; this server reads version ${SEARCH_INDEX_VERSION}: rebuild`,
+		);
 		expect(() => decodeSearchIndex(Buffer.from('{"version":2}'))).toThrow(/not a search index.*rebuild/);
 		expect(() => decodeSearchIndex(bytes.subarray(0, bytes.length - 1))).toThrow(/truncated or corrupt.*rebuild/);
 	});
