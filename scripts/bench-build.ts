@@ -15,7 +15,7 @@
  * postgres://postgres@127.0.0.1:5432/test; fresh databases are created and dropped). Builds go to
  * .test-build/bench-build-<n> (inside the project, so the server bundle finds node_modules).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { writeSyntheticCourse } from '../tests/helpers/synthetic-course.ts';
-import { serverNodeFlags } from './server-node-flags.ts';
+import { spawnProductionServer } from './server-node-flags.ts';
 import { DEFAULT_IDLE_SECONDS, IDLE_COLLECTION_MESSAGE, idleCollectionDueMs } from '../src/server/idle-memory.ts';
 
 const { values: args } = parseArgs({
@@ -168,13 +168,12 @@ const IDLE_WAIT_MS = idleCollectionDueMs(DEFAULT_IDLE_SECONDS);
 async function serve(outDir: string, query: string): Promise<ServerFigures> {
 	const db = await freshDatabase();
 	const started = performance.now();
-	const server = spawn(process.execPath, [...serverNodeFlags(), path.join(ROOT, 'scripts/serve.ts')], {
-		cwd: ROOT,
-		env: {
-			...process.env,
-			PORT: '0',
-			HOST: '127.0.0.1',
-			NODE_ENV: 'production',
+	const {
+		server,
+		port: portKnown,
+		output,
+	} = spawnProductionServer(
+		{
 			DIST_DIR: outDir,
 			PRIVATE_CONTENT_DIR: path.join(outDir, 'private'),
 			DATABASE_URL: db.url,
@@ -183,18 +182,10 @@ async function serve(outDir: string, query: string): Promise<ServerFigures> {
 			LOG_LEVEL: 'info',
 			IDLE_MEMORY_RELEASE_SECONDS: String(DEFAULT_IDLE_SECONDS),
 		},
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
+		ROOT,
+	);
 	try {
-		let out = '';
-		const port = await new Promise<number>((resolve, reject) => {
-			server.stdout.on('data', (d: Buffer) => {
-				out += d;
-				const m = /running at http:\/\/[^:]+:(\d+)/.exec(out);
-				if (m) resolve(Number(m[1]));
-			});
-			server.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-		});
+		const port = await portKnown;
 		const listening = performance.now();
 		const readyMs = listening - started;
 		const idleRss = rssOf(server.pid as number);
@@ -221,7 +212,7 @@ async function serve(outDir: string, query: string): Promise<ServerFigures> {
 			afterSearchRss,
 			idleAfterRss: rssOf(server.pid as number),
 			idleCollectionMs: Number(
-				[...out.matchAll(new RegExp(`"ms":(\\d+),"msg":"${IDLE_COLLECTION_MESSAGE}"`, 'g'))].at(-1)?.[1] ?? Number.NaN,
+				[...output().matchAll(new RegExp(`"ms":(\\d+),"msg":"${IDLE_COLLECTION_MESSAGE}"`, 'g'))].at(-1)?.[1] ?? Number.NaN,
 			),
 			searchP50: median(times),
 			searchP95: percentile(times, 95),

@@ -24,13 +24,14 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import type { PrivateManifest } from '../src/content/artifact.ts';
+import { cpuMs, rssMb, tree } from './proc-stats.ts';
 import { serverNodeFlags } from './server-node-flags.ts';
 import { DEFAULT_IDLE_SECONDS, IDLE_COLLECTION_MESSAGE, idleCollectionDueMs } from '../src/server/idle-memory.ts';
 
@@ -282,51 +283,6 @@ const dynamic = endpoints.filter((e) => !ONLY || ONLY.test(e.name));
 function percentile(sorted: number[], p: number): number {
 	if (sorted.length === 0) return Number.NaN;
 	return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
-
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-/** A process and its descendants (uvicorn's workers), from /proc. */
-function tree(pid: number): number[] {
-	const byParent = new Map<number, number[]>();
-	for (const entry of readdirSync('/proc')) {
-		if (!/^\d+$/.test(entry)) continue;
-		try {
-			const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-			byParent.set(ppid, [...(byParent.get(ppid) ?? []), Number(entry)]);
-		} catch {
-			// gone
-		}
-	}
-	const out = [pid];
-	for (let i = 0; i < out.length; i++) out.push(...(byParent.get(out[i] as number) ?? []));
-	return out;
-}
-/** CPU time so far (utime + stime), ms, summed over the pids. */
-function cpuMs(pids: number[]): number {
-	let total = 0;
-	for (const pid of pids) {
-		try {
-			const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-			const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-			total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-		} catch {
-			// gone
-		}
-	}
-	return total;
-}
-/** Resident memory of a process tree, MB (VmRSS summed: shared pages count once per process). */
-function rssMb(pids: number[]): number {
-	let kb = 0;
-	for (const pid of pids) {
-		try {
-			kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-		} catch {
-			// gone
-		}
-	}
-	return kb / 1024;
 }
 
 interface Peer {

@@ -4,6 +4,7 @@
  * ones; this refuses a package.json where the two differ. Why these flags: docs/decisions/0029-memory.md
  * (--liftoff-only) and 0037-idle-memory.md (--expose-gc).
  */
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -23,4 +24,26 @@ export function serverNodeFlags(root = path.resolve(import.meta.dirname, '..')):
 		);
 	}
 	return serve;
+}
+
+/**
+ * Starts the production server as `npm run serve` does (these flags, port 0 on loopback, production mode, the
+ * given environment on top of this process's) and resolves with its port once it says it is listening.
+ */
+export function spawnProductionServer(env: NodeJS.ProcessEnv, root = path.resolve(import.meta.dirname, '..')) {
+	const server = spawn(process.execPath, [...serverNodeFlags(root), path.join(root, 'scripts/serve.ts')], {
+		cwd: root,
+		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', ...env },
+		stdio: ['ignore', 'pipe', 'inherit'],
+	});
+	let output = '';
+	const port = new Promise<number>((resolve, reject) => {
+		server.stdout.on('data', (d: Buffer) => {
+			output += d;
+			const m = /running at http:\/\/[^:]+:(\d+)/.exec(output);
+			if (m) resolve(Number(m[1]));
+		});
+		server.once('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)));
+	});
+	return { server, port, output: () => output };
 }

@@ -47,6 +47,12 @@ export const envSchema = z.object({
 	 * drops the last commits (README "Reliability").
 	 */
 	PGLITE_DURABILITY: z.enum(['fsync', 'unsafe-no-fsync']).default('fsync'),
+	/**
+	 * Embedded database only: how a fresh data directory is made. `template` (default): from the empty cluster
+	 * shipped with the code, made by this PGlite's own initdb (src/server/db/pglite-cluster.ts); `initdb`: runs
+	 * initdb in a child process, as before (a few seconds at 650–810 MB).
+	 */
+	PGLITE_NEW_CLUSTER: z.enum(['template', 'initdb']).default('template'),
 	/** Where the private artifact (premium bodies, answer keys, search index) is read from. */
 	CONTENT_STORE: z.enum(['local', 'r2']).default('local'),
 	PRIVATE_CONTENT_DIR: z.string().default('./dist/private'),

@@ -29,6 +29,8 @@ export interface OpenDatabaseOptions {
 	preparedStatements?: boolean;
 	/** PGlite only: 'fsync' (default) flushes every commit to stable storage; 'unsafe-no-fsync' does not (PGLITE_DURABILITY). */
 	pgliteDurability?: PgliteDurability;
+	/** Embedded only: a fresh directory from the shipped cluster (default) or from initdb. */
+	pgliteNewCluster?: 'template' | 'initdb';
 	/** PGlite only: called on a PANIC instead of exiting the process (tests). */
 	onFatal?: (message: string) => void;
 }
@@ -41,7 +43,11 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
 	const driver = options.driver ?? (url ? driverForUrl(url) : 'pglite');
 	if (driver === 'pglite') {
 		if (url) throw new Error("The 'pglite' driver uses a data directory, not a URL: unset DATABASE_URL or pick another driver.");
-		return openPglite(options.dataDir ?? DEFAULT_DATA_DIR, { durability: options.pgliteDurability, onFatal: options.onFatal });
+		return openPglite(options.dataDir ?? DEFAULT_DATA_DIR, {
+			durability: options.pgliteDurability,
+			newCluster: options.pgliteNewCluster,
+			onFatal: options.onFatal,
+		});
 	}
 	if (!url) throw new Error(`The '${driver}' driver needs a connection URL (DATABASE_URL).`);
 	return openPostgres(url, driver, options.neonWsProxy, options.preparedStatements);

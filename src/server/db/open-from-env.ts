@@ -4,7 +4,7 @@ import { type DatabaseHandle, openDatabase } from './factory.ts';
 
 export function openDatabaseFromEnv(
 	env: Pick<Env, 'DATABASE_URL' | 'DATABASE_DRIVER' | 'DATA_DIR' | 'NEON_WS_PROXY'> &
-		Partial<Pick<Env, 'PGLITE_DURABILITY' | 'PG_PREPARED_STATEMENTS'>>,
+		Partial<Pick<Env, 'PGLITE_DURABILITY' | 'PGLITE_NEW_CLUSTER' | 'PG_PREPARED_STATEMENTS'>>,
 ): Promise<DatabaseHandle> {
 	return openDatabase({
 		url: env.DATABASE_URL,
@@ -12,6 +12,7 @@ export function openDatabaseFromEnv(
 		dataDir: env.DATA_DIR,
 		neonWsProxy: env.NEON_WS_PROXY,
 		pgliteDurability: env.PGLITE_DURABILITY,
+		pgliteNewCluster: env.PGLITE_NEW_CLUSTER,
 		preparedStatements: env.PG_PREPARED_STATEMENTS !== 'false',
 	});
 }
