@@ -337,7 +337,24 @@ export function createSearcher(
 	 * required matches cover, its most specific required match (for the anchor rule), and within a group its best
 	 * alternative, with the docs that have one (`best` is reset through them, so it stays zero between groups).
 	 */
-	const scratch = { covered: new Float64Array(n), anchor: new Float64Array(n), best: new Float64Array(n), touched: new Int32Array(n) };
+	const scratch = {
+		covered: new Float64Array(n),
+		anchor: new Float64Array(n),
+		best: new Float64Array(n),
+		touched: new Int32Array(n),
+		/** Per doc, the query's summed term scores (valid for matched docs only). */
+		raw: new Float64Array(n),
+		/** Each query's scores, returned by scoreDocs and valid until the next query: no 8-bytes-a-doc array per query. */
+		scores: new Float64Array(n),
+		/** The docs any posting of the query reached (`matched` marks them): the others all score alike. */
+		matchedDocs: new Int32Array(n),
+		matched: new Uint8Array(n),
+	};
+	/** Per doc, the score multiplier of overviewFactor, so the scoring loop reads a number, not a doc object. */
+	const prior = new Float64Array(n);
+	docs.forEach((d, doc) => {
+		prior[doc] = d.overview ? settings.overviewFactor : 1;
+	});
 	/** Each doc's section (`chapterId#anchor`) as a number, and each chapter's titled docs: bestSection compares numbers. */
 	const sectionOf = new Int32Array(n);
 	const titledDocs = new Map<string, number[]>();
@@ -357,7 +374,7 @@ export function createSearcher(
 	/**
 	 * Every doc's score for the query (NaN where a threshold drops it), with the required groups for the
 	 * together-check; null when nothing can match. Sums run in group order, so a score is the same float
-	 * whichever caller asks.
+	 * whichever caller asks. The scores array is the searcher's own: read it before the next query.
 	 */
 	function scoreDocs(query: string): { scores: Float64Array; required: QueryGroup[] } | null {
 		if (query.trim() === '') return null;
@@ -378,10 +395,8 @@ export function createSearcher(
 		/** Every group fully matched and saturated: the denominator that keeps scores within 0..1. */
 		const maxScore = groups.reduce((sum, g) => sum + (relaxed && g.unknown ? 0 : groupIdf(g)), 0);
 
-		const raw = new Float64Array(n);
-		scratch.covered.fill(0);
-		scratch.anchor.fill(0);
-		const { covered, anchor, best, touched } = scratch;
+		const { covered, anchor, best, touched, matched, matchedDocs, raw, scores } = scratch;
+		let matchedCount = 0;
 		const hasUnknown = !relaxed && hasUnknownWords;
 		const k1 = settings.k1;
 		let touchedCount = 0;
@@ -409,6 +424,13 @@ export function createSearcher(
 			const gIdf = group.required && !(relaxed && group.unknown) ? groupIdf(group) : 0;
 			for (let i = 0; i < touchedCount; i++) {
 				const d = touched[i] as number;
+				if (matched[d] === 0) {
+					matched[d] = 1;
+					matchedDocs[matchedCount++] = d;
+					raw[d] = 0;
+					covered[d] = 0;
+					anchor[d] = 0;
+				}
 				raw[d] = (raw[d] as number) + (best[d] as number);
 				covered[d] = (covered[d] as number) + gIdf;
 				if (gIdf > (anchor[d] as number)) anchor[d] = gIdf;
@@ -417,15 +439,19 @@ export function createSearcher(
 			touchedCount = 0;
 		}
 
-		const scores = raw;
-		for (let d = 0; d < n; d++) {
-			const prior = docs[d]?.overview ? settings.overviewFactor : 1;
-			const score = Math.min(1, (prior * (raw[d] as number)) / maxScore);
+		const floor = relaxed ? settings.relaxedMinScore : settings.minScore;
+		const scoreOf = (rawScore: number, coveredIdf: number, anchorIdf: number, docPrior: number) => {
+			const score = Math.min(1, (docPrior * rawScore) / maxScore);
 			const dropped =
-				(covered[d] as number) / totalIdf < settings.minCoverage ||
-				(hasUnknown && (anchor[d] as number) < settings.anchorShare * unknownIdf) ||
-				score < (relaxed ? settings.relaxedMinScore : settings.minScore);
-			scores[d] = dropped ? Number.NaN : score;
+				coveredIdf / totalIdf < settings.minCoverage || (hasUnknown && anchorIdf < settings.anchorShare * unknownIdf) || score < floor;
+			return dropped ? Number.NaN : score;
+		};
+		// A doc no posting reached has nothing to score: the same value for all of them (NaN unless nothing is required).
+		scores.fill(scoreOf(0, 0, 0, 1));
+		for (let i = 0; i < matchedCount; i++) {
+			const d = matchedDocs[i] as number;
+			matched[d] = 0;
+			scores[d] = scoreOf(raw[d] as number, covered[d] as number, anchor[d] as number, prior[d] as number);
 		}
 		return { scores, required };
 	}
