@@ -66,7 +66,7 @@ export interface SearchIndexData {
 	words: string[];
 	/**
 	 * Common English words the course does not use, long enough to be corrected (english-words.ts): a query word
-	 * among them is corrected only into a course word that differs from it in vowels alone (search.ts).
+	 * among them is corrected only into a course word with the same consonants in the same order (spelling.ts).
 	 */
 	englishWords: string[];
 	/** The author's synonyms (course.yaml): a query span's stems joined by PHRASE_JOINER → the other ways to say it, as stem lists. */

@@ -446,7 +446,7 @@ export function createSearcher(
 				coveredIdf / totalIdf < settings.minCoverage || (hasUnknown && anchorIdf < settings.anchorShare * unknownIdf) || score < floor;
 			return dropped ? Number.NaN : score;
 		};
-		// A doc no posting reached has nothing to score: the same value for all of them (NaN unless nothing is required).
+		// A doc no posting reached has nothing to score: the same value for all of them (NaN unless the settings let a zero score pass).
 		scores.fill(scoreOf(0, 0, 0, 1));
 		for (let i = 0; i < matchedCount; i++) {
 			const d = matchedDocs[i] as number;

@@ -2,7 +2,7 @@
  * Spelling correction against the course's own vocabulary: an edit budget scaled to word length, as Lucene and
  * Meilisearch do, and no correction of a common English word into a different course word.
  */
-import { stemToken } from './text.ts';
+import { baseForms, stemToken } from './text.ts';
 
 /** Edits allowed for a word of this length, as Meilisearch and Lucene scale them: none below 4 letters, 2 from 8. */
 export function typoBudget(length: number): number {
@@ -38,10 +38,12 @@ export function consonants(word: string): string {
 
 /**
  * The course's words bucketed by length, so a correction only compares words that could be within budget.
- * A common English word (`englishWords`) is taken as the learner wrote it unless the course's word differs from
- * it in vowels alone: "tire" still becomes the course's "tyre" and "angel" its "angle", but in an AI course "flat
- * tire" is not corrected into "flag time". (A real-word slip of another kind, "bike" for "bake", stays uncorrected
- * only when the consonants differ; "bike" and "bake" share theirs.)
+ * A common English word (`englishWords`, or an inflection of one: "fevers") is taken as the learner wrote it unless
+ * the course's word has the same consonants in the same order, differing in its vowels or where they stand: "tire"
+ * still becomes the course's "tyre" and "angel" its "angle", but in an AI course "flat tire" is not corrected into
+ * "flag time". The rule cannot tell a real-word slip from a word: "bike" still becomes a bread course's "bake", and
+ * "tires" an AI course's "tries" (a stricter rule, vowel for vowel in place, lost "scorring angel" on the tuning
+ * half and gained nothing).
  */
 export function spellingVocabulary(words: readonly string[], englishWords: readonly string[], frequency: (term: string) => number) {
 	const english = new Set(englishWords);
@@ -56,7 +58,9 @@ export function spellingVocabulary(words: readonly string[], englishWords: reado
 		closest(word: string): string | null {
 			const max = typoBudget(word.length);
 			if (max === 0) return null;
-			const skeleton = english.has(word) ? consonants(word) : null;
+			// "fevers" is as English as "fever": the list holds each word's common forms only.
+			const isEnglish = baseForms(word).some((form) => english.has(form));
+			const skeleton = isEnglish ? consonants(word) : null;
 			let best: { word: string; df: number; d: number } | null = null;
 			for (let length = word.length - max; length <= word.length + max; length++) {
 				for (const candidate of byLength.get(length) ?? []) {

@@ -26,6 +26,16 @@ describe('spellingVocabulary', () => {
 		expect(spellingVocabulary(['time'], [], everyWordOnce).closest('tire')).toBe('time');
 	});
 
+	it('counts an inflection of a common word as English ("fevers" is not "levers")', () => {
+		expect(spellingVocabulary(['levers'], ['fever'], everyWordOnce).closest('fevers')).toBeNull();
+		expect(spellingVocabulary(['levers'], [], everyWordOnce).closest('fevers')).toBe('levers');
+	});
+
+	it('keeps the same consonants in the same order, so a swap passes: "angel" → angle, and also "tires" → tries', () => {
+		expect(spellingVocabulary(['angle'], ['angel'], everyWordOnce).closest('angel')).toBe('angle');
+		expect(spellingVocabulary(['tries'], ['tire'], everyWordOnce).closest('tires')).toBe('tries');
+	});
+
 	it('compares consonants with y counted as a vowel', () => {
 		expect(consonants('tyre')).toBe(consonants('tire'));
 		expect(consonants('angle')).toBe(consonants('angel'));
