@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { writeSyntheticCourse } from '../tests/helpers/synthetic-course.ts';
+import { rssMb } from './proc-stats.ts';
 import { spawnProductionServer } from './server-node-flags.ts';
 import { DEFAULT_IDLE_SECONDS, IDLE_COLLECTION_MESSAGE, idleCollectionDueMs } from '../src/server/idle-memory.ts';
 
@@ -82,11 +83,6 @@ async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>
 			await c.end();
 		},
 	};
-}
-
-function rssOf(pid: number): number {
-	const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-	return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
 }
 
 interface BuildFigures {
@@ -188,7 +184,7 @@ async function serve(outDir: string, query: string): Promise<ServerFigures> {
 		const port = await portKnown;
 		const listening = performance.now();
 		const readyMs = listening - started;
-		const idleRss = rssOf(server.pid as number);
+		const idleRss = rssMb([server.pid as number]) * MB;
 		const url = `http://127.0.0.1:${port}/api/v1/search?q=${encodeURIComponent(query)}`;
 		const t0 = performance.now();
 		const first = await fetch(url);
@@ -202,7 +198,7 @@ async function serve(outDir: string, query: string): Promise<ServerFigures> {
 			await (await fetch(url)).arrayBuffer();
 			times.push(performance.now() - t);
 		}
-		const afterSearchRss = rssOf(server.pid as number);
+		const afterSearchRss = rssMb([server.pid as number]) * MB;
 		await new Promise((resolve) => setTimeout(resolve, IDLE_WAIT_MS));
 		return {
 			readyMs,
@@ -210,7 +206,7 @@ async function serve(outDir: string, query: string): Promise<ServerFigures> {
 			firstSearchMs,
 			startToFirstSearchMs,
 			afterSearchRss,
-			idleAfterRss: rssOf(server.pid as number),
+			idleAfterRss: rssMb([server.pid as number]) * MB,
 			idleCollectionMs: Number(
 				[...output().matchAll(new RegExp(`"ms":(\\d+),"msg":"${IDLE_COLLECTION_MESSAGE}"`, 'g'))].at(-1)?.[1] ?? Number.NaN,
 			),

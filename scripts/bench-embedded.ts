@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { rssMb, tree } from './proc-stats.ts';
+import type { PgliteNewCluster } from '../src/server/db/pglite-cluster.ts';
 import { DEFAULT_IDLE_SECONDS, idleCollectionDueMs } from '../src/server/idle-memory.ts';
 import { spawnProductionServer } from './server-node-flags.ts';
 
@@ -23,7 +24,7 @@ const load = () =>
 		.map((l) => l.toFixed(2))
 		.join(' ');
 
-async function start(dataDir: string, newCluster: 'template' | 'initdb') {
+async function start(dataDir: string, newCluster: PgliteNewCluster) {
 	const started = performance.now();
 	const { server, port } = spawnProductionServer({
 		DATABASE_URL: '',

@@ -5,6 +5,7 @@
  */
 import type { DatabaseDialect, DatabaseHandle } from './handle.ts';
 import { openPglite } from './pglite.ts';
+import type { PgliteNewCluster } from './pglite-cluster.ts';
 import type { PgliteDurability } from './pglite-durability.ts';
 import { openPostgres } from './postgres.ts';
 
@@ -30,7 +31,7 @@ export interface OpenDatabaseOptions {
 	/** PGlite only: 'fsync' (default) flushes every commit to stable storage; 'unsafe-no-fsync' does not (PGLITE_DURABILITY). */
 	pgliteDurability?: PgliteDurability;
 	/** Embedded only: a fresh directory from the shipped cluster (default) or from initdb. */
-	pgliteNewCluster?: 'template' | 'initdb';
+	pgliteNewCluster?: PgliteNewCluster;
 	/** PGlite only: called on a PANIC instead of exiting the process (tests). */
 	onFatal?: (message: string) => void;
 }

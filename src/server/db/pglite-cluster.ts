@@ -21,6 +21,9 @@ export const CLUSTER_TEMPLATE = {
 	meta: path.join(HERE, 'pglite-cluster.json'),
 };
 
+/** How a fresh data directory is made: from this module's shipped cluster, or by initdb (PGLITE_NEW_CLUSTER). */
+export type PgliteNewCluster = 'template' | 'initdb';
+
 export interface ClusterTemplateMeta {
 	pglite: string;
 	postgres: string;

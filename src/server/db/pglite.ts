@@ -13,7 +13,7 @@ import { Kysely, PGliteDialect } from 'kysely';
 import type { DatabaseHandle, RawClient } from './handle.ts';
 import { pgliteParsers } from './pg-types.ts';
 import { answerBackupRequests } from './pglite-backup.ts';
-import { writeClusterTemplate } from './pglite-cluster.ts';
+import { type PgliteNewCluster, writeClusterTemplate } from './pglite-cluster.ts';
 import { durableStartParams, enableFsync, exitOnFatal, fatalLine, type PgliteDurability } from './pglite-durability.ts';
 import { acquireLock, lockFilePath, releaseLock } from './pglite-lock.ts';
 import type { Database } from './schema.ts';
@@ -22,7 +22,7 @@ export interface PgliteOptions {
 	/** 'fsync' (default): every commit is on stable storage before it is acknowledged. */
 	durability?: PgliteDurability;
 	/** How a fresh directory is made: 'template' (default), the shipped cluster (pglite-cluster.ts); 'initdb'. */
-	newCluster?: 'template' | 'initdb';
+	newCluster?: PgliteNewCluster;
 	/** Called once on a PANIC (the instance is dead); default: log and exit the process (`exitOnFatal`). */
 	onFatal?: (message: string) => void;
 }
@@ -146,11 +146,13 @@ async function createPglite(dir: string, displayDir: string, options: PgliteOpti
 		mkdirSync(dir, { recursive: true });
 		// A fresh directory starts from the shipped cluster (pglite-cluster.ts), else from initdb in a child process.
 		if (!existsSync(path.join(dir, 'PG_VERSION'))) {
-			const unused = options.newCluster === 'initdb' ? 'PGLITE_NEW_CLUSTER=initdb' : writeClusterTemplate(dir);
-			if (unused !== null) {
-				if (options.newCluster !== 'initdb')
+			if (options.newCluster === 'initdb') await initdbInChild(dir);
+			else {
+				const unused = writeClusterTemplate(dir);
+				if (unused !== null) {
 					console.warn(`[db] not starting ${displayDir} from the shipped cluster (${unused}): running initdb.`);
-				await initdbInChild(dir);
+					await initdbInChild(dir);
+				}
 			}
 		}
 		const { PGlite } = await import('@electric-sql/pglite');

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../src/server/db/factory.ts';
 import { migrateToLatest } from '../../../src/server/db/migrate.ts';
-import { readClusterTemplate } from '../../../src/server/db/pglite-cluster.ts';
+import { type PgliteNewCluster, readClusterTemplate } from '../../../src/server/db/pglite-cluster.ts';
 import { makeTempDir } from './harness.ts';
 
 const root = makeTempDir('cc-new-cluster-');
@@ -22,7 +22,7 @@ const SETTINGS = `select current_setting('server_version') as version, current_s
 	(select string_agg(datname || ':' || datcollate || ':' || datctype || ':' || datallowconn, ',' order by datname) from pg_database) as databases,
 	(select count(*)::int from pg_class) as catalog_relations, (select count(*)::int from pg_proc) as functions`;
 
-async function fresh(newCluster: 'template' | 'initdb') {
+async function fresh(newCluster: PgliteNewCluster) {
 	const dataDir = path.join(root, newCluster);
 	const handle = await openDatabase({ dataDir, pgliteNewCluster: newCluster });
 	try {
