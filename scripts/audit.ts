@@ -15,6 +15,7 @@ import path from 'node:path';
 import { launch } from 'chrome-launcher';
 import lighthouse, { desktopConfig } from 'lighthouse';
 import { CONTENT_DIR } from '../src/content/course.ts';
+import { SERVER_LAUNCHER } from './server-node-flags.ts';
 
 const MIN_SCORE = 95;
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
@@ -80,7 +81,7 @@ async function startServer(): Promise<{ origin: string; stop: () => Promise<void
 	const port = await freePort();
 	const origin = `http://127.0.0.1:${port}`;
 	const dataRoot = mkdtempSync(path.join(os.tmpdir(), 'cc-audit-'));
-	const child: ChildProcess = spawn(process.execPath, ['scripts/serve.ts'], {
+	const child: ChildProcess = spawn(process.execPath, [SERVER_LAUNCHER], {
 		env: {
 			...process.env,
 			NODE_ENV: 'production',

@@ -32,7 +32,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import type { PrivateManifest } from '../src/content/artifact.ts';
 import { cpuMs, rssMb, tree } from './proc-stats.ts';
-import { serverNodeFlags } from './server-node-flags.ts';
+import { SERVER_LAUNCHER, serverNodeFlags } from './server-node-flags.ts';
 import { DEFAULT_IDLE_SECONDS, IDLE_COLLECTION_MESSAGE, idleCollectionDueMs } from '../src/server/idle-memory.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -153,7 +153,7 @@ function countIdleCollections(child: ChildProcess): { count: number } {
 }
 
 function startOurs(flags: string[], env: NodeJS.ProcessEnv): ChildProcess {
-	return start(process.execPath, [...serverNodeFlags(), ...flags, 'scripts/serve.ts'], {
+	return start(process.execPath, [...serverNodeFlags(), ...flags, SERVER_LAUNCHER], {
 		PORT: '0',
 		HOST: '127.0.0.1',
 		NODE_ENV: 'production',

@@ -13,9 +13,10 @@ import { hasSessionCookie, learnRewrite } from '../src/server/premium-routes.ts'
 import { publicFiles } from '../src/server/http/public-files.ts';
 import { targetUrl, urlPathname } from '../src/server/http/request-target.ts';
 import { securityHeaders } from '../src/server/security-headers.ts';
+import { distDir } from '../src/publish/server-bundle.mjs';
 
 process.env.NODE_ENV ??= 'production';
-const dist = path.resolve(process.env.DIST_DIR ?? 'dist');
+const dist = distDir();
 const entry = path.join(dist, 'server', 'entry.mjs');
 if (!existsSync(entry)) {
 	console.error(`No server build at ${path.relative(process.cwd(), entry)}: run \`npm run build\` first (npm start does it for you).`);

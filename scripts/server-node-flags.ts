@@ -14,10 +14,16 @@ function scriptFlags(scripts: Record<string, string>, name: string, file: string
 	return (match[1] ?? '').split(/\s+/).filter(Boolean);
 }
 
+/**
+ * What `npm run serve` runs: the build's compiled server (src/publish/bundle-server.ts), as every test and bench
+ * that starts the production server runs it.
+ */
+export const SERVER_LAUNCHER = 'scripts/run-server.mjs';
+
 export function serverNodeFlags(root = path.resolve(import.meta.dirname, '..')): string[] {
 	const { scripts } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-	const serve = scriptFlags(scripts, 'serve', 'serve.ts');
-	const start = scriptFlags(scripts, 'start', 'start.ts');
+	const serve = scriptFlags(scripts, 'serve', 'run-server.mjs');
+	const start = scriptFlags(scripts, 'start', 'start.mjs');
 	if (serve.join(' ') !== start.join(' ')) {
 		throw new Error(
 			`package.json: start passes node ${start.join(' ') || '(no flags)'} but serve passes ${serve.join(' ') || '(no flags)'}; keep them equal.`,
@@ -31,7 +37,7 @@ export function serverNodeFlags(root = path.resolve(import.meta.dirname, '..')):
  * given environment on top of this process's) and resolves with its port once it says it is listening.
  */
 export function spawnProductionServer(env: NodeJS.ProcessEnv, root = path.resolve(import.meta.dirname, '..')) {
-	const server = spawn(process.execPath, [...serverNodeFlags(root), path.join(root, 'scripts/serve.ts')], {
+	const server = spawn(process.execPath, [...serverNodeFlags(root), path.join(root, SERVER_LAUNCHER)], {
 		cwd: root,
 		env: { ...process.env, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', ...env },
 		stdio: ['ignore', 'pipe', 'inherit'],

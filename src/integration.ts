@@ -16,6 +16,7 @@ import type { CompiledCourse } from './content/compile.ts';
 import { buildSearchIndexData, writeSearchIndex } from './search/index-builder.ts';
 import { decodeSearchIndex, encodeSearchIndex } from './search/index-file.ts';
 import { withTeachingSections } from './search/teaching-sections.ts';
+import { bundleServer } from './publish/bundle-server.ts';
 
 /** `import { course } from 'virtual:course'` in .astro files: see src/env.d.ts. */
 const COURSE_MODULE = 'virtual:course';
@@ -141,6 +142,8 @@ export function courseIntegration(): AstroIntegration {
 				const { indexPublicSite } = await import('./content/pagefind.ts');
 				const pages = await indexPublicSite(fileURLToPath(dir));
 				logger.info(`pagefind indexed ${pages} pages`);
+				const server = await bundleServer(outDir);
+				logger.info(`production server compiled to ${path.relative(process.cwd(), server)}`);
 			},
 		},
 	};

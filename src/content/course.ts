@@ -2,11 +2,10 @@
  * The compiled course for prerendered pages and static JSON, compiled once per build.
  * In `astro dev` it recompiles when a file under content/ changes (see integration.ts).
  */
-import path from 'node:path';
 import { type CompiledCourse, compileCourse } from './compile.ts';
+import { CONTENT_DIR } from './content-dir.mjs';
 
-/** The course this build compiles: content/, or the directory in CONTENT_DIR (the tests build fixture courses). */
-export const CONTENT_DIR = path.resolve(process.env.CONTENT_DIR ?? 'content');
+export { CONTENT_DIR };
 
 const state = globalThis as typeof globalThis & { __courseCompile?: Promise<CompiledCourse> };
 

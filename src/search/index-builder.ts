@@ -7,7 +7,14 @@ import path from 'node:path';
 import type { CompiledChapter, CompiledCourse } from '../content/compile.ts';
 import type { Section } from '../content/schemas.ts';
 import { commonEnglishWords } from './english-words.ts';
-import { encodeSearchIndex, type PackedPostings, SEARCH_INDEX_FILE, SEARCH_INDEX_VERSION } from './index-file.ts';
+import {
+	encodeSearchIndex,
+	type PackedPostings,
+	type Passages,
+	passageList,
+	SEARCH_INDEX_FILE,
+	SEARCH_INDEX_VERSION,
+} from './index-file.ts';
 import { PostingsBuilder } from './postings-builder.ts';
 import { typoBudget } from './spelling.ts';
 import { analyze, isStopWord, phraseVariants, stripMarkdown, tokenize } from './text.ts';
@@ -50,8 +57,6 @@ export interface SearchDoc {
 	/** A chapter introduction or a closing recap: it touches every topic, so it ranks below the specific section. */
 	overview?: true;
 	tier: string;
-	/** Markdown shown to readers who may open the chapter, at most MAX_PASSAGE_CHARS. */
-	passage: string;
 	/** Token count per field, in SEARCH_FIELDS order. */
 	lengths: number[];
 }
@@ -60,6 +65,8 @@ export interface SearchIndexData {
 	version: typeof SEARCH_INDEX_VERSION;
 	fields: SearchField[];
 	docs: SearchDoc[];
+	/** Per doc, the markdown shown to readers who may open the chapter, at most MAX_PASSAGE_CHARS. */
+	passages: Passages;
 	/** Mean token count per field over all docs, in SEARCH_FIELDS order. */
 	avgLengths: number[];
 	/** The course's own words as written (lowercase, letters only, at least 3 long): what a typo is corrected to. */
@@ -218,7 +225,7 @@ function countTerms(text: string): { counts: Map<string, number>; length: number
 function docsForChapter(
 	chapter: CompiledChapter,
 	boilerplate: (heading: string) => boolean,
-): { doc: Omit<SearchDoc, 'lengths'>; fields: string[] }[] {
+): { doc: Omit<SearchDoc, 'lengths'>; passage: string; fields: string[] }[] {
 	const sections = mergeParts(chapter.sections);
 	// The enclosing heading of each level: a ### sits under its ##, a #### under its ###.
 	const open: string[] = [];
@@ -248,8 +255,8 @@ function docsForChapter(
 				anchor: s.anchor,
 				...(s.depth === 1 || boilerplate(s.heading) ? { overview: true as const } : {}),
 				tier: chapter.tier,
-				passage: passageFor(sections, index),
 			},
+			passage: passageFor(sections, index),
 			fields: SEARCH_FIELDS.map((f) => fieldText[f]),
 		};
 	});
@@ -279,6 +286,7 @@ function analyseSynonyms(groups: readonly (readonly string[])[]): Record<string,
 export function buildSearchIndexData(compiled: CompiledCourse): SearchIndexData {
 	const chapters = [...compiled.chapters].sort((a, b) => a.order - b.order);
 	const docs: SearchDoc[] = [];
+	const passages: string[] = [];
 	const postings = new PostingsBuilder(SEARCH_FIELDS.length);
 	const tfs = new Array<number>(SEARCH_FIELDS.length);
 	const totals = SEARCH_FIELDS.map(() => 0);
@@ -298,7 +306,7 @@ export function buildSearchIndexData(compiled: CompiledCourse): SearchIndexData 
 			return found;
 		};
 		const spelled = new Set<string>();
-		for (const { doc, fields } of docsForChapter(chapter, boilerplate)) {
+		for (const { doc, passage, fields } of docsForChapter(chapter, boilerplate)) {
 			fields.forEach((text, field) => {
 				// A ## section's `children` text is its subsections' headings and bodies, whose words their own docs give.
 				if (field === childrenField || spelled.has(text)) return;
@@ -313,6 +321,7 @@ export function buildSearchIndexData(compiled: CompiledCourse): SearchIndexData 
 				totals[i] = (totals[i] ?? 0) + n;
 			});
 			docs.push({ ...doc, lengths });
+			passages.push(passage);
 			const terms = new Set(counts.flatMap((c) => [...c.keys()]));
 			for (const term of terms) {
 				counts.forEach((c, field) => {
@@ -326,6 +335,7 @@ export function buildSearchIndexData(compiled: CompiledCourse): SearchIndexData 
 		version: SEARCH_INDEX_VERSION,
 		fields: [...SEARCH_FIELDS],
 		docs,
+		passages: passageList(passages),
 		words: [...words].filter((w) => !isStopWord(w)).sort(),
 		englishWords: [...commonEnglishWords()].filter((w) => typoBudget(w.length) > 0 && !words.has(w)).sort(),
 		synonyms: analyseSynonyms(compiled.search.synonyms),

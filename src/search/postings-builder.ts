@@ -4,7 +4,7 @@
  * sort by term. At 1,000 chapters (2.3 million postings) the array-per-posting form held ≈ 500 MB of heap
  * during the build; these arrays hold ≈ 50 MB.
  */
-import { PackedPostings, type TermFrequencies } from './index-file.ts';
+import { MAX_FIELDS, PackedPostings, uintArrayFor } from './index-file.ts';
 
 /** A typed array of at least `length` elements holding `array`'s first `used`, grown by half when full. */
 function ensure<T extends Uint16Array | Uint32Array>(array: T, length: number, used: number): T {
@@ -27,6 +27,7 @@ export class PostingsBuilder {
 	readonly fieldCount: number;
 
 	constructor(fieldCount: number) {
+		if (fieldCount > MAX_FIELDS) throw new Error(`PostingsBuilder: ${fieldCount} fields; a field mask holds ${MAX_FIELDS}`);
 		this.fieldCount = fieldCount;
 		this.rowTfs = new Uint16Array(1024 * fieldCount);
 	}
@@ -55,7 +56,7 @@ export class PostingsBuilder {
 
 	/**
 	 * Terms sorted by their UTF-8 bytes (a lookup compares bytes), each term's rows in the order added. Doc ids
-	 * take 16 bits up to 65,536 docs, term frequencies the fewest bytes that hold the largest.
+	 * take 16 bits up to 65,536 docs, field masks a bit per field, term frequencies the fewest bytes that hold the largest.
 	 */
 	build(docCount: number): PackedPostings {
 		const { fieldCount, rows } = this;
@@ -72,19 +73,32 @@ export class PostingsBuilder {
 		}
 		for (let t = 0; t < encoded.length; t++) rowStarts[t + 1] = (rowStarts[t + 1] as number) + (rowStarts[t] as number);
 		const docIds = docCount <= 0x10000 ? new Uint16Array(rows) : new Uint32Array(rows);
-		const tfs: TermFrequencies =
-			this.maxTf < 0x100
-				? new Uint8Array(rows * fieldCount)
-				: this.maxTf < 0x10000
-					? new Uint16Array(rows * fieldCount)
-					: new Uint32Array(rows * fieldCount);
-		const next = rowStarts.slice(0, encoded.length);
+		// Only the term frequencies that are not 0 are kept, behind a mask per row (index-file.ts).
+		const valueStarts = new Uint32Array(encoded.length + 1);
 		for (let r = 0; r < rows; r++) {
 			const t = rank[this.rowTerm[r] as number] as number;
-			const to = next[t] as number;
-			next[t] = to + 1;
+			for (let f = 0; f < fieldCount; f++) if (this.rowTfs[r * fieldCount + f]) valueStarts[t + 1] = (valueStarts[t + 1] as number) + 1;
+		}
+		for (let t = 0; t < encoded.length; t++) valueStarts[t + 1] = (valueStarts[t + 1] as number) + (valueStarts[t] as number);
+		const fieldMasks = uintArrayFor(fieldCount > 16 ? 0x10000 : fieldCount > 8 ? 0x100 : 0, rows);
+		const tfValues = uintArrayFor(this.maxTf, valueStarts[encoded.length] as number);
+		const nextRow = rowStarts.slice(0, encoded.length);
+		const nextValue = valueStarts.slice(0, encoded.length);
+		for (let r = 0; r < rows; r++) {
+			const t = rank[this.rowTerm[r] as number] as number;
+			const to = nextRow[t] as number;
+			nextRow[t] = to + 1;
 			docIds[to] = this.rowDoc[r] as number;
-			tfs.set(this.rowTfs.subarray(r * fieldCount, (r + 1) * fieldCount), to * fieldCount);
+			let mask = 0;
+			let v = nextValue[t] as number;
+			for (let f = 0; f < fieldCount; f++) {
+				const tf = this.rowTfs[r * fieldCount + f] as number;
+				if (tf === 0) continue;
+				mask |= 1 << f;
+				tfValues[v++] = tf;
+			}
+			nextValue[t] = v;
+			fieldMasks[to] = mask >>> 0;
 		}
 		const termEnds = new Uint32Array(encoded.length);
 		const termBytes = new Uint8Array(encoded.reduce((sum, e) => sum + e.bytes.length, 0));
@@ -94,7 +108,7 @@ export class PostingsBuilder {
 			end += bytes.length;
 			termEnds[t] = end;
 		});
-		return new PackedPostings({ fieldCount, termEnds, termBytes, rowStarts, docIds, tfs });
+		return new PackedPostings({ fieldCount, termEnds, termBytes, rowStarts, valueStarts, docIds, fieldMasks, tfValues });
 	}
 
 	/** Postings written as `term → [doc, field, tf, field, tf, …]` rows (only fields where tf > 0), e.g. in tests. */

@@ -185,14 +185,15 @@ export function createSearcher(
 	 * section's topic. Terms found only in copied fields fall back to their full frequency.
 	 */
 	const idf = new Float64Array(postings.size);
-	const { rowStarts, docIds, tfs: allTfs } = postings;
+	const { rowStarts, valueStarts, docIds, fieldMasks, tfValues } = postings;
+	const ownMask = sectionFields.reduce((mask, i) => mask | (1 << i), 0);
 	/** Each posting's weighted, length-normalised tf once computed (NaN until then), when the caller asks for it. */
 	const rowTf = options.memoizeTermFrequencies ? new Float64Array(docIds.length).fill(Number.NaN) : null;
 	for (let t = 0; t < postings.size; t++) {
 		const start = rowStarts[t] as number;
 		const end = rowStarts[t + 1] as number;
 		let sectionDf = 0;
-		for (let r = start; r < end; r++) if (sectionFields.some((i) => (allTfs[r * fieldCount + i] as number) > 0)) sectionDf++;
+		for (let r = start; r < end; r++) if (((fieldMasks[r] as number) & ownMask) !== 0) sectionDf++;
 		const df = sectionDf || end - start;
 		idf[t] = Math.log(1 + (n - df + 0.5) / (df + 0.5));
 	}
@@ -203,7 +204,7 @@ export function createSearcher(
 	/** A word the course never uses is as informative as a word in a single section: unknown words sink coverage. */
 	const unknownIdf = Math.log(1 + (n - 1 + 0.5) / 1.5);
 	const synonyms = new Map(Object.entries(data.synonyms));
-	const vocabulary = spellingVocabulary(data.words, data.englishWords, (term) => postings.get(term)?.docs.length ?? 0);
+	const vocabulary = spellingVocabulary(data.words, data.englishWords, (term) => postings.docCount(term));
 	const corrections = new Map<string, string | null>();
 	/** The course word a misspelt query word most likely means, or null; memoised per query word. */
 	const correct = (word: string): string | null => {
@@ -322,7 +323,7 @@ export function createSearcher(
 		if (settings.minTogether <= 0 || known.length < settings.togetherMinWords) return true;
 		for (const doc of best) {
 			const d = docs[doc] as SearchDoc;
-			for (const sentence of `${d.heading}\n${d.passage}`.split(/(?<=[.!?])\s+|\n+/)) {
+			for (const sentence of `${d.heading}\n${data.passages.at(doc)}`.split(/(?<=[.!?])\s+|\n+/)) {
 				const stems = new Set(analyze(sentence));
 				let together = 0;
 				for (const g of known) if (g.alts.some((a) => stems.has(a.term))) together++;
@@ -405,14 +406,22 @@ export function createSearcher(
 				const t = postings.indexOf(alt.term);
 				if (t < 0) continue;
 				const w = alt.weight * (idf[t] as number);
+				// A row's term frequencies are the next popcount(mask) values: read in row order (index-file.ts).
+				let v = valueStarts[t] as number;
 				for (let r = rowStarts[t] as number, end = rowStarts[t + 1] as number; r < end; r++) {
 					const doc = docIds[r] as number;
+					let mask = fieldMasks[r] as number;
 					let tf = rowTf ? (rowTf[r] as number) : Number.NaN;
 					if (Number.isNaN(tf)) {
 						tf = 0;
-						for (let f = 0; f < fieldCount; f++)
-							tf += (allTfs[r * fieldCount + f] as number) * (fieldFactor[doc * fieldCount + f] as number);
+						const factors = doc * fieldCount;
+						// Lowest set bit first: fields in order, as they were written.
+						for (; mask !== 0; mask &= mask - 1) {
+							tf += (tfValues[v++] as number) * (fieldFactor[factors + 31 - Math.clz32(mask & -mask)] as number);
+						}
 						if (rowTf) rowTf[r] = tf;
+					} else {
+						for (; mask !== 0; mask &= mask - 1) v++;
 					}
 					const value = (w * tf) / (k1 + tf);
 					if (value > (best[doc] as number)) {
@@ -508,7 +517,7 @@ export function createSearcher(
 				score: Math.round(score * 10_000) / 10_000,
 				tier: d.tier,
 				locked,
-				...(locked ? {} : { passage: d.passage }),
+				...(locked ? {} : { passage: data.passages.at(doc) }),
 			});
 		}
 		return hits;

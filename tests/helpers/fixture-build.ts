@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { serverBundleEntry } from '../../src/publish/server-bundle.mjs';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 /** Courses the tests know by heart, one directory each (course.yaml, chapters/, quizzes/). */
@@ -24,7 +25,7 @@ const DEFAULT_OUT_DIR = path.join(ROOT, '.test-build/demo');
 export const TEST_DIST_DIR = path.resolve(ROOT, process.env.TEST_DIST_DIR ?? DEFAULT_OUT_DIR);
 
 /** What a build reads besides the course and PASSED_ENV: a change to any of these makes the build stale. */
-const BUILD_INPUTS = ['src', 'public', 'astro.config.mjs', 'package-lock.json', 'tests/helpers/fixture-build.ts'];
+const BUILD_INPUTS = ['src', 'scripts/serve.ts', 'public', 'astro.config.mjs', 'package-lock.json', 'tests/helpers/fixture-build.ts'];
 /**
  * The only variables a fixture build sees besides CONTENT_DIR: a build is the same whatever the shell,
  * vitest (NODE_ENV=test breaks prerendering) or Playwright's webServer (PUBLIC_ORIGIN, NODE_ENV) set, so
@@ -53,7 +54,11 @@ function fingerprint(courseDir: string): string {
 }
 
 export function isBuilt(outDir: string): boolean {
-	return existsSync(path.join(outDir, 'server', 'entry.mjs')) && existsSync(path.join(outDir, 'private', 'manifest.json'));
+	return (
+		existsSync(path.join(outDir, 'server', 'entry.mjs')) &&
+		existsSync(path.join(outDir, 'private', 'manifest.json')) &&
+		existsSync(serverBundleEntry(outDir))
+	);
 }
 
 function isFresh(outDir: string, digest: string): boolean {

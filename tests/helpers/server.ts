@@ -1,5 +1,5 @@
 /**
- * Starts the real production server (scripts/serve.ts) on the built output, in a child process
+ * Starts the real production server (scripts/serve.ts, as the build compiled it) on the built output, in a child process
  * on a free port, with its own embedded database directory or its own Postgres database.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isBuilt, TEST_DIST_DIR } from './fixture-build.ts';
+import { SERVER_LAUNCHER } from '../../scripts/server-node-flags.ts';
 import { copyPgliteTemplate } from './pglite-template.ts';
 
 export interface RunningServer {
@@ -30,12 +31,19 @@ export function assertBuilt(): void {
 }
 
 export async function startServer(
-	options: { databaseUrl?: string; env?: Record<string, string>; dataDir?: string; nodeArgs?: string[] } = {},
+	options: {
+		databaseUrl?: string;
+		env?: Record<string, string>;
+		dataDir?: string;
+		nodeArgs?: string[];
+		/** An empty embedded-database directory, made by the server itself (not the migrated copy tests start from). */
+		freshDatabase?: boolean;
+	} = {},
 ): Promise<RunningServer> {
 	assertBuilt();
 	const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'cc-server-'));
-	if (!options.databaseUrl) copyPgliteTemplate(path.join(dataDir, 'pglite'));
-	const child = spawn(process.execPath, [...(options.nodeArgs ?? []), 'scripts/serve.ts'], {
+	if (!options.databaseUrl && !options.freshDatabase) copyPgliteTemplate(path.join(dataDir, 'pglite'));
+	const child = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_LAUNCHER], {
 		cwd: path.resolve('.'),
 		env: {
 			...process.env,

@@ -8,7 +8,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentTypeFor } from '../../src/publish/headers.ts';
-import { serverNodeFlags } from '../../scripts/server-node-flags.ts';
+import { SERVER_LAUNCHER, serverNodeFlags } from '../../scripts/server-node-flags.ts';
 import { assertBuilt, DIST_DIR, startServer } from '../helpers/server.ts';
 
 /** A request with its target sent exactly as written (fetch would normalise `//` and `..`). */
@@ -35,7 +35,7 @@ function fileHeaders(headers: http.IncomingHttpHeaders) {
 describe('production server (scripts/serve.ts)', () => {
 	it('refuses to start with invalid configuration and lists every problem', () => {
 		assertBuilt();
-		const run = spawnSync(process.execPath, ['scripts/serve.ts'], {
+		const run = spawnSync(process.execPath, [SERVER_LAUNCHER], {
 			env: { ...process.env, DIST_DIR, PORT: 'eighty', DATABASE_URL: 'mysql://db/x', CONTENT_STORE: 'r2', LOG_LEVEL: 'warn' },
 			encoding: 'utf8',
 			timeout: 30_000,
@@ -96,6 +96,37 @@ describe('production server (scripts/serve.ts)', () => {
 			expect(line?.rssAfterMb).toBeLessThan(line?.rssBeforeMb as number);
 			expect(line?.ms).toBeGreaterThanOrEqual(0);
 			expect((await fetch(`${server.url}/api/v1/chapters.json`)).status).toBe(200);
+		} finally {
+			expect(await server.stop()).toBe(0);
+		}
+	});
+
+	it('runs as the JavaScript the build compiled: with Node’s TypeScript stripping off, a fresh embedded database starts from the shipped cluster and search answers', async () => {
+		// Loading one .ts file would bring Node's TypeScript stripper into the process for good (decision 0040).
+		const flags = serverNodeFlags();
+		expect(flags).toContain('--no-experimental-strip-types');
+		const server = await startServer({ nodeArgs: flags, freshDatabase: true, env: { LOG_LEVEL: 'info' } });
+		try {
+			const search = await fetch(`${server.url}/api/v1/search?q=${encodeURIComponent('how does an agent call a tool')}`);
+			expect(search.status).toBe(200);
+			expect(((await search.json()) as { count: number }).count).toBeGreaterThan(0);
+			// A sign-up writes through the database the server just made (and hashes with argon2's native addon).
+			const signUp = await fetch(`${server.url}/api/v1/auth/register`, {
+				method: 'POST',
+				headers: { 'content-type': 'application/json' },
+				body: JSON.stringify({
+					email: 'compiled@example.test',
+					password: 'a long enough passphrase 1',
+					displayName: 'Compiled',
+					session: 'bearer',
+				}),
+			});
+			expect(signUp.status, await signUp.clone().text()).toBe(201);
+			const { token } = (await signUp.json()) as { token: string };
+			expect((await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+			// The cluster came from the template the build put next to the compiled chunks, not from initdb.
+			expect(server.output()).not.toContain('not starting');
+			expect(existsSync(path.join(server.dataDir, 'pglite', 'PG_VERSION'))).toBe(true);
 		} finally {
 			expect(await server.stop()).toBe(0);
 		}

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SEARCH_FIELDS, type SearchDoc, type SearchIndexData } from '../../../src/search/index-builder.ts';
-import { decodeSearchIndex, encodeSearchIndex, SEARCH_INDEX_VERSION } from '../../../src/search/index-file.ts';
+import { decodeSearchIndex, encodeSearchIndex, passageList, SEARCH_INDEX_VERSION } from '../../../src/search/index-file.ts';
 import { PostingsBuilder } from '../../../src/search/postings-builder.ts';
 
 function doc(i: number): SearchDoc {
@@ -18,7 +18,6 @@ function doc(i: number): SearchDoc {
 		depth: 1,
 		anchor: '',
 		tier: 'free',
-		passage: 'Text',
 		lengths: SEARCH_FIELDS.map(() => 1),
 	};
 }
@@ -28,6 +27,7 @@ function index(docCount: number, postings: Record<string, number[][]>): SearchIn
 		version: SEARCH_INDEX_VERSION,
 		fields: [...SEARCH_FIELDS],
 		docs: Array.from({ length: docCount }, (_, i) => doc(i)),
+		passages: passageList(Array.from({ length: docCount }, (_, i) => (i % 3 === 1 ? '' : `Passage ${i}: ‘quoted’ — 日本 𝒳`))),
 		avgLengths: SEARCH_FIELDS.map(() => 1),
 		words: ['kernel'],
 		englishWords: ['colonel'],
@@ -39,16 +39,18 @@ function index(docCount: number, postings: Record<string, number[][]>): SearchIn
 /** The postings as `[doc, field, tf, …]` rows again, read through the public lookup. */
 function rowsOf(bytes: Uint8Array, term: string): number[][] | undefined {
 	const { postings } = decodeSearchIndex(bytes);
-	const list = postings.get(term);
-	if (!list) return undefined;
-	return Array.from(list.docs, (d, r) => {
-		const row = [d];
-		for (let f = 0; f < postings.fieldCount; f++) {
-			const tf = list.tfs[r * postings.fieldCount + f] ?? 0;
+	const t = postings.indexOf(term);
+	if (t < 0) return undefined;
+	const rows: number[][] = [];
+	postings.eachRow(t, (doc, tfs) => {
+		const row = [doc];
+		tfs.forEach((tf, f) => {
 			if (tf) row.push(f, tf);
-		}
-		return row;
+		});
+		rows.push(row);
 	});
+	expect(postings.docCount(term)).toBe(rows.length);
+	return rows;
 }
 
 describe('the search index file', () => {
@@ -61,6 +63,14 @@ describe('the search index file', () => {
 		const decoded = decodeSearchIndex(bytes);
 		expect(decoded.postings.size).toBe(5);
 		expect(decoded.docs).toEqual(index(3, {}).docs);
+		// Passages come back as written, empty ones and any script included, and nothing past the last doc.
+		expect(Array.from({ length: 3 }, (_, i) => decoded.passages.at(i))).toEqual([
+			'Passage 0: ‘quoted’ — 日本 𝒳',
+			'',
+			'Passage 2: ‘quoted’ — 日本 𝒳',
+		]);
+		expect(decoded.passages.count).toBe(3);
+		expect(decoded.passages.at(3)).toBe('');
 		expect(decoded.synonyms).toEqual({ kernel: [['core']] });
 	});
 
@@ -80,6 +90,31 @@ describe('the search index file', () => {
 		const shifted = new Uint8Array(bytes.byteLength + 1).subarray(1);
 		shifted.set(bytes);
 		expect(rowsOf(shifted, 'a')).toEqual([[1, 5, 2]]);
+	});
+
+	it('keeps a bit per field in the row masks, 8, 16 or 32 bits wide', () => {
+		for (const [fieldCount, width] of [
+			[7, 1],
+			[12, 2],
+			[20, 4],
+		] as const) {
+			const last = fieldCount - 1;
+			const postings = PostingsBuilder.fromRows(fieldCount, 2, {
+				a: [
+					[0, 0, 1, last, 9],
+					[1, last, 2],
+				],
+			});
+			expect(postings.fieldMasks.BYTES_PER_ELEMENT, `${fieldCount} fields`).toBe(width);
+			const rows: number[][] = [];
+			postings.eachRow(postings.indexOf('a'), (doc, tfs) => rows.push([doc, ...tfs]));
+			const tfsOf = (pairs: Record<number, number>) => Array.from({ length: fieldCount }, (_, f) => pairs[f] ?? 0);
+			expect(rows).toEqual([
+				[0, ...tfsOf({ 0: 1, [last]: 9 })],
+				[1, ...tfsOf({ [last]: 2 })],
+			]);
+		}
+		expect(() => new PostingsBuilder(33)).toThrow(/33 fields; a field mask holds 32/);
 	});
 
 	it("keeps each term's docs in the order they were added while the terms arrive interleaved", () => {

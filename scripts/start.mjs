@@ -1,13 +1,19 @@
-/** `npm start`: builds when the sources are newer than the last build, then runs the production server. */
+/**
+ * `npm start`: builds when the sources are newer than the last build, then runs the production server. Plain
+ * JavaScript, as is everything the server process loads (decision 0040).
+ */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { CONTENT_DIR } from '../src/content/course.ts';
+import { CONTENT_DIR } from '../src/content/content-dir.mjs';
+import { serverBundleEntry } from '../src/publish/server-bundle.mjs';
 
-const STAMP = 'dist/server/entry.mjs';
-const SOURCES = ['src', CONTENT_DIR, 'public', 'astro.config.mjs', 'package-lock.json'];
+// The compiled server is the build's last step: it is there only when the whole build finished.
+const STAMP = serverBundleEntry(path.resolve('dist'));
+const SOURCES = ['src', 'scripts/serve.ts', CONTENT_DIR, 'public', 'astro.config.mjs', 'package-lock.json'];
 
-function newestMtime(p: string): number {
+/** @param {string} p @returns {number} */
+function newestMtime(p) {
 	if (!existsSync(p)) return 0;
 	const stat = statSync(p);
 	if (!stat.isDirectory()) return stat.mtimeMs;
@@ -21,4 +27,4 @@ if (built < changed) {
 	const result = spawnSync('npx', ['astro', 'build'], { stdio: 'inherit', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
 	if (result.status !== 0) process.exit(result.status ?? 1);
 }
-await import('./serve.ts');
+await import('./run-server.mjs');
