@@ -24,6 +24,7 @@ import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { writeSyntheticCourse } from '../tests/helpers/synthetic-course.ts';
+import { serverBundleEntry } from '../src/publish/server-bundle.mjs';
 import { rssMb } from './proc-stats.ts';
 import { spawnProductionServer } from './server-node-flags.ts';
 import { DEFAULT_IDLE_SECONDS, IDLE_COLLECTION_MESSAGE, idleCollectionDueMs } from '../src/server/idle-memory.ts';
@@ -287,7 +288,7 @@ if (args.only !== 'learners') {
 			const ids = writeSyntheticCourse(courseDir, { chapters: n });
 			const outDir = path.join(ROOT, '.test-build', `bench-build-${n}`);
 			console.log(`\n${n} chapters: building (load ${load()})…`);
-			const reused = args.reuse && existsSync(path.join(outDir, 'server', 'entry.mjs'));
+			const reused = args.reuse && existsSync(path.join(outDir, 'server', 'entry.mjs')) && existsSync(serverBundleEntry(outDir));
 			const b = reused ? { ...measureOutput(n, outDir), seconds: Number.NaN, peakRss: Number.NaN } : build(n, courseDir, outDir);
 			const manifest = JSON.parse(readFileSync(path.join(outDir, 'private', 'manifest.json'), 'utf8')) as {
 				chapters: { id: string; headings: { depth: number; text: string }[] }[];

@@ -4,7 +4,7 @@
  * Node load its TypeScript stripper (swc as WebAssembly), which held 15–20 MB of the server's memory for as long
  * as it ran (docs/decisions/0040-compact-index-and-compiled-server.md).
  */
-import { copyFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { CLUSTER_TEMPLATE } from '../server/db/pglite-cluster.ts';
 import { serverBundleEntry } from './server-bundle.mjs';
@@ -18,6 +18,10 @@ export async function bundleServer(dist: string, source = path.resolve('scripts/
 	const entry = serverBundleEntry(dist);
 	const outDir = path.dirname(entry);
 	rmSync(outDir, { recursive: true, force: true });
+	mkdirSync(outDir, { recursive: true });
+	// pglite-cluster.ts finds the shipped cluster next to itself (import.meta.url): next to the chunks, once compiled.
+	// Copied first: the entry, written last, is what marks a finished build (scripts/start.mjs).
+	for (const file of Object.values(CLUSTER_TEMPLATE)) copyFileSync(file, path.join(outDir, path.basename(file)));
 	const bundle = await rolldown({
 		input: source,
 		platform: 'node',
@@ -29,11 +33,16 @@ export async function bundleServer(dist: string, source = path.resolve('scripts/
 		},
 	});
 	try {
-		await bundle.write({ dir: outDir, format: 'esm', entryFileNames: path.basename(entry), chunkFileNames: '[name]-[hash].mjs' });
+		// Source maps beside the chunks: `NODE_OPTIONS=--enable-source-maps` turns stack traces back into src/ lines.
+		await bundle.write({
+			dir: outDir,
+			format: 'esm',
+			entryFileNames: path.basename(entry),
+			chunkFileNames: '[name]-[hash].mjs',
+			sourcemap: true,
+		});
 	} finally {
 		await bundle.close();
 	}
-	// pglite-cluster.ts finds the shipped cluster next to itself (import.meta.url): next to the chunks, once compiled.
-	for (const file of Object.values(CLUSTER_TEMPLATE)) copyFileSync(file, path.join(outDir, path.basename(file)));
 	return entry;
 }

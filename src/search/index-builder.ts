@@ -136,6 +136,12 @@ function markdownBlocks(markdown: string): string[] {
 	return blocks;
 }
 
+/** `text`'s first `end` UTF-16 units, one fewer when the cut would split a character outside the BMP in two. */
+function cutAt(text: string, end: number): string {
+	const last = text.charCodeAt(end - 1);
+	return text.slice(0, last >= 0xd800 && last <= 0xdbff ? end - 1 : end);
+}
+
 /**
  * The first blocks of `markdown` that fit in `max` characters, so a passage ends at a paragraph
  * boundary. A code block that does not fit is cut at a line and closed, so the passage never
@@ -165,8 +171,8 @@ export function cutPassage(markdown: string, max = MAX_PASSAGE_CHARS): string {
 			}
 			out += `${sep}${kept.join('\n')}\n…\n${closing}`;
 		} else if (!out && !marker) {
-			const head = block.slice(0, max - 1);
-			out = `${head.slice(0, Math.max(head.lastIndexOf(' '), Math.floor(max / 2))).trimEnd()}…`;
+			const head = cutAt(block, max - 1);
+			out = `${cutAt(head, Math.max(head.lastIndexOf(' '), Math.floor(max / 2))).trimEnd()}…`;
 		}
 		break;
 	}

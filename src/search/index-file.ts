@@ -272,6 +272,25 @@ export function encodeSearchIndex(data: PackedSearchIndex): Uint8Array {
 	return out;
 }
 
+const WIDTHS = [1, 2, 4];
+const isCount = (n: unknown) => Number.isInteger(n) && (n as number) >= 0;
+
+/** The header's counts and widths are what the layout needs; its other fields are as the encoder wrote them. */
+function isHeader(h: unknown): h is Header {
+	if (typeof h !== 'object' || h === null) return false;
+	const x = h as Record<string, unknown>;
+	return (
+		Array.isArray(x.fields) &&
+		x.fields.length <= MAX_FIELDS &&
+		Array.isArray(x.docs) &&
+		x.docs.length === x.docCount &&
+		['termCount', 'rowCount', 'valueCount', 'docCount', 'termByteCount', 'passageByteCount'].every((k) => isCount(x[k])) &&
+		(x.docBytes === 2 || x.docBytes === 4) &&
+		WIDTHS.includes(x.maskBytes as number) &&
+		WIDTHS.includes(x.tfBytes as number)
+	);
+}
+
 /** Reads what encodeSearchIndex wrote, as views over `bytes` (kept alive by the result); refuses another version. */
 export function decodeSearchIndex(input: Uint8Array, name: string = SEARCH_INDEX_FILE): PackedSearchIndex {
 	if (!littleEndian) throw new Error('The search index file is little-endian; this machine is not.');
@@ -288,7 +307,13 @@ export function decodeSearchIndex(input: Uint8Array, name: string = SEARCH_INDEX
 	const corrupt = () => new Error(`${name}: truncated or corrupt search index; rebuild the site`);
 	const headerLength = view.getUint32(8, true);
 	if (12 + headerLength > bytes.byteLength) throw corrupt();
-	const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength))) as Header;
+	let header: Header;
+	try {
+		header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(12, 12 + headerLength))) as Header;
+	} catch {
+		throw corrupt();
+	}
+	if (!isHeader(header)) throw corrupt();
 	const { termCount, rowCount, valueCount, docCount, termByteCount, passageByteCount, docBytes, maskBytes, tfBytes, ...rest } = header;
 	const { offsets, end } = layout(headerLength, header);
 	if (end !== bytes.byteLength) throw corrupt();
@@ -318,10 +343,18 @@ export function decodeSearchIndex(input: Uint8Array, name: string = SEARCH_INDEX
 		doc.tier = intern(doc.tier);
 		if (doc.parentHeading !== undefined) doc.parentHeading = intern(doc.parentHeading);
 	}
-	const passages = new StoredPassages(
-		u32(offsets.passageEnds, docCount),
-		bytes.subarray(offsets.passageBytes, offsets.passageBytes + passageByteCount),
-	);
+	const passageEnds = u32(offsets.passageEnds, docCount);
+	// The arrays' last offsets must meet the counts the sizes were computed from.
+	const lastOf = (array: Uint32Array) => (array.length ? (array[array.length - 1] as number) : 0);
+	if (
+		lastOf(postings.rowStarts) !== rowCount ||
+		lastOf(postings.valueStarts) !== valueCount ||
+		lastOf(postings.termEnds) !== termByteCount ||
+		lastOf(passageEnds) !== passageByteCount
+	) {
+		throw corrupt();
+	}
+	const passages = new StoredPassages(passageEnds, bytes.subarray(offsets.passageBytes, offsets.passageBytes + passageByteCount));
 	return { ...rest, postings, passages };
 }
 

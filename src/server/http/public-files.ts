@@ -115,6 +115,15 @@ export function publicFiles(
 		return undefined;
 	};
 
+	const diskFiles = sirv(root, {
+		dev: true,
+		etag: true,
+		dotfiles: false,
+		setHeaders: (res, pathname) => {
+			for (const [name, value] of policyHeaders(find(pathname.normalize())?.key ?? pathname)) res.setHeader(name, value);
+		},
+	});
+
 	const security = securityHeaders.flat();
 	// Keyed by the request path; only paths that find a file are kept, a few per file (slash, extension, index).
 	const answers = new Map<string, MemoryAnswer>();
@@ -164,15 +173,19 @@ export function publicFiles(
 		 * Every other public file (the caller has set the security headers), else `next`. Only called for a file
 		 * `fromMemory` found in the listing above (dotfiles excluded), so sirv looks it up on disk per request
 		 * (`dev`) instead of keeping its own stat and headers of every file: at 1,000 chapters that was 6,000
-		 * entries and ≈ 4 MB of heap for the few that are not answered from memory (decision 0040).
+		 * entries and ≈ 4 MB of heap for the few that are not answered from memory (decision 0040). It is handed
+		 * the file's name as it is on disk: the listing's keys are normalised (NFC), a name copied from macOS may not be.
 		 */
-		fromDisk: sirv(root, {
-			dev: true,
-			etag: true,
-			dotfiles: false,
-			setHeaders: (res, pathname) => {
-				for (const [name, value] of policyHeaders(find(pathname)?.key ?? pathname)) res.setHeader(name, value);
-			},
-		}),
+		fromDisk(req: http.IncomingMessage, res: http.ServerResponse, next: () => void): void {
+			const url = req.url ?? '/';
+			const file = find(decodedPath(url));
+			if (file) {
+				// encodeURI: sirv decodes with decodeURI, which leaves what encodeURIComponent would add (`&`, `=`, …) encoded.
+				const onDisk = encodeURI(`/${path.relative(root, file.abs).split(path.sep).join('/')}`);
+				const query = url.indexOf('?');
+				req.url = query < 0 ? onDisk : onDisk + url.slice(query);
+			}
+			diskFiles(req, res, next);
+		},
 	};
 }

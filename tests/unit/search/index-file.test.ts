@@ -97,6 +97,7 @@ describe('the search index file', () => {
 			[7, 1],
 			[12, 2],
 			[20, 4],
+			[32, 4],
 		] as const) {
 			const last = fieldCount - 1;
 			const postings = PostingsBuilder.fromRows(fieldCount, 2, {
@@ -115,6 +116,27 @@ describe('the search index file', () => {
 			]);
 		}
 		expect(() => new PostingsBuilder(33)).toThrow(/33 fields; a field mask holds 32/);
+		// Through the file too, bit 31 (the mask's sign bit as an int32) included.
+		const fields = Array.from({ length: 32 }, (_, f) => `f${f}`) as unknown as SearchIndexData['fields'];
+		const wide: SearchIndexData = {
+			...index(2, {}),
+			fields,
+			docs: index(2, {}).docs.map((d) => ({ ...d, lengths: fields.map(() => 1) })),
+			avgLengths: fields.map(() => 1),
+			postings: PostingsBuilder.fromRows(32, 2, {
+				a: [
+					[0, 0, 1, 31, 9],
+					[1, 5, 3, 30, 2, 31, 7],
+				],
+			}),
+		};
+		const decoded = decodeSearchIndex(encodeSearchIndex(wide));
+		const rows: number[][] = [];
+		decoded.postings.eachRow(decoded.postings.indexOf('a'), (doc, tfs) => rows.push([doc, ...tfs.flatMap((tf, f) => (tf ? [f, tf] : []))]));
+		expect(rows).toEqual([
+			[0, 0, 1, 31, 9],
+			[1, 5, 3, 30, 2, 31, 7],
+		]);
 	});
 
 	it("keeps each term's docs in the order they were added while the terms arrive interleaved", () => {
@@ -147,5 +169,14 @@ describe('the search index file', () => {
 		);
 		expect(() => decodeSearchIndex(Buffer.from('{"version":2}'))).toThrow(/not a search index.*rebuild/);
 		expect(() => decodeSearchIndex(bytes.subarray(0, bytes.length - 1))).toThrow(/truncated or corrupt.*rebuild/);
+		// A damaged header, and offsets that do not meet the counts in the header, are corrupt too.
+		const badJson = Buffer.from(bytes);
+		badJson[12] = 'x'.charCodeAt(0);
+		expect(() => decodeSearchIndex(badJson)).toThrow(/truncated or corrupt.*rebuild/);
+		const { postings } = decodeSearchIndex(bytes);
+		const badOffsets = Buffer.from(bytes);
+		const lastRowStart = postings.rowStarts.byteOffset - bytes.byteOffset + 4 * (postings.rowStarts.length - 1);
+		badOffsets.writeUInt32LE(badOffsets.readUInt32LE(lastRowStart) + 1, lastRowStart);
+		expect(() => decodeSearchIndex(badOffsets)).toThrow(/truncated or corrupt.*rebuild/);
 	});
 });

@@ -11,9 +11,15 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { type CompiledCourse, compileCourse } from '../../../src/content/compile.ts';
-import { buildSearchIndex, buildSearchIndexData, MAX_PASSAGE_CHARS, type SearchIndexData } from '../../../src/search/index-builder.ts';
+import {
+	buildSearchIndex,
+	buildSearchIndexData,
+	cutPassage,
+	MAX_PASSAGE_CHARS,
+	type SearchIndexData,
+} from '../../../src/search/index-builder.ts';
 import { decodeSearchIndex, encodeSearchIndex, loadSearchIndex } from '../../../src/search/index-file.ts';
-import { createSearcher, type Searcher } from '../../../src/search/search.ts';
+import { createSearcher, DEFAULT_RANKER, type Searcher } from '../../../src/search/search.ts';
 import { DEMO_COURSE } from '../../helpers/fixture-build.ts';
 
 const FIXTURES = path.resolve('tests/fixtures/search-questions');
@@ -153,8 +159,14 @@ describe('hits', () => {
 
 	it("are deterministic and survive the index file's round trip", () => {
 		const again = createSearcher(decodeSearchIndex(encodeSearchIndex(data)));
-		for (const { q } of questions.slice(0, 20)) {
-			expect(again.search(q, { limit: 5, canRead: readAll })).toEqual(searcher.search(q, { limit: 5, canRead: readAll }));
+		// The build's searcher keeps each posting's term frequency once computed (teaching-sections.ts): the same answers, first call or not.
+		const memoised = createSearcher(decodeSearchIndex(encodeSearchIndex(data)), DEFAULT_RANKER, { memoizeTermFrequencies: true });
+		for (const round of [1, 2]) {
+			for (const { q } of questions.slice(0, 20)) {
+				const expected = searcher.search(q, { limit: 5, canRead: readAll });
+				expect(again.search(q, { limit: 5, canRead: readAll })).toEqual(expected);
+				expect(memoised.search(q, { limit: 5, canRead: readAll }), `${q} (round ${round})`).toEqual(expected);
+			}
 		}
 	});
 });
@@ -176,6 +188,12 @@ describe('index', () => {
 		});
 		const long = data.docs.findIndex((d) => d.heading === 'A Complete Tool Loop in Python');
 		expect(data.passages.at(long).length).toBeGreaterThan(500);
+		// A long run without spaces is cut between characters, never inside one (UTF-8 has no half of a character).
+		for (const run of ['😀'.repeat(2 * MAX_PASSAGE_CHARS), `x${'😀'.repeat(2 * MAX_PASSAGE_CHARS)}`]) {
+			const cut = cutPassage(run);
+			expect(cut.length).toBeLessThanOrEqual(MAX_PASSAGE_CHARS);
+			expect(cut.isWellFormed()).toBe(true);
+		}
 	});
 
 	it('is byte-identical across builds and is written to the private directory', async () => {

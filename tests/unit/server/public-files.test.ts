@@ -80,4 +80,15 @@ describe('public files', () => {
 		expect((await get('/big.json')).body).toBe('bigbig');
 		expect((await get('/pic.png')).body).toBe('png1');
 	});
+
+	it('serves from disk a file whose name on disk is not the normalised one, or holds characters a URL escapes', async () => {
+		// "café" as macOS may write it (e + combining accent), asked for as the NFC a browser sends.
+		const decomposed = 'cafe\u0301.png';
+		const get = await serve({ [decomposed]: 'NFD1', 'a&b=c d%.png': 'ODD1', 'page.html': 'PAGE' });
+		expect(await get(`/${encodeURIComponent('café.png')}`)).toEqual({ status: 200, body: 'NFD1' });
+		expect(await get(`/${encodeURI('a&b=c d%.png')}?v=1`)).toEqual({ status: 200, body: 'ODD1' });
+		// sirv's own lookup order still applies (here through the extension the listing found).
+		expect(await get('/page')).toEqual({ status: 200, body: 'PAGE' });
+		expect((await get('/.hidden.png')).status).toBe(404);
+	});
 });
