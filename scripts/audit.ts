@@ -15,7 +15,8 @@ import path from 'node:path';
 import { launch } from 'chrome-launcher';
 import lighthouse, { desktopConfig } from 'lighthouse';
 import { CONTENT_DIR } from '../src/content/course.ts';
-import { SERVER_LAUNCHER } from './server-node-flags.ts';
+import { serverBundleEntry } from '../src/publish/server-bundle.mjs';
+import { astroBuildArgs, SERVER_LAUNCHER } from './node-flags.ts';
 
 const MIN_SCORE = 95;
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
@@ -51,16 +52,18 @@ function newestInput(): number {
 		if (stat.isDirectory()) for (const entry of readdirSync(p)) walk(path.join(p, entry));
 		else newest = Math.max(newest, stat.mtimeMs);
 	};
-	for (const input of ['src', CONTENT_DIR, 'public', 'astro.config.mjs', 'package-lock.json']) walk(path.resolve(input));
+	for (const input of ['src', 'scripts/serve.ts', CONTENT_DIR, 'public', 'astro.config.mjs', 'package-lock.json'])
+		walk(path.resolve(input));
 	return newest;
 }
 
 function buildIfNeeded(): void {
-	const entry = path.join(DIST, 'server', 'entry.mjs');
+	// The compiled server is the last thing a build writes (src/publish/bundle-server.ts).
+	const entry = serverBundleEntry(DIST);
 	const stale = !existsSync(entry) || statSync(entry).mtimeMs < newestInput();
 	if (process.argv.includes('--no-build') || !stale) return;
 	console.log(existsSync(entry) ? 'The build is older than its sources: building…' : 'No build yet: building…');
-	const args = ['node_modules/astro/bin/astro.mjs', 'build', ...(process.env.DIST_DIR ? ['--outDir', DIST] : [])];
+	const args = [...astroBuildArgs(), ...(process.env.DIST_DIR ? ['--outDir', DIST] : [])];
 	const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
 	if (result.status !== 0) throw new Error(`astro build failed (exit ${result.status})`);
 }

@@ -26,7 +26,7 @@ import pg from 'pg';
 import { writeSyntheticCourse } from '../tests/helpers/synthetic-course.ts';
 import { serverBundleEntry } from '../src/publish/server-bundle.mjs';
 import { rssMb } from './proc-stats.ts';
-import { spawnProductionServer } from './server-node-flags.ts';
+import { astroBuildArgs, spawnProductionServer } from './node-flags.ts';
 import { DEFAULT_IDLE_SECONDS, IDLE_COLLECTION_MESSAGE, idleCollectionDueMs } from '../src/server/idle-memory.ts';
 
 const { values: args } = parseArgs({
@@ -105,16 +105,12 @@ function build(n: number, courseDir: string, outDir: string): BuildFigures {
 	const env: NodeJS.ProcessEnv = { CONTENT_DIR: courseDir, ASTRO_TELEMETRY_DISABLED: '1' };
 	for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ']) if (process.env[name] !== undefined) env[name] = process.env[name];
 	const started = performance.now();
-	const result = spawnSync(
-		'/usr/bin/time',
-		['-v', process.execPath, path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', outDir],
-		{
-			cwd: ROOT,
-			env,
-			encoding: 'utf8',
-			maxBuffer: 256 * MB,
-		},
-	);
+	const result = spawnSync('/usr/bin/time', ['-v', process.execPath, ...astroBuildArgs(ROOT), '--outDir', outDir], {
+		cwd: ROOT,
+		env,
+		encoding: 'utf8',
+		maxBuffer: 256 * MB,
+	});
 	const seconds = (performance.now() - started) / 1000;
 	if (result.status !== 0)
 		throw new Error(`build of ${n} chapters failed (exit ${result.status}):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { rssMb, tree } from './proc-stats.ts';
 import type { PgliteNewCluster } from '../src/server/db/pglite-cluster.ts';
 import { DEFAULT_IDLE_SECONDS, idleCollectionDueMs } from '../src/server/idle-memory.ts';
-import { spawnProductionServer } from './server-node-flags.ts';
+import { spawnProductionServer } from './node-flags.ts';
 
 const SETTLE_MS = 5000;
 const IDLE_MS = idleCollectionDueMs(DEFAULT_IDLE_SECONDS);

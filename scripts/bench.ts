@@ -32,7 +32,8 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import type { PrivateManifest } from '../src/content/artifact.ts';
 import { cpuMs, rssMb, tree } from './proc-stats.ts';
-import { SERVER_LAUNCHER, serverNodeFlags } from './server-node-flags.ts';
+import { serverBundleEntry } from '../src/publish/server-bundle.mjs';
+import { astroBuildArgs, SERVER_LAUNCHER, serverNodeFlags } from './node-flags.ts';
 import { DEFAULT_IDLE_SECONDS, IDLE_COLLECTION_MESSAGE, idleCollectionDueMs } from '../src/server/idle-memory.ts';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
@@ -66,13 +67,13 @@ if (process.env.BENCH_TWIN !== 'false' && !TWIN) {
 const twinVersions = TWIN ? twinCheck.stdout.trim().split(' ') : [];
 const uvloop = TWIN && spawnSync(PYTHON, ['-c', 'import uvloop'], { stdio: 'ignore' }).status === 0;
 
-if (!existsSync(path.join(dist, 'server', 'entry.mjs'))) {
+if (!existsSync(path.join(dist, 'server', 'entry.mjs')) || !existsSync(serverBundleEntry(dist))) {
 	if (process.env.BENCH_DIST_DIR) {
 		console.error(`No build in ${dist}.`);
 		process.exit(1);
 	}
 	console.log('No build: running astro build…');
-	const built = spawnSync('npx', ['astro', 'build'], { stdio: 'inherit' });
+	const built = spawnSync(process.execPath, astroBuildArgs(), { stdio: 'inherit' });
 	if (built.status !== 0) process.exit(1);
 }
 

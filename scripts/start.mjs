@@ -24,7 +24,8 @@ const built = existsSync(STAMP) && existsSync('dist/private/manifest.json') ? st
 const changed = Math.max(...SOURCES.map(newestMtime));
 if (built < changed) {
 	console.log(built ? 'Sources changed since the last build: building…' : 'No build yet: building the site…');
-	const result = spawnSync('npx', ['astro', 'build'], { stdio: 'inherit', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+	// `npm run build`, with its node flags (decision 0040).
+	const result = spawnSync('npm', ['run', 'build'], { stdio: 'inherit', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
 	if (result.status !== 0) process.exit(result.status ?? 1);
 }
 await import('./run-server.mjs');

@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { serverBundleEntry } from '../../src/publish/server-bundle.mjs';
+import { astroBuildArgs } from '../../scripts/node-flags.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 /** Courses the tests know by heart, one directory each (course.yaml, chapters/, quizzes/). */
@@ -123,7 +124,7 @@ export function buildFixtureCourse(courseDir: string, outDir: string): { built: 
 	return withLock(outDir, () => {
 		if (isFresh(outDir, digest)) return { built: false, ms: 0 };
 		rmSync(outDir, { recursive: true, force: true });
-		const result = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/astro/bin/astro.mjs'), 'build', '--outDir', outDir], {
+		const result = spawnSync(process.execPath, [...astroBuildArgs(ROOT), '--outDir', outDir], {
 			cwd: ROOT,
 			env: buildEnv(courseDir),
 			encoding: 'utf8',

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { isBuilt, TEST_DIST_DIR } from './fixture-build.ts';
-import { SERVER_LAUNCHER } from '../../scripts/server-node-flags.ts';
+import { SERVER_LAUNCHER } from '../../scripts/node-flags.ts';
 import { copyPgliteTemplate } from './pglite-template.ts';
 
 export interface RunningServer {

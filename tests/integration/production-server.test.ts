@@ -8,7 +8,7 @@ import http from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { contentTypeFor } from '../../src/publish/headers.ts';
-import { SERVER_LAUNCHER, serverNodeFlags } from '../../scripts/server-node-flags.ts';
+import { SERVER_LAUNCHER, serverNodeFlags } from '../../scripts/node-flags.ts';
 import { assertBuilt, DIST_DIR, startServer } from '../helpers/server.ts';
 
 /** A request with its target sent exactly as written (fetch would normalise `//` and `..`). */
