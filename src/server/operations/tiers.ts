@@ -255,7 +255,7 @@ export const billingWebhook = defineOperation({
  * (another product on the same Stripe account, or sent before the checkout that links it).
  */
 async function receiveStripeEvent(db: Kysely<Database>, env: Env, header: string | null, raw: string, now: Date): Promise<WebhookResponse> {
-	const verified = verifyStripeEvent(env.STRIPE_WEBHOOK_SECRET as string, header, raw, now);
+	const verified = await verifyStripeEvent(env.STRIPE_WEBHOOK_SECRET as string, header, raw, now);
 	if (!verified.ok) {
 		if (verified.kind === 'json') throw new ApiError(400, 'invalid_json', 'The webhook body is not valid JSON.');
 		throw new ApiError(400, 'invalid_signature', `Webhook refused: ${verified.reason}.`);
