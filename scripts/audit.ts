@@ -16,7 +16,7 @@ import { launch } from 'chrome-launcher';
 import lighthouse, { desktopConfig } from 'lighthouse';
 import { CONTENT_DIR } from '../src/content/course.ts';
 import { serverBundleEntry } from '../src/publish/server-bundle.mjs';
-import { astroBuildArgs, SERVER_LAUNCHER } from './node-flags.ts';
+import { astroBuildArgs, SERVER_LAUNCHER, serverNodeFlags } from './node-flags.ts';
 
 const MIN_SCORE = 95;
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
@@ -84,7 +84,7 @@ async function startServer(): Promise<{ origin: string; stop: () => Promise<void
 	const port = await freePort();
 	const origin = `http://127.0.0.1:${port}`;
 	const dataRoot = mkdtempSync(path.join(os.tmpdir(), 'cc-audit-'));
-	const child: ChildProcess = spawn(process.execPath, [SERVER_LAUNCHER], {
+	const child: ChildProcess = spawn(process.execPath, [...serverNodeFlags(), SERVER_LAUNCHER], {
 		env: {
 			...process.env,
 			NODE_ENV: 'production',

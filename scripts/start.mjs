@@ -26,6 +26,7 @@ if (built < changed) {
 	console.log(built ? 'Sources changed since the last build: building…' : 'No build yet: building the site…');
 	// `npm run build`, with its node flags (decision 0040).
 	const result = spawnSync('npm', ['run', 'build'], { stdio: 'inherit', env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' } });
+	if (result.error) console.error(`npm run build did not start: ${result.error.message}`);
 	if (result.status !== 0) process.exit(result.status ?? 1);
 }
 await import('./run-server.mjs');

@@ -82,7 +82,11 @@ export function createMailer(env: Pick<Env, 'SMTP_URL' | 'MAIL_FROM'>): Mailer {
 		configured: true,
 		...backgroundJobs(),
 		async send(message) {
-			transport ??= connect();
+			// A failed load or connect is not kept: the next message tries again.
+			transport ??= connect().catch((error: unknown) => {
+				transport = undefined;
+				throw error;
+			});
 			const info = await (await transport).sendMail({ to: message.to, subject: message.subject, text: message.text, html: message.html });
 			log.info({ mail: { subject: message.subject, messageId: info.messageId } }, 'email sent');
 		},
