@@ -25,9 +25,19 @@ const DEFAULT_OUT_DIR = path.join(ROOT, '.test-build/demo');
 /** The build of DEMO_COURSE under test (dist-shaped: client/, server/, private/). */
 export const TEST_DIST_DIR = path.resolve(ROOT, process.env.TEST_DIST_DIR ?? DEFAULT_OUT_DIR);
 
-/** What a build reads besides the course and PASSED_ENV: a change to any of these makes the build stale. */
-// package.json: its build script's node flags.
-const BUILD_INPUTS = ['src', 'scripts/serve.ts', 'public', 'astro.config.mjs', 'package.json', 'package-lock.json', 'tests/helpers/fixture-build.ts'];
+/**
+ * What a build reads besides the course and PASSED_ENV: a change to any of these makes the build stale
+ * (package.json: its build script's node flags).
+ */
+const BUILD_INPUTS = [
+	'src',
+	'scripts/serve.ts',
+	'public',
+	'astro.config.mjs',
+	'package.json',
+	'package-lock.json',
+	'tests/helpers/fixture-build.ts',
+];
 /**
  * The only variables a fixture build sees besides CONTENT_DIR: a build is the same whatever the shell,
  * vitest (NODE_ENV=test breaks prerendering) or Playwright's webServer (PUBLIC_ORIGIN, NODE_ENV) set, so
@@ -146,7 +156,9 @@ export function buildFixtureCourse(courseDir: string, outDir: string): { built: 
 export function ensureTestBuild(): string {
 	if (process.env.TEST_DIST_DIR) {
 		if (!isBuilt(TEST_DIST_DIR))
-			throw new Error(`TEST_DIST_DIR=${process.env.TEST_DIST_DIR} holds no build (server/entry.mjs, private/manifest.json, serve/serve.mjs).`);
+			throw new Error(
+				`TEST_DIST_DIR=${process.env.TEST_DIST_DIR} holds no build (server/entry.mjs, private/manifest.json, serve/serve.mjs).`,
+			);
 		return TEST_DIST_DIR;
 	}
 	const { built, ms } = buildFixtureCourse(DEMO_COURSE, TEST_DIST_DIR);
