@@ -26,11 +26,15 @@ export interface ApiServer {
 	stop(): Promise<void>;
 }
 
-export async function startApiServer(kind: 'pglite' | 'postgres', env: Record<string, string> = {}): Promise<ApiServer> {
+export async function startApiServer(
+	kind: 'pglite' | 'postgres',
+	env: Record<string, string> = {},
+	nodeArgs: string[] = [],
+): Promise<ApiServer> {
 	const database = await createTestDatabase(kind);
 	let server: RunningServer;
 	try {
-		server = await startServer({ databaseUrl: database.url, env });
+		server = await startServer({ databaseUrl: database.url, env, nodeArgs });
 	} catch (error) {
 		await database.drop();
 		throw error;
